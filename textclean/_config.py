@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+import regex
 
 from textclean._errors import ConfigError
 from textclean._normalize import NormalizeConfig
 from textclean._rule import MODES, Mode, Rule
 
-__all__ = ["CleanConfig", "load_config"]
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+__all__ = ["CleanConfig", "config_from_mapping", "load_config"]
 
 
 @dataclass(frozen=True)
@@ -60,9 +69,131 @@ class CleanConfig:
 
 
 def load_config(path: str, base: CleanConfig | None = None) -> CleanConfig:
-    """Read a TOML configuration file (documented in docs/configuration.md)."""
-    raise NotImplementedError  # written next, with the TOML schema
+    """Read a TOML configuration file over ``base`` (default: the defaults).
+
+    The file's keys are those of docs/configuration.md; they may stand at the top level or
+    under a ``[textclean]`` table (so a ``pyproject.toml`` section works too). Unknown keys
+    are errors, so a typo never silently does nothing.
+
+    Examples:
+        >>> import os, tempfile
+        >>> with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
+        ...     _ = f.write('mode = "conservative"\ndisable = ["read-more"]\n')
+        >>> config = load_config(f.name)
+        >>> config.mode, sorted(config.disabled_rules)
+        ('conservative', ['read-more'])
+        >>> os.unlink(f.name)
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such configuration file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    if isinstance(data.get("textclean"), dict) and len(data) == 1:
+        data = data["textclean"]
+    return config_from_mapping(data, base=base, source=path)
 
 
-def _replace(config: CleanConfig, **changes: Any) -> CleanConfig:
-    return dataclasses.replace(config, **changes)
+_TOP_KEYS = {"mode", "languages", "keep_comments", "disable", "paragraphs", "normalize", "rules"}
+_PARAGRAPH_KEYS = {
+    "dedup": "dedup_paragraphs",
+    "near_threshold": "near_duplicate_threshold",
+    "min_words": "near_duplicate_min_words",
+    "num_perm": "num_perm",
+    "seed": "seed",
+}
+_RULE_KEYS = {"code", "name", "summary", "why", "patterns", "max_words", "examples", "keeps"}
+
+
+def config_from_mapping(
+    data: Mapping[str, Any], *, base: CleanConfig | None = None, source: str = "config"
+) -> CleanConfig:
+    """Build a configuration from a parsed TOML/JSON mapping (the schema of :func:`load_config`)."""
+    config = base or CleanConfig()
+    _check_keys(data, _TOP_KEYS, source)
+    changes: dict[str, Any] = {}
+    if "mode" in data:
+        changes["mode"] = data["mode"]
+    if "languages" in data:
+        changes["languages"] = frozenset(_str_list(data["languages"], "languages", source))
+    if "keep_comments" in data:
+        changes["keep_comments"] = _bool(data["keep_comments"], "keep_comments", source)
+    if "disable" in data:
+        changes["disabled_rules"] = config.disabled_rules | frozenset(_str_list(data["disable"], "disable", source))
+    paragraphs = _table(data.get("paragraphs", {}), "paragraphs", source)
+    _check_keys(paragraphs, set(_PARAGRAPH_KEYS), f"{source}: [paragraphs]")
+    for key, attribute in _PARAGRAPH_KEYS.items():
+        if key in paragraphs:
+            value = paragraphs[key]
+            changes[attribute] = None if key == "near_threshold" and value is False else value
+    normalize = _table(data.get("normalize", {}), "normalize", source)
+    if normalize:
+        known = {f.name for f in dataclasses.fields(NormalizeConfig)}
+        _check_keys(normalize, known, f"{source}: [normalize]")
+        changes["normalize"] = dataclasses.replace(config.normalize, **normalize)
+    if "rules" in data:
+        changes["extra_rules"] = config.extra_rules + tuple(_user_rules(data["rules"], source))
+    try:
+        return dataclasses.replace(config, **changes)
+    except TypeError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+
+
+def _user_rules(items: Any, source: str) -> list[Rule]:
+    if not isinstance(items, list):
+        raise ConfigError(f"{source}: 'rules' must be an array of tables ([[rules]])")
+    rules = []
+    for number, item in enumerate(items, start=1):
+        where = f"{source}: rule #{number}"
+        item = _table(item, f"rule #{number}", source)
+        _check_keys(item, _RULE_KEYS, where)
+        missing = [k for k in ("code", "name", "patterns") if k not in item]
+        if missing:
+            raise ConfigError(f"{where}: missing {', '.join(missing)}")
+        patterns = tuple(_str_list(item["patterns"], "patterns", where))
+        for pattern in patterns:
+            try:
+                regex.compile(pattern)
+            except regex.error as exc:
+                raise ConfigError(f"{where}: pattern {pattern!r} is not a valid regular expression: {exc}") from None
+        rules.append(
+            Rule(
+                code=str(item["code"]),
+                name=str(item["name"]),
+                summary=str(item.get("summary", "User rule.")),
+                why=str(item.get("why", "Configured by the user.")),
+                patterns=patterns,
+                max_words=item.get("max_words"),
+                examples=tuple(_str_list(item.get("examples", []), "examples", where)),
+                keeps=tuple(_str_list(item.get("keeps", []), "keeps", where)),
+            )
+        )
+    return rules
+
+
+def _check_keys(data: Mapping[str, Any], known: set[str], where: str) -> None:
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known keys: {', '.join(sorted(known))}")
+
+
+def _table(value: Any, name: str, source: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{source}: {name!r} must be a table")
+    return value
+
+
+def _str_list(value: Any, name: str, source: str) -> list[str]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{source}: {name!r} must be a list of strings")
+    return value
+
+
+def _bool(value: Any, name: str, source: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{source}: {name!r} must be true or false")
+    return value

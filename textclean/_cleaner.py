@@ -1,0 +1,206 @@
+"""The per-document pipeline: normalise, classify, drop repeats, assemble.
+
+``Cleaner(config).clean(text)`` is a pure function of ``(text, config)``: the only state a
+``Cleaner`` holds is its compiled rules, built once in ``__init__``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, NamedTuple
+
+import regex
+
+from textclean._classify import CompiledRules, classify_lines, compile_rules
+from textclean._config import CleanConfig
+from textclean._normalize import normalize_line, split_lines
+from textclean._paragraphs import PARAGRAPH_RULES, find_repeats
+from textclean._result import CleanResult, Removal
+from textclean._rule import Verdict
+
+__all__ = ["Cleaner", "clean_text"]
+
+_WORD = regex.compile(r"\w+")
+_PARAGRAPH_RULE_NAMES = {rule.code: rule.name for rule in PARAGRAPH_RULES}
+
+
+class Cleaner:
+    """A reusable cleaner: rules compiled once, then ``clean`` any number of documents.
+
+    Instances are immutable and picklable, so they can be shipped to worker processes.
+
+    Examples:
+        >>> cleaner = Cleaner()
+        >>> page = "Share on Facebook\\nThe river rose two metres overnight, flooding the old town.\\n"
+        >>> result = cleaner.clean(page)
+        >>> result.text
+        'The river rose two metres overnight, flooding the old town.'
+        >>> [(r.code, r.rule) for r in result.removed]
+        [('B030', 'share-buttons')]
+    """
+
+    def __init__(self, config: CleanConfig | None = None) -> None:
+        self.config = config or CleanConfig()
+        self.rules: CompiledRules = compile_rules(self.config)
+
+    def __repr__(self) -> str:
+        return f"Cleaner({self.config!r})"
+
+    def classify(self, text: str) -> _Classified:
+        """Line spans in ``text``, normalised lines, and one verdict per line (before assembly)."""
+        spans = split_lines(text)
+        lines = [normalize_line(text[start:end], self.config.normalize) for start, end in spans]
+        verdicts = classify_lines(lines, self.rules)
+        twins: dict[int, tuple[int, float]] = {}
+        if self.config.dedup_paragraphs:
+            verdicts, twins = self._mark_repeats(lines, verdicts)
+        return _Classified(spans, lines, verdicts, twins)
+
+    def clean(self, text: str, *, doc_id: Any = None) -> CleanResult:
+        """Clean one document.
+
+        Args:
+            text: the scraped text.
+            doc_id: an id carried into the result (and the report).
+
+        Returns:
+            The cleaned text, every removal with its reason, and the line and word counts.
+        """
+        return _assemble(text, self.classify(text), doc_id)
+
+    def _mark_repeats(
+        self, lines: Sequence[str], verdicts: list[Verdict]
+    ) -> tuple[list[Verdict], dict[int, tuple[int, float]]]:
+        kept = [i for i, (line, v) in enumerate(zip(lines, verdicts)) if v.keep and line]
+        config = self.config
+        repeats = find_repeats(
+            [lines[i] for i in kept],
+            threshold=config.near_duplicate_threshold,
+            min_words=config.near_duplicate_min_words,
+            num_perm=config.num_perm,
+            seed=config.seed,
+        )
+        marked = list(verdicts)
+        twins: dict[int, tuple[int, float]] = {}
+        for repeat in repeats:
+            twin_line = kept[repeat.twin] + 1
+            twins[kept[repeat.index]] = (twin_line, repeat.similarity)
+            evidence = f"copy of line {twin_line}"
+            if repeat.code != "D001":
+                evidence += f" (estimated similarity {repeat.similarity:.2f})"
+            marked[kept[repeat.index]] = Verdict(
+                keep=False, code=repeat.code, rule=_PARAGRAPH_RULE_NAMES[repeat.code], evidence=evidence
+            )
+        return marked, twins
+
+
+class _Classified(NamedTuple):
+    spans: list[tuple[int, int]]
+    lines: list[str]
+    verdicts: list[Verdict]
+    twins: dict[int, tuple[int, float]]
+
+
+def _assemble(text: str, classified: _Classified, doc_id: Any) -> CleanResult:
+    spans, lines, verdicts, twins = classified
+    out: list[str] = []
+    removed: list[Removal] = []
+    kept = blank = words_in = words_removed = 0
+    pending_blank = False
+    for index, (line, verdict) in enumerate(zip(lines, verdicts)):
+        words = len(_WORD.findall(line))
+        words_in += words
+        if not line:
+            blank += 1
+            pending_blank = bool(out)
+            continue
+        if verdict.keep:
+            kept += 1
+            if pending_blank:
+                out.append("")
+            pending_blank = False
+            out.append(line)
+            continue
+        words_removed += words
+        _add_removal(removed, text, spans, index, verdict, twins.get(index))
+    return CleanResult(
+        text="\n".join(out),
+        removed=tuple(removed),
+        lines_total=len(lines),
+        lines_kept=kept,
+        lines_blank=blank,
+        words_in=words_in,
+        words_removed=words_removed,
+        doc_id=doc_id,
+    )
+
+
+def _add_removal(
+    removed: list[Removal],
+    text: str,
+    spans: list[tuple[int, int]],
+    index: int,
+    verdict: Verdict,
+    twin: tuple[int, float] | None,
+) -> None:
+    """Append a removal, merging it into the previous one for a run of the same reason."""
+    start, end = spans[index]
+    assert verdict.code is not None and verdict.rule is not None
+    twin_line, similarity = twin if twin is not None else (None, None)
+    previous = removed[-1] if removed else None
+    if (
+        previous is not None
+        and twin_line is None
+        and previous.twin_line is None
+        and previous.line_end == index
+        and (previous.code, previous.rule, previous.evidence) == (verdict.code, verdict.rule, verdict.evidence)
+    ):
+        removed[-1] = Removal(
+            line_start=previous.line_start,
+            line_end=index + 1,
+            start=previous.start,
+            end=end,
+            text=text[previous.start : end],
+            code=previous.code,
+            rule=previous.rule,
+            evidence=previous.evidence,
+        )
+        return
+    removed.append(
+        Removal(
+            line_start=index + 1,
+            line_end=index + 1,
+            start=start,
+            end=end,
+            text=text[start:end],
+            code=verdict.code,
+            rule=verdict.rule,
+            evidence=verdict.evidence,
+            twin_line=twin_line,
+            similarity=similarity,
+        )
+    )
+
+
+_DEFAULT_CLEANER: Cleaner | None = None
+
+
+def clean_text(text: str, config: CleanConfig | None = None, *, doc_id: Any = None) -> CleanResult:
+    """Clean one document (a one-shot shortcut for ``Cleaner(config).clean(text)``).
+
+    With the default configuration the compiled rules are reused between calls; in a
+    pipeline with a custom configuration, build one :class:`Cleaner` and reuse it.
+
+    Examples:
+        >>> result = clean_text("Cookies help us deliver our services. Accept all\\nThe vote passed 52 to 48 after a long debate.")
+        >>> result.text
+        'The vote passed 52 to 48 after a long debate.'
+        >>> result.removed[0].code, result.removed[0].line_start
+        ('B040', 1)
+    """
+    global _DEFAULT_CLEANER
+    if config is None:
+        if _DEFAULT_CLEANER is None:
+            _DEFAULT_CLEANER = Cleaner()
+        return _DEFAULT_CLEANER.clean(text, doc_id=doc_id)
+    return Cleaner(config).clean(text, doc_id=doc_id)

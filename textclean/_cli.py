@@ -1,0 +1,108 @@
+"""The ``textclean`` command line: ``clean``, ``dedup`` and ``rules``.
+
+Exit codes (documented in docs/cli.md):
+
+- 0: success.
+- 1: an input, output or configuration error (the message says which file and line).
+- 2: a command-line usage error.
+- 3: an internal error (a bug: please report it with the traceback shown).
+- 130: interrupted (Ctrl-C); no output file was left half-written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+
+from textclean import __version__
+from textclean._errors import TextCleanError
+
+__all__ = ["build_parser", "main"]
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``textclean`` command."""
+    from textclean import _cli_clean
+
+    parser = argparse.ArgumentParser(
+        prog="textclean",
+        description="Turn scraped web text into clean, deduplicated text, with a reason for every removal.",
+    )
+    parser.add_argument("--version", action="version", version=f"textclean {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    _cli_clean.add_parser(subparsers)
+    try:
+        from textclean import _cli_dedup
+    except ImportError:  # pragma: no cover - only while the dedup module is absent
+        _cli_dedup = None  # type: ignore[assignment]
+    if _cli_dedup is not None:
+        _cli_dedup.add_parser(subparsers)
+    rules = subparsers.add_parser("rules", help="print the rule reference", description="Print the rule reference.")
+    rules.add_argument("--format", choices=("text", "markdown"), default="text", help="output format")
+    rules.set_defaults(handler=_run_rules)
+    for sub in subparsers.choices.values():
+        _add_verbosity(sub)
+    return parser
+
+
+def _add_verbosity(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("Messages")
+    group.add_argument("-v", "--verbose", action="count", default=0, help="more messages on stderr (-vv: debug)")
+    group.add_argument("-q", "--quiet", action="store_true", help="no summary, no progress; errors only")
+
+
+def _run_rules(args: argparse.Namespace) -> int:
+    from textclean._rules_doc import render_rules_reference
+
+    sys.stdout.write(render_rules_reference(args.format))
+    return EXIT_OK
+
+
+def _configure_logging(args: argparse.Namespace) -> None:
+    level = logging.WARNING
+    if getattr(args, "quiet", False):
+        level = logging.ERROR
+    elif getattr(args, "verbose", 0) >= 2:
+        level = logging.DEBUG
+    elif getattr(args, "verbose", 0) == 1:
+        level = logging.INFO
+    logging.basicConfig(level=level, format="textclean: %(levelname)s: %(message)s", stream=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args)
+    try:
+        return int(args.handler(args))
+    except TextCleanError as exc:
+        print(f"textclean: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("textclean: interrupted; no partial output was written", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        sys.stderr.close()  # the reader went away (e.g. `| head`): not an error
+        return EXIT_OK
+    except MemoryError:
+        print("textclean: error: out of memory; split the input or use fewer --workers", file=sys.stderr)
+        return EXIT_ERROR
+    except Exception:
+        traceback.print_exc()
+        print("textclean: internal error (a bug): please report it with the traceback above", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def entry_point() -> None:  # pragma: no cover - the console script
+    """The console script: exits with :func:`main`'s code."""
+    sys.exit(main())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    entry_point()

@@ -1,0 +1,249 @@
+"""``textclean clean``: clean plain-text and JSONL files."""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import logging
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from textclean._cleaner import Cleaner
+from textclean._config import CleanConfig, load_config
+from textclean._errors import ConfigError, InputError
+from textclean._io import (
+    STDIO,
+    Record,
+    atomic_output,
+    check_output_not_input,
+    detect_format,
+    iter_records,
+    read_text_document,
+)
+from textclean._parallel import ordered_map
+from textclean._progress import Progress
+from textclean._result import CleanResult, CleanStats, Removal
+from textclean._rule import MODES
+from textclean._summary import explain_lines, summary_text
+
+__all__ = ["add_parser", "run"]
+
+log = logging.getLogger("textclean")
+
+
+def add_parser(subparsers: Any) -> None:
+    """Add the ``clean`` subcommand."""
+    parser = subparsers.add_parser(
+        "clean",
+        help="remove boilerplate and repeated paragraphs",
+        description="Clean scraped text: normalise it, remove site chrome and repeated paragraphs, "
+        "and account for every removed line.",
+    )
+    group = parser.add_argument_group("Input")
+    group.add_argument("inputs", nargs="*", default=[STDIO], metavar="INPUT", help="files to clean (default: - = stdin)")
+    group.add_argument("--format", choices=("auto", "text", "jsonl"), default="auto",
+                       help="input format (default: by file name; .jsonl/.jsonl.gz are JSONL, others plain text)")
+    group.add_argument("--text-field", default="text", help="JSONL field holding the text (default: text)")
+    group.add_argument("--id-field", default="id", help="JSONL field holding the id (default: id, else file:line)")
+    group.add_argument("--errors", choices=("strict", "replace"), default="strict",
+                       help="invalid UTF-8: stop with an error (default) or replace it with U+FFFD")
+    group.add_argument("--skip-bad", action="store_true",
+                       help="skip malformed JSONL lines (counted in the summary) instead of stopping")
+    group = parser.add_argument_group("Cleaning")
+    group.add_argument("--config", metavar="FILE", help="TOML configuration file (see docs/configuration.md)")
+    group.add_argument("--mode", choices=MODES, help="precision/recall preset (default: balanced)")
+    group.add_argument("--disable", action="append", default=[], metavar="RULE",
+                       help="switch off a rule by code or name (repeatable)")
+    group.add_argument("--language", action="append", default=[], metavar="CODE",
+                       help="use only these languages' phrase rules (repeatable; default: all)")
+    group.add_argument("--keep-comments", action="store_true", help="keep reader-comment sections")
+    group.add_argument("--no-paragraph-dedup", action="store_true", help="keep repeated paragraphs")
+    group.add_argument("--near-threshold", type=float, metavar="J",
+                       help="similarity for near-repeated paragraphs (default 0.8)")
+    group = parser.add_argument_group("Output")
+    group.add_argument("-o", "--output", default=STDIO, metavar="OUTPUT",
+                       help="output file (default: - = stdout); never one of the inputs")
+    group.add_argument("--report", metavar="FILE", help="write one JSON line per removal to FILE")
+    group.add_argument("--annotate", action="store_true",
+                       help="keep the text and add the verdicts (JSONL: a 'textclean' field; text: code per line)")
+    group.add_argument("--explain", action="store_true", help="show each removed line and why on stderr")
+    group.add_argument("--drop-empty", action="store_true", help="do not write records whose text became empty")
+    group = parser.add_argument_group("Execution")
+    group.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="worker processes (default 1; output is identical for any N)")
+    parser.set_defaults(handler=run)
+
+
+def build_config(args: argparse.Namespace) -> CleanConfig:
+    """The configuration from ``--config`` and the command-line overrides."""
+    config = load_config(args.config) if args.config else CleanConfig()
+    changes: dict[str, Any] = {}
+    if args.mode:
+        changes["mode"] = args.mode
+    if args.disable:
+        changes["disabled_rules"] = config.disabled_rules | frozenset(args.disable)
+    if args.language:
+        changes["languages"] = frozenset(args.language)
+    if args.keep_comments:
+        changes["keep_comments"] = True
+    if args.no_paragraph_dedup:
+        changes["dedup_paragraphs"] = False
+    if args.near_threshold is not None:
+        changes["near_duplicate_threshold"] = args.near_threshold
+    import dataclasses
+
+    return dataclasses.replace(config, **changes)
+
+
+@dataclass(frozen=True)
+class _Processed:
+    """What a worker hands back for one record: the output line, report lines, explain lines, stats."""
+
+    output: str | None
+    report: list[str]
+    doc_id: Any
+    removed: tuple[Removal, ...]
+    stats: CleanStats
+
+
+@dataclass(frozen=True)
+class _Job:
+    cleaner: Cleaner
+    fmt: str
+    text_field: str
+    annotate: bool
+    drop_empty: bool
+    report: bool
+    explain: bool
+    ruleset: str
+
+
+def _process_chunk(job: _Job, records: list[Record]) -> list[_Processed]:
+    return [_process(job, record) for record in records]
+
+
+def _process(job: _Job, record: Record) -> _Processed:
+    result = job.cleaner.clean(record.text, doc_id=record.doc_id)
+    report = [_report_line(job, record, result, i) for i in range(len(result.removed))] if job.report else []
+    removed = result.removed if job.explain else ()
+    return _Processed(_output(job, record, result), report, record.doc_id, removed, CleanStats.from_result(result))
+
+
+def _report_line(job: _Job, record: Record, result: CleanResult, index: int) -> str:
+    entry: dict[str, Any] = {"doc": record.doc_id}
+    entry.update(result.removed[index].to_dict())
+    entry["ruleset"] = job.ruleset
+    return json.dumps(entry, ensure_ascii=False)
+
+
+def _output(job: _Job, record: Record, result: CleanResult) -> str | None:
+    if job.drop_empty and result.is_empty and not job.annotate:
+        return None
+    if job.fmt == "text":
+        if job.annotate:
+            return _annotated_text(job, record.text)
+        return result.text + "\n" if result.text else ""
+    assert record.data is not None
+    data = dict(record.data)
+    if job.annotate:
+        data["textclean"] = {
+            "removed": [r.to_dict() for r in result.removed],
+            "removed_word_ratio": round(result.removed_word_ratio, 4),
+            "mostly_chrome": result.mostly_chrome,
+            "empty": result.is_empty,
+        }
+    else:
+        data[job.text_field] = result.text
+    return json.dumps(data, ensure_ascii=False) + "\n"
+
+
+def _annotated_text(job: _Job, text: str) -> str:
+    classified = job.cleaner.classify(text)
+    out = []
+    for (start, end), verdict in zip(classified.spans, classified.verdicts):
+        line = text[start:end]
+        mark = "." if verdict.keep else f"{verdict.code}"
+        out.append(f"{mark if line.strip() else ''}\t{line}\n")
+    return "".join(out)
+
+
+def _records(paths: Sequence[str], fmt: str, args: argparse.Namespace, bad: list[str]) -> Iterator[Record]:
+    for path in paths:
+        if fmt == "text":
+            yield read_text_document(path, errors=args.errors)
+        else:
+            yield from iter_records(
+                path,
+                text_field=args.text_field,
+                id_field=args.id_field,
+                errors=args.errors,
+                skip_bad=args.skip_bad,
+                bad_lines=bad,
+            )
+
+
+def _input_format(paths: Sequence[str], requested: str) -> str:
+    formats = {detect_format(path, requested) for path in paths}
+    if len(formats) > 1:
+        raise InputError("inputs mix plain text and JSONL; clean them in separate runs (or pass --format)")
+    return formats.pop()
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``textclean clean``; returns the exit code."""
+    if args.workers < 1:
+        raise ConfigError(f"--workers must be at least 1, not {args.workers}")
+    paths: list[str] = list(args.inputs) or [STDIO]
+    if paths.count(STDIO) > 1:
+        raise InputError("standard input (-) can be read only once")
+    for extra in (args.output, args.report):
+        check_output_not_input(extra, paths)
+    if args.report and args.report not in (STDIO,) and args.report == args.output:
+        raise ConfigError("--report and -o name the same file; choose two files")
+    fmt = _input_format(paths, args.format)
+    from textclean._classify import RULESET_VERSION
+
+    cleaner = Cleaner(build_config(args))
+    job = _Job(cleaner, fmt, args.text_field, args.annotate, args.drop_empty, bool(args.report), args.explain,
+               RULESET_VERSION)
+    bad: list[str] = []
+    stats = CleanStats()
+    progress = Progress(enabled=not args.quiet and sys.stderr.isatty())
+    with atomic_output(args.output) as out, _maybe_output(args.report) as report:
+        work = functools.partial(_process_chunk, job)
+        chunk_size = 1 if fmt == "text" else 32
+        for processed in ordered_map(work, _records(paths, fmt, args, bad), workers=args.workers,
+                                     chunk_size=chunk_size):
+            stats = stats + processed.stats
+            if processed.output is not None:
+                out.write(processed.output)
+            if report is not None:
+                report.writelines(line + "\n" for line in processed.report)
+            if processed.removed:
+                sys.stderr.write(explain_lines(processed.doc_id, processed.removed, colour=sys.stderr.isatty()))
+            progress.update(stats.documents)
+    progress.close()
+    for message in bad:
+        log.warning("skipped: %s", message)
+    if not args.quiet:
+        sys.stderr.write(summary_text(stats, skipped=len(bad)))
+    return 0
+
+
+class _NullContext:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+def _maybe_output(path: str | None) -> Any:
+    if path is None:
+        return _NullContext()
+    if path == STDIO:
+        raise ConfigError("--report needs a file name (standard output carries the cleaned text)")
+    return atomic_output(path)

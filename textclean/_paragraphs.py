@@ -1,0 +1,161 @@
+"""Repeated paragraphs inside one document (reason codes ``D0xx``).
+
+A paragraph here is one non-blank line (scrapers emit one line per block). The first copy
+is kept; a later copy is removed with its twin's line number and the similarity:
+
+- ``D001 repeated-paragraph``: the same text once lowercased and reduced to its words.
+- ``D002 near-repeated-paragraph``: MinHash (word 3-grams, datasketch's ``affine32``
+  permutations) estimates a Jaccard similarity at or above the configured threshold.
+
+Short lines (fewer than four words and twenty characters) are never deduplicated: a
+repeated "Yes." in an interview or a repeated table cell is content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import regex
+
+from textclean._rule import Rule
+
+__all__ = ["PARAGRAPH_RULES", "Repeat", "find_repeats"]
+
+_WORD = regex.compile(r"\w+")
+_NEAR_NGRAM = 3
+_DIRECT_COMPARE_LIMIT = 400
+_MIN_EXACT_WORDS = 4
+_MIN_EXACT_CHARS = 20
+
+PARAGRAPH_RULES: tuple[Rule, ...] = (
+    Rule(
+        code="D001",
+        name="repeated-paragraph",
+        summary="A later copy of a paragraph that already appeared in the same document.",
+        why="Scrapers often print a block twice (a teaser and the article, a sticky header, a "
+        "slideshow caption); the second copy adds no content. The first copy is kept.",
+        examples=("The same paragraph, printed a second time lower on the page.",),
+    ),
+    Rule(
+        code="D002",
+        name="near-repeated-paragraph",
+        summary="A later paragraph whose MinHash similarity to an earlier one reaches the threshold.",
+        why="The repeated copy often differs by a word, a date or trailing punctuation (a teaser "
+        "and the article lead); exact hashing misses it. The earlier paragraph is kept.",
+        examples=("The deployment of 10,000 troops marks an escalation, and the copy below adds 'now'.",),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A paragraph found again.
+
+    Attributes:
+        index: position (in the list given to :func:`find_repeats`) of the later copy.
+        twin: position of the kept first copy.
+        similarity: 1.0 for exact copies, else the MinHash-estimated Jaccard similarity.
+        code: ``"D001"`` or ``"D002"``.
+    """
+
+    index: int
+    twin: int
+    similarity: float
+    code: str
+
+
+def _key(words: list[str]) -> str:
+    return " ".join(words)
+
+
+def find_repeats(
+    paragraphs: Sequence[str],
+    *,
+    threshold: float | None = 0.8,
+    min_words: int = 8,
+    num_perm: int = 128,
+    seed: int = 1,
+) -> list[Repeat]:
+    """Find later copies of earlier paragraphs, exact and near.
+
+    ``threshold=None`` finds exact copies only; paragraphs of fewer than ``min_words`` words
+    are compared exactly only.
+
+    Examples:
+        >>> paras = ["North Korea sent ten thousand troops to Russia this week.",
+        ...          "Something else entirely happened in between these two.",
+        ...          "north korea sent ten thousand troops to russia this week!"]
+        >>> [(r.index, r.twin, r.code) for r in find_repeats(paras)]
+        [(2, 0, 'D001')]
+    """
+    words = [[w.lower() for w in _WORD.findall(p)] for p in paragraphs]
+    repeats: dict[int, Repeat] = {}
+    first_seen: dict[str, int] = {}
+    for index, (paragraph, tokens) in enumerate(zip(paragraphs, words)):
+        if len(tokens) < _MIN_EXACT_WORDS and len(paragraph) < _MIN_EXACT_CHARS:
+            continue
+        key = _key(tokens) if tokens else paragraph.strip()
+        if key in first_seen:
+            repeats[index] = Repeat(index, first_seen[key], 1.0, "D001")
+        else:
+            first_seen[key] = index
+    if threshold is not None:
+        candidates = [i for i, t in enumerate(words) if len(t) >= min_words and i not in repeats]
+        if len(candidates) > 1:
+            for repeat in _near_repeats(paragraphs, candidates, threshold, num_perm, seed):
+                repeats[repeat.index] = repeat
+    return [repeats[i] for i in sorted(repeats)]
+
+
+def _near_repeats(
+    paragraphs: Sequence[str], candidates: list[int], threshold: float, num_perm: int, seed: int
+) -> list[Repeat]:
+    import numpy as np
+
+    from textclean._minhash import minhash_signatures
+
+    signatures = minhash_signatures(
+        [paragraphs[i] for i in candidates], num_perm=num_perm, ngram=_NEAR_NGRAM, seed=seed
+    )
+    pairs = (
+        _all_earlier_pairs(len(candidates))
+        if len(candidates) <= _DIRECT_COMPARE_LIMIT
+        else _banded_pairs(signatures, threshold)
+    )
+    found: list[Repeat] = []
+    removed: set[int] = set()
+    for later, earlier_options in pairs:
+        earlier = [e for e in earlier_options if e not in removed]
+        if not earlier:
+            continue
+        agreement = (signatures[earlier] == signatures[later]).mean(axis=1)
+        best = int(np.argmax(agreement))
+        similarity = float(agreement[best])
+        if similarity >= threshold:
+            removed.add(later)
+            found.append(Repeat(candidates[later], candidates[earlier[best]], round(similarity, 4), "D002"))
+    return found
+
+
+def _all_earlier_pairs(count: int) -> list[tuple[int, list[int]]]:
+    return [(later, list(range(later))) for later in range(1, count)]
+
+
+def _banded_pairs(signatures: object, threshold: float) -> list[tuple[int, list[int]]]:
+    """Candidate earlier paragraphs via LSH banding, for very long documents."""
+    import numpy as np
+
+    matrix = np.asarray(signatures)
+    rows = 4 if threshold >= 0.7 else 2
+    bands = matrix.shape[1] // rows
+    earlier_by_later: dict[int, set[int]] = {}
+    for band in range(bands):
+        buckets: dict[bytes, list[int]] = {}
+        chunk = np.ascontiguousarray(matrix[:, band * rows : (band + 1) * rows])
+        for index in range(matrix.shape[0]):
+            buckets.setdefault(chunk[index].tobytes(), []).append(index)
+        for members in buckets.values():
+            for position, later in enumerate(members[1:], start=1):
+                earlier_by_later.setdefault(later, set()).update(members[:position])
+    return [(later, sorted(earlier)) for later, earlier in sorted(earlier_by_later.items())]
