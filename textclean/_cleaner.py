@@ -9,18 +9,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-import regex
-
 from textclean._classify import CompiledRules, classify_lines, compile_rules
 from textclean._config import CleanConfig
 from textclean._normalize import normalize_line, split_lines
-from textclean._paragraphs import PARAGRAPH_RULES, find_repeats
+from textclean._paragraphs import PARAGRAPH_RULES, find_repeats, lowercase_words
 from textclean._result import CleanResult, Removal
 from textclean._rule import Verdict
 
 __all__ = ["Cleaner", "clean_text"]
 
-_WORD = regex.compile(r"\w+")
 _PARAGRAPH_RULE_NAMES = {rule.code: rule.name for rule in PARAGRAPH_RULES}
 
 
@@ -51,10 +48,11 @@ class Cleaner:
         spans = split_lines(text)
         lines = [normalize_line(text[start:end], self.config.normalize) for start, end in spans]
         verdicts = classify_lines(lines, self.rules)
+        words = [lowercase_words(line) if line else [] for line in lines]
         twins: dict[int, tuple[int, float]] = {}
         if self.config.dedup_paragraphs:
-            verdicts, twins = self._mark_repeats(lines, verdicts)
-        return _Classified(spans, lines, verdicts, twins)
+            verdicts, twins = self._mark_repeats(lines, words, verdicts)
+        return _Classified(spans, lines, verdicts, twins, [len(w) for w in words])
 
     def clean(self, text: str, *, doc_id: Any = None) -> CleanResult:
         """Clean one document.
@@ -69,7 +67,7 @@ class Cleaner:
         return _assemble(text, self.classify(text), doc_id)
 
     def _mark_repeats(
-        self, lines: Sequence[str], verdicts: list[Verdict]
+        self, lines: Sequence[str], words: Sequence[list[str]], verdicts: list[Verdict]
     ) -> tuple[list[Verdict], dict[int, tuple[int, float]]]:
         kept = [i for i, (line, v) in enumerate(zip(lines, verdicts)) if v.keep and line]
         config = self.config
@@ -79,6 +77,7 @@ class Cleaner:
             min_words=config.near_duplicate_min_words,
             num_perm=config.num_perm,
             seed=config.seed,
+            words=[words[i] for i in kept],
         )
         marked = list(verdicts)
         twins: dict[int, tuple[int, float]] = {}
@@ -99,16 +98,16 @@ class _Classified(NamedTuple):
     lines: list[str]
     verdicts: list[Verdict]
     twins: dict[int, tuple[int, float]]
+    word_counts: list[int]
 
 
 def _assemble(text: str, classified: _Classified, doc_id: Any) -> CleanResult:
-    spans, lines, verdicts, twins = classified
+    spans, lines, verdicts, twins, word_counts = classified
     out: list[str] = []
     removed: list[Removal] = []
     kept = blank = words_in = words_removed = 0
     pending_blank = False
-    for index, (line, verdict) in enumerate(zip(lines, verdicts)):
-        words = len(_WORD.findall(line))
+    for index, (line, verdict, words) in enumerate(zip(lines, verdicts, word_counts)):
         words_in += words
         if not line:
             blank += 1

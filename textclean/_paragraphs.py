@@ -20,7 +20,7 @@ import regex
 
 from textclean._rule import Rule
 
-__all__ = ["PARAGRAPH_RULES", "Repeat", "find_repeats"]
+__all__ = ["PARAGRAPH_RULES", "Repeat", "find_repeats", "lowercase_words"]
 
 _WORD = regex.compile(r"\w+")
 _NEAR_NGRAM = 3
@@ -65,6 +65,16 @@ class Repeat:
     code: str
 
 
+def lowercase_words(text: str) -> list[str]:
+    """The lowercased ``\\w+`` words of ``text`` (the word definition used everywhere).
+
+    Examples:
+        >>> lowercase_words("Don't stop!")
+        ['don', 't', 'stop']
+    """
+    return _WORD.findall(text.lower())
+
+
 def _key(words: list[str]) -> str:
     return " ".join(words)
 
@@ -76,11 +86,13 @@ def find_repeats(
     min_words: int = 8,
     num_perm: int = 128,
     seed: int = 1,
+    words: Sequence[list[str]] | None = None,
 ) -> list[Repeat]:
     """Find later copies of earlier paragraphs, exact and near.
 
     ``threshold=None`` finds exact copies only; paragraphs of fewer than ``min_words`` words
-    are compared exactly only.
+    are compared exactly only. ``words`` may pass each paragraph's lowercased ``\\w+`` words
+    when the caller has them already.
 
     Examples:
         >>> paras = ["North Korea sent ten thousand troops to Russia this week.",
@@ -89,7 +101,8 @@ def find_repeats(
         >>> [(r.index, r.twin, r.code) for r in find_repeats(paras)]
         [(2, 0, 'D001')]
     """
-    words = [[w.lower() for w in _WORD.findall(p)] for p in paragraphs]
+    if words is None:
+        words = [lowercase_words(p) for p in paragraphs]
     repeats: dict[int, Repeat] = {}
     first_seen: dict[str, int] = {}
     for index, (paragraph, tokens) in enumerate(zip(paragraphs, words)):
@@ -103,14 +116,22 @@ def find_repeats(
     if threshold is not None:
         candidates = [i for i, t in enumerate(words) if len(t) >= min_words and i not in repeats]
         if len(candidates) > 1:
-            for repeat in _near_repeats(paragraphs, candidates, threshold, num_perm, seed):
+            for repeat in _near_repeats(paragraphs, words, candidates, threshold, num_perm, seed):
                 repeats[repeat.index] = repeat
     return [repeats[i] for i in sorted(repeats)]
 
 
 def _near_repeats(
-    paragraphs: Sequence[str], candidates: list[int], threshold: float, num_perm: int, seed: int
+    paragraphs: Sequence[str], words: Sequence[list[str]], candidates: list[int], threshold: float,
+    num_perm: int, seed: int,
 ) -> list[Repeat]:
+    pairs = (
+        _prefiltered_pairs(words, candidates, threshold)
+        if len(candidates) <= _DIRECT_COMPARE_LIMIT
+        else None
+    )
+    if pairs is not None and not pairs:
+        return []  # no pair shares enough words: no MinHash needed (the common case)
     import numpy as np
 
     from textclean._minhash import minhash_signatures
@@ -118,11 +139,8 @@ def _near_repeats(
     signatures = minhash_signatures(
         [paragraphs[i] for i in candidates], num_perm=num_perm, ngram=_NEAR_NGRAM, seed=seed
     )
-    pairs = (
-        _all_earlier_pairs(len(candidates))
-        if len(candidates) <= _DIRECT_COMPARE_LIMIT
-        else _banded_pairs(signatures, threshold)
-    )
+    if pairs is None:
+        pairs = _banded_pairs(signatures, threshold)
     found: list[Repeat] = []
     removed: set[int] = set()
     for later, earlier_options in pairs:
@@ -136,6 +154,30 @@ def _near_repeats(
             removed.add(later)
             found.append(Repeat(candidates[later], candidates[earlier[best]], round(similarity, 4), "D002"))
     return found
+
+
+def _prefiltered_pairs(
+    words: Sequence[list[str]], candidates: list[int], threshold: float
+) -> list[tuple[int, list[int]]]:
+    """Earlier paragraphs sharing enough distinct words to possibly reach the threshold.
+
+    Paragraphs whose 3-gram similarity reaches ``threshold`` share most of their words, so
+    a permissive word-set Jaccard bound (``threshold - 0.3``) leaves MinHash only the
+    plausible pairs; most documents have none.
+    """
+    bound = max(0.2, threshold - 0.3)
+    sets = [frozenset(words[i]) for i in candidates]
+    pairs = []
+    for later in range(1, len(candidates)):
+        mine = sets[later]
+        earlier = [
+            e for e in range(later)
+            if min(len(mine), len(sets[e])) >= bound * max(len(mine), len(sets[e]))
+            and len(mine & sets[e]) >= bound * len(mine | sets[e])
+        ]
+        if earlier:
+            pairs.append((later, earlier))
+    return pairs
 
 
 def _all_earlier_pairs(count: int) -> list[tuple[int, list[int]]]:
