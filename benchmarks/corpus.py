@@ -17,19 +17,27 @@ import sys
 from collections.abc import Iterator
 
 WORDS = {
-    "en": ("the council voted on tuesday to close old ferry pier after three years of debate residents "
-           "said engineers found timber piles had lost strength repair would cost more than new landing "
-           "river commuters morning boat temporary pontoon market operator crossings walk petition shop "
-           "owners meeting cafés quarter garden competition demolition fallback plan approved year").split(),
-    "de": ("der stadtrat hat am dienstag beschlossen den alten fähranleger nach drei jahren debatte zu "
-           "schließen anwohner sagten ingenieure hätten festgestellt dass die pfähle an festigkeit verloren "
-           "reparatur würde mehr kosten als ein neuer anleger am fluss pendler boot markt").split(),
-    "fr": ("le conseil municipal a voté mardi la fermeture du vieux quai des ferries après trois années de "
-           "débat les habitants ont dit que les ingénieurs avaient trouvé des pieux fragiles la réparation "
-           "coûterait plus cher qu'un nouvel embarcadère sur la rivière").split(),
-    "ru": ("городской совет во вторник проголосовал за закрытие старого паромного причала после трёх лет "
-           "споров жители сказали что инженеры обнаружили ослабленные сваи ремонт обойдётся дороже нового "
-           "причала на реке").split(),
+    "en": (
+        "the council voted on tuesday to close old ferry pier after three years of debate residents "
+        "said engineers found timber piles had lost strength repair would cost more than new landing "
+        "river commuters morning boat temporary pontoon market operator crossings walk petition shop "
+        "owners meeting cafés quarter garden competition demolition fallback plan approved year"
+    ).split(),
+    "de": (
+        "der stadtrat hat am dienstag beschlossen den alten fähranleger nach drei jahren debatte zu "
+        "schließen anwohner sagten ingenieure hätten festgestellt dass die pfähle an festigkeit verloren "
+        "reparatur würde mehr kosten als ein neuer anleger am fluss pendler boot markt"
+    ).split(),
+    "fr": (
+        "le conseil municipal a voté mardi la fermeture du vieux quai des ferries après trois années de "
+        "débat les habitants ont dit que les ingénieurs avaient trouvé des pieux fragiles la réparation "
+        "coûterait plus cher qu'un nouvel embarcadère sur la rivière"
+    ).split(),
+    "ru": (
+        "городской совет во вторник проголосовал за закрытие старого паромного причала после трёх лет "
+        "споров жители сказали что инженеры обнаружили ослабленные сваи ремонт обойдётся дороже нового "
+        "причала на реке"
+    ).split(),
 }
 CJK = "市議会は火曜日に古いフェリー桟橋の閉鎖を決めた。三年間の議論の後、技術者は木製の杭が弱くなったと報告した。"
 HEADER = [

@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             },
             "speedup_vs": {
                 other: round(statistics.median(
-                    o[0] / t[0] for o, t in zip(rounds[other], rounds["textclean"])), 2)
+                    o[0] / t[0] for o, t in zip(rounds[other], rounds["textclean"], strict=True)), 2)
                 for other in ("justext", "ftfy")
             },
         }

@@ -12,10 +12,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import textclean
+from tests.conftest import EXAMPLE
 from textclean import CleanConfig, Cleaner, clean_text
 from textclean._normalize import normalize_line, split_lines
 from textclean._result import CleanStats
-from tests.conftest import EXAMPLE
 
 CASES = Path(__file__).parent / "cases"
 

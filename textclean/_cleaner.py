@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from textclean._classify import CompiledRules, classify_lines, compile_rules
 from textclean._config import CleanConfig
@@ -19,6 +19,14 @@ from textclean._rule import Verdict
 __all__ = ["Cleaner", "clean_text"]
 
 _PARAGRAPH_RULE_NAMES = {rule.code: rule.name for rule in PARAGRAPH_RULES}
+
+
+class TemplateMatcher(Protocol):
+    """Learned site templates (see ``textclean._templates``): which lines of a page are its site's template."""
+
+    def match(self, site: str, lines: Sequence[str]) -> dict[int, Verdict]:
+        """Verdicts (``T0xx`` removals) for the template lines among ``lines`` (normalised) of a page of ``site``."""
+        ...
 
 
 class Cleaner:
@@ -36,40 +44,49 @@ class Cleaner:
         [('B030', 'share-buttons')]
     """
 
-    def __init__(self, config: CleanConfig | None = None) -> None:
+    def __init__(self, config: CleanConfig | None = None, *, templates: TemplateMatcher | None = None) -> None:
         self.config = config or CleanConfig()
         self.rules: CompiledRules = compile_rules(self.config)
+        self.templates = templates
 
     def __repr__(self) -> str:
         return f"Cleaner({self.config!r})"
 
-    def classify(self, text: str) -> _Classified:
-        """Line spans in ``text``, normalised lines, and one verdict per line (before assembly)."""
+    def classify(self, text: str, *, site: str | None = None) -> _Classified:
+        """Line spans in ``text``, normalised lines, and one verdict per line (before assembly).
+
+        ``site`` names the page's site for the learned site templates, if the cleaner has any.
+        """
         spans = split_lines(text)
         lines = [normalize_line(text[start:end], self.config.normalize) for start, end in spans]
         verdicts = classify_lines(lines, self.rules)
+        if self.templates is not None and site is not None:
+            for index, verdict in self.templates.match(site, lines).items():
+                if verdicts[index].keep:
+                    verdicts[index] = verdict
         words = [lowercase_words(line) if line else [] for line in lines]
         twins: dict[int, tuple[int, float]] = {}
         if self.config.dedup_paragraphs:
             verdicts, twins = self._mark_repeats(lines, words, verdicts)
         return _Classified(spans, lines, verdicts, twins, [len(w) for w in words])
 
-    def clean(self, text: str, *, doc_id: Any = None) -> CleanResult:
+    def clean(self, text: str, *, doc_id: Any = None, site: str | None = None) -> CleanResult:
         """Clean one document.
 
         Args:
             text: the scraped text.
             doc_id: an id carried into the result (and the report).
+            site: the page's site (e.g. its URL's host), for learned site templates.
 
         Returns:
             The cleaned text, every removal with its reason, and the line and word counts.
         """
-        return _assemble(text, self.classify(text), doc_id)
+        return _assemble(text, self.classify(text, site=site), doc_id)
 
     def _mark_repeats(
         self, lines: Sequence[str], words: Sequence[list[str]], verdicts: list[Verdict]
     ) -> tuple[list[Verdict], dict[int, tuple[int, float]]]:
-        kept = [i for i, (line, v) in enumerate(zip(lines, verdicts)) if v.keep and line]
+        kept = [i for i, (line, v) in enumerate(zip(lines, verdicts, strict=True)) if v.keep and line]
         config = self.config
         repeats = find_repeats(
             [lines[i] for i in kept],
@@ -107,7 +124,7 @@ def _assemble(text: str, classified: _Classified, doc_id: Any) -> CleanResult:
     removed: list[Removal] = []
     kept = blank = words_in = words_removed = 0
     pending_blank = False
-    for index, (line, verdict, words) in enumerate(zip(lines, verdicts, word_counts)):
+    for index, (line, verdict, words) in enumerate(zip(lines, verdicts, word_counts, strict=True)):
         words_in += words
         if not line:
             blank += 1
@@ -191,7 +208,8 @@ def clean_text(text: str, config: CleanConfig | None = None, *, doc_id: Any = No
     pipeline with a custom configuration, build one :class:`Cleaner` and reuse it.
 
     Examples:
-        >>> result = clean_text("Cookies help us deliver our services. Accept all\\nThe vote passed 52 to 48 after a long debate.")
+        >>> page = "Cookies help us deliver our services. Accept all\\nThe vote passed 52 to 48 after a long debate."
+        >>> result = clean_text(page)
         >>> result.text
         'The vote passed 52 to 48 after a long debate.'
         >>> result.removed[0].code, result.removed[0].line_start

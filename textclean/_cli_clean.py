@@ -43,7 +43,9 @@ def add_parser(subparsers: Any) -> None:
         "and account for every removed line.",
     )
     group = parser.add_argument_group("Input")
-    group.add_argument("inputs", nargs="*", default=[STDIO], metavar="INPUT", help="files to clean (default: - = stdin)")
+    group.add_argument(
+        "inputs", nargs="*", default=[STDIO], metavar="INPUT", help="files to clean (default: - = stdin)"
+    )
     group.add_argument("--format", choices=("auto", "text", "jsonl"), default="auto",
                        help="input format (default: by file name; .jsonl/.jsonl.gz are JSONL, others plain text)")
     group.add_argument("--text-field", default="text", help="JSONL field holding the text (default: text)")
@@ -163,7 +165,7 @@ def _output(job: _Job, record: Record, result: CleanResult) -> str | None:
 def _annotated_text(job: _Job, text: str) -> str:
     classified = job.cleaner.classify(text)
     out = []
-    for (start, end), verdict in zip(classified.spans, classified.verdicts):
+    for (start, end), verdict in zip(classified.spans, classified.verdicts, strict=True):
         line = text[start:end]
         mark = "." if verdict.keep else f"{verdict.code}"
         out.append(f"{mark if line.strip() else ''}\t{line}\n")

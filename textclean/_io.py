@@ -139,7 +139,8 @@ def _iter_raw_lines(path: str) -> Iterator[tuple[int, int, bytes]]:
         stream: IO[bytes] = sys.stdin.buffer
     else:
         try:
-            stream = gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")  # noqa: SIM115
+            opened: Any = gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")  # noqa: SIM115
+            stream = opened
         except FileNotFoundError:
             raise InputError(f"{path}: no such file; check the path") from None
         except IsADirectoryError:
@@ -273,15 +274,15 @@ def atomic_output(path: str | None, *, binary: bool = False) -> Iterator[IO[Any]
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as raw:
-            sink: IO[bytes] = raw
+            sink: Any = raw
             gz = None
             if path.lower().endswith(".gz"):
                 gz = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
-                sink = gz  # type: ignore[assignment]
+                sink = gz
             if binary:
                 yield sink
             else:
-                text = io.TextIOWrapper(sink, encoding="utf-8", newline="\n", write_through=True)  # type: ignore[arg-type]
+                text = io.TextIOWrapper(sink, encoding="utf-8", newline="\n", write_through=True)
                 yield text
                 text.flush()
                 text.detach()

@@ -105,7 +105,7 @@ def find_repeats(
         words = [lowercase_words(p) for p in paragraphs]
     repeats: dict[int, Repeat] = {}
     first_seen: dict[str, int] = {}
-    for index, (paragraph, tokens) in enumerate(zip(paragraphs, words)):
+    for index, (paragraph, tokens) in enumerate(zip(paragraphs, words, strict=True)):
         if len(tokens) < _MIN_EXACT_WORDS and len(paragraph) < _MIN_EXACT_CHARS:
             continue
         key = _key(tokens) if tokens else paragraph.strip()

@@ -68,6 +68,7 @@ def explain_lines(doc_id: Any, removed: Sequence[Removal], *, colour: bool = Fal
         code = f"{removal.code} {removal.rule:<22}"
         evidence = f"({removal.evidence})" if removal.evidence else ""
         if colour:
-            code, evidence, where = f"{_BOLD}{_RED}{code}{_RESET}", f"{_DIM}{evidence}{_RESET}", f"{_DIM}{where}{_RESET}"
+            code = f"{_BOLD}{_RED}{code}{_RESET}"
+            evidence, where = f"{_DIM}{evidence}{_RESET}", f"{_DIM}{where}{_RESET}"
         out.append(f"{where}  {code}  {text!r}  {evidence}".rstrip() + "\n")
     return "".join(out)

@@ -1,0 +1,91 @@
+"""MinHash signatures: datasketch compatibility, determinism, the numpy fallback."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import regex
+from datasketch import LeanMinHash, MinHash, MinHashLSH  # type: ignore[import-untyped]
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from textclean import _minhash
+from textclean._minhash import Simplify, minhash_signatures, shingle_hashes, shingle_hashes_batch
+
+WORDS = ["alpha", "Beta", "gamma", "δέλτα", "東京", "हिन्दी", "x_y", "2024", "١٢", "naïve", "e\u0301"]
+texts_strategy = st.lists(
+    st.lists(st.sampled_from([*WORDS, ",", ".", "\n", "  "]), max_size=30).map(" ".join), max_size=12
+)
+
+
+def reference_shingles(text: str, ngram: int = 5) -> set[str]:
+    words = regex.findall(r"\w+", text.lower())
+    return {" ".join(words[i : i + ngram]) for i in range(max(1, len(words) - ngram + 1))} if words else set()
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts_strategy)
+def test_signature_equals_datasketch_fed_the_shingle_hashes(texts: list[str]) -> None:
+    signatures = minhash_signatures(texts, num_perm=32, seed=5)
+    for text, signature in zip(texts, signatures, strict=True):
+        reference = MinHash(num_perm=32, seed=5, hashfunc=int)
+        reference.update_batch(shingle_hashes(text))
+        assert (reference.hashvalues == signature).all()
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts_strategy, st.integers(1, 6), st.booleans())
+def test_shingle_count_matches_the_definition(texts: list[str], ngram: int, fold: bool) -> None:
+    for text, hashes in zip(
+        texts, shingle_hashes_batch(texts, ngram=ngram, simplify=Simplify(fold_digits=fold)), strict=True
+    ):
+        if not fold:
+            assert len(hashes) == len(reference_shingles(text, ngram))
+        assert (np.diff(hashes.astype(np.int64)) > 0).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(texts_strategy, st.integers(1, 6), st.booleans())
+def test_compiled_kernels_equal_numpy_reference(texts: list[str], ngram: int, fold: bool) -> None:
+    simplify = Simplify(fold_digits=fold)
+    fast, fast_bounds = _minhash.unique_shingle_hashes(texts, ngram, simplify)
+    kernels, _minhash._kernels = _minhash._kernels, None
+    try:
+        slow, slow_bounds = _minhash.unique_shingle_hashes(texts, ngram, simplify)
+    finally:
+        _minhash._kernels = kernels
+    assert fast_bounds.tolist() == slow_bounds.tolist()
+    assert fast.tolist() == slow.tolist()
+
+
+def test_numpy_fallback_signatures_equal(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [" ".join(WORDS[i:] + WORDS[:i]) * 3 for i in range(len(WORDS))] + ["", "one"]
+    fast = minhash_signatures(texts, num_perm=64)
+    monkeypatch.setattr(_minhash, "_kernels", None)
+    monkeypatch.setattr(_minhash, "_CHUNK_ELEMENTS", 200)
+    assert (minhash_signatures(texts, num_perm=64) == fast).all()
+
+
+def test_lean_minhash_works_with_minhash_lsh() -> None:
+    base = "the same article was syndicated across many news sites on monday morning " * 3
+    signatures = minhash_signatures([base, base + " updated", "a different story entirely about cats"])
+    lsh = MinHashLSH(threshold=0.8, num_perm=128)
+    for key, signature in zip("abc", signatures, strict=True):
+        lsh.insert(key, LeanMinHash(seed=1, hashvalues=signature, scheme="affine32"))
+    assert sorted(lsh.query(LeanMinHash(seed=1, hashvalues=signatures[0], scheme="affine32"))) == ["a", "b"]
+
+
+def test_simplification_never_changes_input_and_folds_digits() -> None:
+    text = "Price 2024: 19 euros today only here"
+    assert (
+        shingle_hashes(text, simplify=Simplify(fold_digits=True))
+        == shingle_hashes("price 0000 00 euros today only here", simplify=Simplify(fold_digits=True))
+    ).all()
+    assert not np.array_equal(shingle_hashes(text), shingle_hashes("price 1999 19 euros today only here"))
+
+
+def test_deterministic_and_seeded() -> None:
+    texts = ["some words here and there again and again", "other words"]
+    assert (minhash_signatures(texts, seed=3) == minhash_signatures(texts, seed=3)).all()
+    assert not (minhash_signatures(texts, seed=3) == minhash_signatures(texts, seed=4)).all()
+    assert (minhash_signatures([""]) == 0xFFFFFFFF).all()
