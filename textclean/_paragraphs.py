@@ -16,13 +16,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import regex
+import re
 
 from textclean._rule import Rule
 
 __all__ = ["PARAGRAPH_RULES", "Repeat", "find_repeats", "lowercase_words"]
 
-_WORD = regex.compile(r"\w+")
+_WORD = re.compile(r"\w+")
 _NEAR_NGRAM = 3
 _DIRECT_COMPARE_LIMIT = 400
 _MIN_EXACT_WORDS = 4
