@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
         _cli_dedup = None  # type: ignore[assignment]
     if _cli_dedup is not None:
         _cli_dedup.add_parser(subparsers)
+    from textclean import _cli_templates
+
+    _cli_templates.add_parser(subparsers)
     rules = subparsers.add_parser("rules", help="print the rule reference", description="Print the rule reference.")
     rules.add_argument("--format", choices=("text", "markdown"), default="text", help="output format")
     rules.set_defaults(handler=_run_rules)

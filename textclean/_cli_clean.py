@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from textclean._cleaner import Cleaner
+from textclean._cli_templates import add_site_options, add_threshold_options, site_for_record, templates_for_clean
 from textclean._config import CleanConfig, load_config
 from textclean._errors import ConfigError, InputError
 from textclean._io import (
@@ -65,6 +66,13 @@ def add_parser(subparsers: Any) -> None:
     group.add_argument("--no-paragraph-dedup", action="store_true", help="keep repeated paragraphs")
     group.add_argument("--near-threshold", type=float, metavar="J",
                        help="similarity for near-repeated paragraphs (default 0.8)")
+    group = parser.add_argument_group("Site templates")
+    group.add_argument("--learn-templates", action="store_true",
+                       help="first learn each site's template from the inputs (JSONL files: read twice)")
+    group.add_argument("--templates", metavar="FILE",
+                       help="remove the site templates saved in FILE by `textclean templates learn`")
+    add_site_options(group)
+    add_threshold_options(group)
     group = parser.add_argument_group("Output")
     group.add_argument("-o", "--output", default=STDIO, metavar="OUTPUT",
                        help="output file (default: - = stdout); never one of the inputs")
@@ -121,6 +129,8 @@ class _Job:
     report: bool
     explain: bool
     ruleset: str
+    site_field: str | None = None
+    url_field: str | None = None
 
 
 def _process_chunk(job: _Job, records: list[Record]) -> list[_Processed]:
@@ -128,10 +138,12 @@ def _process_chunk(job: _Job, records: list[Record]) -> list[_Processed]:
 
 
 def _process(job: _Job, record: Record) -> _Processed:
-    result = job.cleaner.clean(record.text, doc_id=record.doc_id)
+    site = site_for_record(record.data, job.site_field, job.url_field)
+    result = job.cleaner.clean(record.text, doc_id=record.doc_id, site=site)
     report = [_report_line(job, record, result, i) for i in range(len(result.removed))] if job.report else []
     removed = result.removed if job.explain else ()
-    return _Processed(_output(job, record, result), report, record.doc_id, removed, CleanStats.from_result(result))
+    stats = CleanStats.from_result(result)
+    return _Processed(_output(job, record, result, site), report, record.doc_id, removed, stats)
 
 
 def _report_line(job: _Job, record: Record, result: CleanResult, index: int) -> str:
@@ -141,12 +153,12 @@ def _report_line(job: _Job, record: Record, result: CleanResult, index: int) -> 
     return json.dumps(entry, ensure_ascii=False)
 
 
-def _output(job: _Job, record: Record, result: CleanResult) -> str | None:
+def _output(job: _Job, record: Record, result: CleanResult, site: str | None = None) -> str | None:
     if job.drop_empty and result.is_empty and not job.annotate:
         return None
     if job.fmt == "text":
         if job.annotate:
-            return _annotated_text(job, record.text)
+            return _annotated_text(job, record.text, site)
         return result.text + "\n" if result.text else ""
     assert record.data is not None
     data = dict(record.data)
@@ -162,8 +174,8 @@ def _output(job: _Job, record: Record, result: CleanResult) -> str | None:
     return json.dumps(data, ensure_ascii=False) + "\n"
 
 
-def _annotated_text(job: _Job, text: str) -> str:
-    classified = job.cleaner.classify(text)
+def _annotated_text(job: _Job, text: str, site: str | None = None) -> str:
+    classified = job.cleaner.classify(text, site=site)
     out = []
     for (start, end), verdict in zip(classified.spans, classified.verdicts, strict=True):
         line = text[start:end]
@@ -208,9 +220,15 @@ def run(args: argparse.Namespace) -> int:
     fmt = _input_format(paths, args.format)
     from textclean._classify import RULESET_VERSION
 
-    cleaner = Cleaner(build_config(args))
+    config = build_config(args)
+    templates = templates_for_clean(
+        paths, text_field=args.text_field, site_field=args.site_field, url_field=args.url_field,
+        errors=args.errors, skip_bad=args.skip_bad, learn=args.learn_templates, template_file=args.templates,
+        min_pages=args.min_pages, min_share=args.min_share, normalize=config.normalize,
+    )
+    cleaner = Cleaner(config, templates=templates)
     job = _Job(cleaner, fmt, args.text_field, args.annotate, args.drop_empty, bool(args.report), args.explain,
-               RULESET_VERSION)
+               RULESET_VERSION, args.site_field, args.url_field)
     bad: list[str] = []
     stats = CleanStats()
     progress = Progress(enabled=not args.quiet and sys.stderr.isatty())

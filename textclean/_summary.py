@@ -17,8 +17,9 @@ def rule_names() -> dict[str, str]:
     """Map every built-in reason code to its rule name."""
     from textclean._paragraphs import PARAGRAPH_RULES
     from textclean._rules import RULES
+    from textclean._templates import TEMPLATE_RULES
 
-    return {rule.code: rule.name for rule in (*RULES, *PARAGRAPH_RULES)}
+    return {rule.code: rule.name for rule in (*RULES, *PARAGRAPH_RULES, *TEMPLATE_RULES)}
 
 
 def summary_text(stats: CleanStats, *, skipped: int = 0) -> str:
