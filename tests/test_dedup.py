@@ -149,8 +149,9 @@ def test_numpy_fallback_gives_same_result(monkeypatch: pytest.MonkeyPatch) -> No
     from textclean import _minhash
 
     texts = corpus(11)
+    monkeypatch.setattr(_minhash, "accelerator", lambda work: _minhash.load_kernels())
     fast = find_duplicates(texts)
-    monkeypatch.setattr(_minhash, "_kernels", None)
+    monkeypatch.setattr(_minhash, "accelerator", lambda work: None)
     slow = find_duplicates(texts)
     assert fast.duplicate_of.tolist() == slow.duplicate_of.tolist()
     assert np.allclose(fast.similarity, slow.similarity, equal_nan=True)

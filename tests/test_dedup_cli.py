@@ -40,9 +40,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[dict[st
     return path, write_corpus(path, 1, "a")
 
 
-def test_outputs_kept_records_unchanged_in_order(
-    corpus: tuple[Path, list[dict[str, Any]]], tmp_path: Path
-) -> None:
+def test_outputs_kept_records_unchanged_in_order(corpus: tuple[Path, list[dict[str, Any]]], tmp_path: Path) -> None:
     path, records = corpus
     out, clusters, report = tmp_path / "out.jsonl", tmp_path / "c.jsonl", tmp_path / "r.jsonl"
     done = run(str(path), "-o", str(out), "--clusters", str(clusters), "--report", str(report))
@@ -75,9 +73,7 @@ def test_same_output_for_any_worker_count(corpus: tuple[Path, list[dict[str, Any
     assert outputs[0] == outputs[1]
 
 
-def test_index_second_batch_finds_old_duplicates(
-    corpus: tuple[Path, list[dict[str, Any]]], tmp_path: Path
-) -> None:
+def test_index_second_batch_finds_old_duplicates(corpus: tuple[Path, list[dict[str, Any]]], tmp_path: Path) -> None:
     path, records = corpus
     index = tmp_path / "index"
     assert run(str(path), "-o", str(tmp_path / "kept.jsonl"), "--index", str(index)).returncode == 0

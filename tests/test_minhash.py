@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 import regex
@@ -44,24 +46,35 @@ def test_shingle_count_matches_the_definition(texts: list[str], ngram: int, fold
         assert (np.diff(hashes.astype(np.int64)) > 0).all()
 
 
+def force_numba(work: int) -> Any:
+    """The accelerator whatever the batch size (numba must be installed: it is a dependency)."""
+    kernels = _minhash.load_kernels()
+    assert kernels is not None
+    return kernels
+
+
+def force_numpy(work: int) -> None:
+    return None
+
+
 @settings(max_examples=40, deadline=None)
 @given(texts_strategy, st.integers(1, 6), st.booleans())
 def test_compiled_kernels_equal_numpy_reference(texts: list[str], ngram: int, fold: bool) -> None:
     simplify = Simplify(fold_digits=fold)
-    fast, fast_bounds = _minhash.unique_shingle_hashes(texts, ngram, simplify)
-    kernels, _minhash._kernels = _minhash._kernels, None
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_minhash, "accelerator", force_numba)
+        fast, fast_bounds = _minhash.unique_shingle_hashes(texts, ngram, simplify)
+        patch.setattr(_minhash, "accelerator", force_numpy)
         slow, slow_bounds = _minhash.unique_shingle_hashes(texts, ngram, simplify)
-    finally:
-        _minhash._kernels = kernels
     assert fast_bounds.tolist() == slow_bounds.tolist()
     assert fast.tolist() == slow.tolist()
 
 
 def test_numpy_fallback_signatures_equal(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = [" ".join(WORDS[i:] + WORDS[:i]) * 3 for i in range(len(WORDS))] + ["", "one"]
+    monkeypatch.setattr(_minhash, "accelerator", force_numba)
     fast = minhash_signatures(texts, num_perm=64)
-    monkeypatch.setattr(_minhash, "_kernels", None)
+    monkeypatch.setattr(_minhash, "accelerator", force_numpy)
     monkeypatch.setattr(_minhash, "_CHUNK_ELEMENTS", 200)
     assert (minhash_signatures(texts, num_perm=64) == fast).all()
 

@@ -29,6 +29,7 @@ __all__ = [
     "atomic_output",
     "check_output_not_input",
     "detect_format",
+    "iter_raw_lines",
     "iter_records",
     "read_text_document",
 ]
@@ -133,7 +134,7 @@ def read_text_document(path: str, *, errors: ErrorPolicy = "strict") -> Record:
     return Record(path=path, line=1, doc_id=_display(path), text=text, data=None)
 
 
-def _iter_raw_lines(path: str) -> Iterator[tuple[int, int, bytes]]:
+def iter_raw_lines(path: str) -> Iterator[tuple[int, int, bytes]]:
     """Yield (line number, byte offset, raw line) of a (possibly gzipped) file, streaming."""
     if path == STDIO:
         stream: IO[bytes] = sys.stdin.buffer
@@ -183,7 +184,7 @@ def iter_records(
         >>> os.unlink(f.name)
     """
     shown = _display(path)
-    for number, offset, raw in _iter_raw_lines(path):
+    for number, offset, raw in iter_raw_lines(path):
         try:
             if not raw.strip():
                 continue
@@ -268,6 +269,13 @@ def atomic_output(path: str | None, *, binary: bool = False) -> Iterator[IO[Any]
             sys.stdout.flush()
         return
     assert path is not None
+    if os.path.exists(path) and not os.path.isfile(path):
+        if os.path.isdir(path):
+            raise OutputError(f"{path}: is a directory; name a file (or use a sharded run for directories)")
+        # A device or pipe (e.g. /dev/null, a FIFO): never replace it, write into it.
+        with open(path, "wb") as device:
+            yield device if binary else io.TextIOWrapper(device, encoding="utf-8", newline="\n", write_through=True)
+        return
     directory = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(directory):
         raise OutputError(f"{path}: directory {directory} does not exist; create it first")
@@ -293,3 +301,6 @@ def atomic_output(path: str | None, *, binary: bool = False) -> Iterator[IO[Any]
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+_iter_raw_lines = iter_raw_lines  # transitional alias while the Dask module moves to the public name
