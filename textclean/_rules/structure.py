@@ -1,0 +1,104 @@
+"""Context and structure rules, implemented in :mod:`textclean._classify` (``B5xx``).
+
+These rules carry no patterns: they look at a line's shape, its neighbours and its place in the
+page. Their examples are whole documents (lines joined by newlines): the classifier must remove
+at least one line of each example with the rule's code, and none of its keeps.
+"""
+
+from __future__ import annotations
+
+from textclean._rule import Rule
+
+__all__ = ["STRUCTURE_RULES"]
+
+_ARTICLE = (
+    "The river rose two metres overnight, flooding the old town and forcing hundreds of families from their homes.\n"
+    "Rescue teams worked through the night, and by morning most of the residents had reached the shelters.\n"
+    "The mayor said the town would need months to repair the damage to its bridges and roads."
+)
+
+MENU_RUN = Rule(
+    code="B501",
+    name="menu-run",
+    summary="Runs of short link-like lines: navigation menus, link lists, section indexes.",
+    why=(
+        "A scraper turns every menu item into its own line. Several short lines in a row, without sentence "
+        "punctuation, far from the text's long lines, are a menu."
+    ),
+    mode="balanced",
+    examples=("Home\nNews\nSport\nWeather\nTravel\nBusiness\nCulture\n" + _ARTICLE,),
+    keeps=(_ARTICLE + "\nIngredients:\n- 2 eggs\n- 200 g flour\n- 1 cup of milk\nMix everything and bake for an hour.",),  # noqa: E501 (one phrase table row)
+)
+
+SEPARATOR_MENU = Rule(
+    code="B502",
+    name="separator-menu",
+    summary="Menus on one line: short items joined by separators ('Home | News | Sport').",
+    why="Items joined by '|', '·', '•' or '/' with no sentence between them are a menu bar, not prose.",
+    mode="balanced",
+    examples=("Cars | Jobs | Homes | Customer Care Center\n" + _ARTICLE,),
+    keeps=(_ARTICLE + "\nThe vote was 12 | 7 in favour, the clerk noted, after a long and bitter debate in the chamber.",),  # noqa: E501 (one phrase table row)
+)
+
+HEADER_BAND = Rule(
+    code="B503",
+    name="header-band",
+    summary="Short lines in the page's header band, before the main text starts.",
+    why=(
+        "Site names, taglines and widget labels fill the top of a scraped page. Short lines before the first "
+        "run of real text are chrome unless they lead straight into it (a title, a byline, a dateline)."
+    ),
+    mode="balanced",
+    examples=("Riverside News\nYour source for local news\nSubscribe today\nToday's paper\n\n\n" + _ARTICLE,),
+    keeps=("Flood waters recede in the old town\nBy Jane Rivers\n" + _ARTICLE,),
+)
+
+FOOTER_BAND = Rule(
+    code="B504",
+    name="footer-band",
+    summary="Short lines in the page's footer band, after the main text ends.",
+    why="After the last paragraph, scraped pages end with link lists, site names and legal lines.",
+    mode="balanced",
+    examples=(_ARTICLE + "\nMore stories\nCity council\nWeather alerts\nSchool news\nObituaries\nClassifieds",),
+    keeps=(_ARTICLE + "\n(Reporting by Jane Rivers; editing by Tom Bank)",),
+)
+
+COMMENT_SECTION = Rule(
+    code="B505",
+    name="comment-section",
+    summary="Reader-comment sections, from their header to their end (kept with keep_comments).",
+    why=(
+        "Comments are other people's text about the page, not the page. A section starts at a header such as "
+        "'12 Comments' or 'Leave a Reply' and is confirmed by comment bylines ('X says:', 'Reply', dated names)."
+    ),
+    mode="balanced",
+    examples=(
+        _ARTICLE + "\n3 Comments\nMary says:\nMarch 3, 2021 at 4:12 pm\nGreat article, thank you for writing it!"
+        "\nReply\nTom says:\nI was there and it was worse than described, the whole street was under water.",
+    ),
+    keeps=(_ARTICLE + "\nComments from the mayor were published in full on Tuesday, along with the budget.",),
+)
+
+LINE_MODEL = Rule(
+    code="B510",
+    name="low-content-line",
+    summary="Lines the line model scores as chrome: short, link-like, repeated or isolated from the text.",
+    why=(
+        "A small linear model combines the line's shape (length, punctuation, digits, capitals), its neighbours "
+        "and its position; the evidence names the features that weighed most."
+    ),
+    mode="balanced",
+    examples=(
+        "Weather\nTraffic\nLottery\n" + _ARTICLE + "\nMost Viewed\nCrossword\nHoroscopes\nPuzzles\nTV Listings",
+    ),
+    keeps=(_ARTICLE,),
+)
+
+STRUCTURE_RULES: tuple[Rule, ...] = (
+    MENU_RUN,
+    SEPARATOR_MENU,
+    HEADER_BAND,
+    FOOTER_BAND,
+    COMMENT_SECTION,
+    LINE_MODEL,
+)

@@ -1,0 +1,212 @@
+"""Site widgets: counters, script notices, ads, skip links, log-in and search boxes (``B00x``)."""
+
+from __future__ import annotations
+
+from textclean._rule import Rule
+from textclean._rules._build import phrase_rule
+
+__all__ = ["WIDGET_RULES"]
+
+HIT_COUNTER = phrase_rule(
+    code="B001",
+    name="hit-counter",
+    summary="Hit counters and visitor-counter widgets.",
+    why="A counter widget's text (often its link title, glued to the page title) says nothing about the page.",
+    anchor="start",
+    max_words=30,
+    phrases={
+        "en": [r"(?:free )?(?:website )?hit counters?\b", r"visitors? counter\b", r"\bweb counter\b",
+               r"\bvisitors? (?:today|online)\s*:"],
+        "de": [r"besucherz[äa]hler", r"\bbesucher (?:heute|online)\s*:"],
+        "fr": [r"compteur de (?:visites|visiteurs)"],
+        "es": [r"contador de visitas"],
+        "pt": [r"contador de (?:visitas|acessos)"],
+        "it": [r"contatore (?:di )?visite"],
+        "nl": [r"bezoekersteller"],
+        "ru": [r"сч[её]тчик (?:посещений|посетителей)"],
+        "zh": [r"访问(?:量|计数器)\s*[:：]", r"访客计数"],
+        "ja": [r"アクセスカウンター"],
+    },
+    examples=[
+        "free website hit counter Why the River Rose So Fast – Riverside News",
+        "Besucherzähler: 12345",
+        "Compteur de visites",
+        "Счётчик посещений",
+        "访问量：3021",
+    ],
+    keeps=["The museum installed a counter at the door to count visitors for the survey."],
+)
+
+SCRIPT_NOTICE = phrase_rule(
+    code="B002",
+    name="script-notice",
+    summary="JavaScript, browser and loading notices.",
+    why="Messages addressed to the browser (enable JavaScript, loading, update your browser) are page machinery.",
+    anchor="start",
+    max_words=40,
+    phrases={
+        "en": [r"(?:please )?enable javascript", r"javascript (?:is|must be) (?:disabled|required|enabled)",
+               r"you (?:need|must) (?:to )?(?:have|enable) javascript", r"your browser does not support",
+               r"(?:this|the) (?:video|content) (?:requires|is not available)", r"loading(?:\.\.\.|…)?$",
+               r"please wait(?:\.\.\.|…)?$", r"you are using an outdated browser"],
+        "de": [r"bitte aktivieren sie javascript", r"javascript (?:ist )?deaktiviert", r"wird geladen",
+               r"lädt(?:\.\.\.|…)?$", r"ihr browser unterstützt"],
+        "fr": [r"(?:veuillez )?activer (?:le )?javascript", r"javascript est désactivé", r"chargement(?:\.\.\.|…)?$",
+               r"votre navigateur ne prend pas"],
+        "es": [r"(?:por favor,? )?(?:habilite|active) javascript", r"cargando(?:\.\.\.|…)?$",
+               r"su navegador no (?:soporta|admite)"],
+        "pt": [r"(?:por favor,? )?(?:ative|habilite) o javascript", r"carregando(?:\.\.\.|…)?$",
+               r"seu navegador não suporta"],
+        "it": [r"(?:per favore,? )?abilita(?:re)? javascript", r"caricamento(?: in corso)?(?:\.\.\.|…)?$"],
+        "nl": [r"(?:schakel|zet) javascript in", r"laden(?:\.\.\.|…)$", r"bezig met laden"],
+        "ru": [r"(?:включите|разрешите) javascript", r"загрузка(?:\.\.\.|…)?$"],
+        "zh": [r"请(?:启用|开启)\s*javascript", r"(?:正在)?加载中"],
+        "ja": [r"javascriptを有効", r"読み込み中"],
+        "*": [r"[\w$.]+\s*=\s*function\s*\(", r"document\.(?:write|getelementbyid)\s*\(",
+              r"var \w+ ?= ?[\[{'\"\w]", r"\}\)\(\);?$", r"<!--|-->", r"googletag\.", r"window\.\w+ ?="],
+    },
+    examples=[
+        "Please enable JavaScript to view the comments.",
+        "Loading...",
+        "Bitte aktivieren Sie JavaScript, um diese Seite zu sehen.",
+        "Chargement…",
+        "Загрузка...",
+        "document.write('<div id=ad>');",
+    ],
+    keeps=["Loading the ferry took three hours because the crane had broken down that morning."],
+)
+
+ADVERTISEMENT = phrase_rule(
+    code="B003",
+    name="ad-label",
+    summary="Advertisement and sponsored-content labels.",
+    why="Ad slots leave their label behind ('Advertisement', 'Anzeige'); the ad itself is not the page's text.",
+    anchor="line",
+    max_words=4,
+    phrases={
+        "en": [r"advertisement", r"advertising", r"sponsored(?: (?:content|links?|stories|by \w+))?", r"\bads?\b",
+               r"promoted(?: content| stories)?", r"paid (?:content|post)", r"partner content"],
+        "de": [r"anzeige", r"werbung", r"gesponsert"],
+        "fr": [r"publicité", r"contenu sponsorisé", r"sponsorisé"],
+        "es": [r"publicidad", r"patrocinado", r"contenido patrocinado"],
+        "pt": [r"publicidade", r"patrocinado", r"conteúdo patrocinado"],
+        "it": [r"pubblicità", r"sponsorizzato", r"contenuto sponsorizzato"],
+        "nl": [r"advertentie", r"gesponsord"],
+        "ru": [r"реклама", r"спонсорский (?:материал|контент)"],
+        "zh": [r"广告", r"推广"],
+        "ja": [r"広告", r"スポンサー(?:リンク)?", r"\bpr\b"],
+    },
+    examples=["Advertisement", "ADVERTISEMENT", "Anzeige", "Publicité", "Реклама", "广告", "Sponsored content"],
+    keeps=["Advertisement spending fell by a third in the second quarter, the agency said."],
+)
+
+SKIP_LINK = phrase_rule(
+    code="B004",
+    name="skip-link",
+    summary="Skip links and accessibility shortcuts.",
+    why="'Skip to content' links exist for screen readers and keyboards; scraped, they are noise at the top.",
+    anchor="line",
+    max_words=8,
+    phrases={
+        "en": [r"skip to (?:main )?(?:content|navigation|search|footer|menu)", r"skip (?:navigation|nav)",
+               r"jump to (?:navigation|search|content)", r"accessibility (?:links|help|statement)",
+               r"(?:main|primary|site) (?:menu|navigation)", r"toggle (?:navigation|menu)"],
+        "de": [r"zum inhalt springen", r"(?:direkt )?zum (?:haupt)?inhalt", r"zur navigation",
+               r"navigation (?:überspringen|umschalten)", r"hauptmenü"],
+        "fr": [r"aller au contenu(?: principal)?", r"passer au contenu", r"aller à la navigation", r"menu principal"],
+        "es": [r"(?:saltar|ir) al contenido(?: principal)?", r"menú principal"],
+        "pt": [r"(?:ir|pular|saltar) para o conteúdo(?: principal)?", r"menu principal"],
+        "it": [r"(?:vai|salta) al contenuto(?: principale)?", r"menu principale"],
+        "nl": [r"(?:ga|spring) naar (?:de )?(?:inhoud|hoofdinhoud)", r"naar inhoud springen", r"hoofdmenu"],
+        "ru": [r"перейти к (?:содержимому|содержанию)", r"главное меню"],
+        "zh": [r"跳(?:到|至)(?:主要)?内容", r"主菜单"],
+        "ja": [r"本文へ(?:スキップ|移動)", r"メインメニュー"],
+    },
+    examples=["Skip to content", "Skip to main content", "Zum Inhalt springen", "Aller au contenu",
+              "Перейти к содержимому", "本文へスキップ"],
+    keeps=["Skip to the end of the story: the boat reached the harbour safely."],
+)
+
+ACCOUNT_PROMPT = phrase_rule(
+    code="B005",
+    name="account-prompt",
+    summary="Log-in, sign-up and account links.",
+    why="Account links belong to the site's frame, not to the document.",
+    anchor="line",
+    max_words=7,
+    phrases={
+        "en": [r"(?:log|sign) ?(?:in|out|up)(?: (?:or|/|\|) (?:register|sign ?up|subscribe))?", r"register",
+               r"my account", r"create (?:an )?account", r"forgot(?: your)? password\??", r"subscribe",
+               r"login", r"logout"],
+        "de": [r"anmelden", r"abmelden", r"registrieren", r"einloggen", r"mein konto", r"passwort vergessen\??"],
+        "fr": [r"(?:se )?connecter", r"connexion", r"s['’]inscrire", r"inscription", r"mon compte",
+               r"mot de passe oublié\s*\??", r"s['’]abonner"],
+        "es": [r"iniciar sesión", r"registrarse", r"regístrate", r"mi cuenta", r"acceder", r"suscríbete"],
+        "pt": [r"entrar", r"cadastre-se", r"minha conta", r"assine", r"fazer login"],
+        "it": [r"accedi", r"registrati", r"il mio account", r"abbonati"],
+        "nl": [r"inloggen", r"aanmelden", r"registreren", r"mijn account", r"uitloggen"],
+        "ru": [r"войти", r"вход", r"регистрация", r"личный кабинет", r"выйти"],
+        "zh": [r"登录", r"注册", r"登录\s*[|/]\s*注册"],
+        "ja": [r"ログイン", r"新規登録", r"会員登録", r"ログアウト"],
+    },
+    examples=["Log in", "Sign in | Register", "Anmelden", "Se connecter", "Iniciar sesión", "Войти", "登录",
+              "ログイン"],
+    keeps=["Log in to the server as root and restart the service before the next backup runs."],
+)
+
+SEARCH_BOX = phrase_rule(
+    code="B006",
+    name="search-box",
+    summary="Search boxes and their labels.",
+    why="A search form's label and button are part of the site's frame.",
+    anchor="line",
+    max_words=6,
+    phrases={
+        "en": [r"search(?: (?:this site|the site|term|for|articles|our site|here|archive))?(?:\.\.\.|…)?",
+               r"enter (?:search )?keywords?", r"go", r"submit"],
+        "de": [r"suche(?:n)?(?: nach)?(?:\.\.\.|…)?", r"suchbegriff(?: eingeben)?", r"los"],
+        "fr": [r"rechercher(?: sur le site)?(?:\.\.\.|…)?", r"recherche"],
+        "es": [r"buscar(?: en el sitio)?(?:\.\.\.|…)?", r"búsqueda"],
+        "pt": [r"pesquisar(?:\.\.\.|…)?", r"buscar", r"pesquisa"],
+        "it": [r"cerca(?: nel sito)?(?:\.\.\.|…)?", r"ricerca"],
+        "nl": [r"zoeken(?:\.\.\.|…)?", r"zoek"],
+        "ru": [r"поиск(?: по сайту)?(?:\.\.\.|…)?", r"найти"],
+        "zh": [r"搜索", r"站内搜索"],
+        "ja": [r"検索", r"サイト内検索"],
+    },
+    examples=["Search", "Search term:", "Suche", "Rechercher", "Buscar…", "Поиск по сайту", "搜索", "検索"],
+    keeps=["Search teams found the missing climbers late on Sunday evening near the ridge."],
+)
+
+BACK_TO_TOP = phrase_rule(
+    code="B007",
+    name="back-to-top",
+    summary="'Back to top' and print/scroll helpers.",
+    why="Scroll helpers point inside the page; they carry no content.",
+    anchor="line",
+    max_words=6,
+    phrases={
+        "en": [r"(?:back|return|go) to (?:the )?top(?: of (?:the )?page)?", r"top of page", r"\^? ?top"],
+        "de": [r"nach oben", r"zurück nach oben", r"seitenanfang"],
+        "fr": [r"(?:retour )?(?:en )?haut de (?:la )?page", r"retour en haut"],
+        "es": [r"volver (?:arriba|al inicio)", r"ir arriba", r"subir"],
+        "pt": [r"voltar ao topo", r"topo da página"],
+        "it": [r"torna su", r"torna all['’]inizio", r"inizio pagina"],
+        "nl": [r"terug naar (?:boven|de top)", r"naar boven"],
+        "ru": [r"наверх", r"вернуться наверх"],
+        "zh": [r"返回顶部", r"回到顶部"],
+        "ja": [r"ページ(?:の)?(?:トップ|先頭)へ(?:戻る)?", r"トップへ戻る"],
+    },
+    examples=["Back to top", "Nach oben", "Haut de page", "Volver arriba", "Наверх", "返回顶部", "ページトップへ"],
+    keeps=["Back to top form, the striker scored twice in the second half."],
+)
+
+WIDGET_RULES: tuple[Rule, ...] = (
+    HIT_COUNTER,
+    SCRIPT_NOTICE,
+    ADVERTISEMENT,
+    SKIP_LINK,
+    ACCOUNT_PROMPT,
+    SEARCH_BOX,
+    BACK_TO_TOP,
+)
