@@ -14,6 +14,9 @@ Examples:
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 __version__ = "0.1.0"
 
 from textclean._cleaner import Cleaner, clean_text
@@ -27,9 +30,36 @@ from textclean._errors import (
     RecordError,
     TextCleanError,
 )
-from textclean._normalize import NormalizeConfig, normalize
+from textclean._normalize import NormalizeConfig, normalize, normalize_and_explain
 from textclean._result import CleanResult, CleanStats, Removal
 from textclean._rule import Rule, Verdict
+
+if TYPE_CHECKING:  # the corpus-dedup and template names load lazily (numpy, numba): see __getattr__
+    from textclean._dedup import DedupConfig, DedupResult, DuplicateCluster, find_duplicates
+    from textclean._dedup_index import Deduplicator, DuplicateMatch
+    from textclean._minhash import minhash_signatures
+    from textclean._templates import TemplateLearner, TemplateStore, learn_templates, load_templates
+
+_LAZY = {
+    "DedupConfig": "textclean._dedup",
+    "DedupResult": "textclean._dedup",
+    "DuplicateCluster": "textclean._dedup",
+    "find_duplicates": "textclean._dedup",
+    "Deduplicator": "textclean._dedup_index",
+    "DuplicateMatch": "textclean._dedup_index",
+    "minhash_signatures": "textclean._minhash",
+    "TemplateLearner": "textclean._templates",
+    "TemplateStore": "textclean._templates",
+    "learn_templates": "textclean._templates",
+    "load_templates": "textclean._templates",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import the heavier public names on first use, so ``import textclean`` stays fast."""
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'textclean' has no attribute {name!r}")
 
 __all__ = [
     "CleanConfig",
@@ -38,6 +68,11 @@ __all__ = [
     "Cleaner",
     "ConfigError",
     "DecodeError",
+    "DedupConfig",
+    "DedupResult",
+    "Deduplicator",
+    "DuplicateCluster",
+    "DuplicateMatch",
     "IndexMismatchError",
     "InputError",
     "NormalizeConfig",
@@ -45,11 +80,18 @@ __all__ = [
     "RecordError",
     "Removal",
     "Rule",
+    "TemplateLearner",
+    "TemplateStore",
     "TextCleanError",
     "Verdict",
     "__version__",
     "clean_text",
     "config_from_mapping",
+    "find_duplicates",
+    "learn_templates",
     "load_config",
+    "load_templates",
+    "minhash_signatures",
     "normalize",
+    "normalize_and_explain",
 ]
