@@ -19,7 +19,7 @@ import tempfile
 import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, cast
 
 from textclean._errors import DecodeError, InputError, OutputError, RecordError
 
@@ -79,18 +79,25 @@ def _display(path: str) -> str:
     return "<stdin>" if path == STDIO else path
 
 
-def _read_bytes(path: str) -> bytes:
-    if path == STDIO:
-        return sys.stdin.buffer.read()
+def _open_input(path: str, *, decompress: bool) -> IO[bytes]:
+    """Open a file for binary reading, turning OS errors into messages that name the file."""
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
+        if decompress and path.lower().endswith(".gz"):
+            return cast("IO[bytes]", gzip.open(path, "rb"))
+        return open(path, "rb")  # the caller closes it
     except FileNotFoundError:
         raise InputError(f"{path}: no such file; check the path") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory; pass the files inside it") from None
     except OSError as exc:
         raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _read_bytes(path: str) -> bytes:
+    if path == STDIO:
+        return sys.stdin.buffer.read()
+    with _open_input(path, decompress=False) as handle:
+        raw = handle.read()
     if path.lower().endswith(".gz"):
         try:
             return gzip.decompress(raw)
@@ -136,18 +143,7 @@ def read_text_document(path: str, *, errors: ErrorPolicy = "strict") -> Record:
 
 def iter_raw_lines(path: str) -> Iterator[tuple[int, int, bytes]]:
     """Yield (line number, byte offset, raw line) of a (possibly gzipped) file, streaming."""
-    if path == STDIO:
-        stream: IO[bytes] = sys.stdin.buffer
-    else:
-        try:
-            opened: Any = gzip.open(path, "rb") if path.lower().endswith(".gz") else open(path, "rb")  # noqa: SIM115
-            stream = opened
-        except FileNotFoundError:
-            raise InputError(f"{path}: no such file; check the path") from None
-        except IsADirectoryError:
-            raise InputError(f"{path}: is a directory; pass the files inside it") from None
-        except OSError as exc:
-            raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    stream = sys.stdin.buffer if path == STDIO else _open_input(path, decompress=True)
     offset = 0
     try:
         with contextlib.ExitStack() as stack:
