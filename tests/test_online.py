@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from numpy.typing import NDArray
 from scrapy_site.race import make_corpus, race
 
 from textclean._errors import ConfigError, IndexMismatchError
@@ -41,8 +42,9 @@ def test_text_without_words_is_kept_and_not_stored() -> None:
         assert len(index) == 0
 
 
-def _signatures(seed: int = 0) -> np.ndarray:
-    return np.random.default_rng(seed).integers(0, 2**32, size=(4, 128), dtype=np.uint32)
+def _signatures(seed: int = 0) -> NDArray[np.uint32]:
+    values: NDArray[np.uint32] = np.random.default_rng(seed).integers(0, 2**32, size=(4, 128), dtype=np.uint32)
+    return values
 
 
 def test_candidates_are_verified_against_the_threshold() -> None:
@@ -62,8 +64,8 @@ def test_candidates_are_verified_against_the_threshold() -> None:
         assert index.insert_signature_if_new("below", below).kept
 
 
-def _changed(base: np.ndarray, positions: range, seed: int) -> np.ndarray:
-    changed = base.copy()
+def _changed(base: NDArray[np.uint32], positions: range, seed: int) -> NDArray[np.uint32]:
+    changed: NDArray[np.uint32] = base.copy()
     changed[positions.start : positions.stop] = _signatures(seed)[0][positions.start : positions.stop]
     return changed
 

@@ -25,6 +25,7 @@ from textclean._errors import (
     ConfigError,
     DecodeError,
     IndexMismatchError,
+    IndexUnavailableError,
     InputError,
     OutputError,
     RecordError,
@@ -38,6 +39,9 @@ if TYPE_CHECKING:  # the corpus-dedup and template names load lazily (numpy, num
     from textclean._dedup import DedupConfig, DedupResult, DuplicateCluster, find_duplicates
     from textclean._dedup_index import Deduplicator, DuplicateMatch
     from textclean._minhash import minhash_signatures
+    from textclean._online import IndexDecision, OnlineIndex, OnlineIndexConfig, SQLiteIndex, open_index
+    from textclean._online_redis import RedisIndex
+    from textclean._stream import ItemCleaner, ItemOutcome, StreamStats, clean_stream
     from textclean._templates import TemplateLearner, TemplateStore, learn_templates, load_templates
 
 _LAZY = {
@@ -48,6 +52,16 @@ _LAZY = {
     "Deduplicator": "textclean._dedup_index",
     "DuplicateMatch": "textclean._dedup_index",
     "minhash_signatures": "textclean._minhash",
+    "IndexDecision": "textclean._online",
+    "OnlineIndex": "textclean._online",
+    "OnlineIndexConfig": "textclean._online",
+    "SQLiteIndex": "textclean._online",
+    "open_index": "textclean._online",
+    "RedisIndex": "textclean._online_redis",
+    "ItemCleaner": "textclean._stream",
+    "ItemOutcome": "textclean._stream",
+    "StreamStats": "textclean._stream",
+    "clean_stream": "textclean._stream",
     "TemplateLearner": "textclean._templates",
     "TemplateStore": "textclean._templates",
     "learn_templates": "textclean._templates",
@@ -73,18 +87,28 @@ __all__ = [
     "Deduplicator",
     "DuplicateCluster",
     "DuplicateMatch",
+    "IndexDecision",
     "IndexMismatchError",
+    "IndexUnavailableError",
     "InputError",
+    "ItemCleaner",
+    "ItemOutcome",
     "NormalizeConfig",
+    "OnlineIndex",
+    "OnlineIndexConfig",
     "OutputError",
     "RecordError",
+    "RedisIndex",
     "Removal",
     "Rule",
+    "SQLiteIndex",
+    "StreamStats",
     "TemplateLearner",
     "TemplateStore",
     "TextCleanError",
     "Verdict",
     "__version__",
+    "clean_stream",
     "clean_text",
     "config_from_mapping",
     "find_duplicates",
@@ -94,4 +118,5 @@ __all__ = [
     "minhash_signatures",
     "normalize",
     "normalize_and_explain",
+    "open_index",
 ]

@@ -9,7 +9,8 @@ subclass also derives from the standard-library type a caller would catch anyway
     │   ├── DecodeError(InputError)                  invalid UTF-8 (names file and byte offset)
     │   └── RecordError(InputError)                  malformed JSONL line or missing field (names file and line)
     ├── OutputError(TextCleanError, OSError)         an output that cannot (or must not) be written
-    └── IndexMismatchError(TextCleanError, ValueError)  a dedup index built with other parameters
+    ├── IndexMismatchError(TextCleanError, ValueError)  a dedup index built with other parameters
+    └── IndexUnavailableError(TextCleanError, ConnectionError)  a shared index that cannot be reached
 
 Messages say what went wrong *and* what to do next. The CLI prints them as
 ``textclean: error: <message>`` and exits non-zero, without a traceback.
@@ -21,6 +22,7 @@ __all__ = [
     "ConfigError",
     "DecodeError",
     "IndexMismatchError",
+    "IndexUnavailableError",
     "InputError",
     "OutputError",
     "RecordError",
@@ -74,3 +76,10 @@ class OutputError(TextCleanError, OSError):
 
 class IndexMismatchError(TextCleanError, ValueError):
     """A persistent dedup index was built with other parameters than the ones requested."""
+
+
+class IndexUnavailableError(TextCleanError, ConnectionError):
+    """A shared index cannot be reached (after retries), or refused an operation.
+
+    Raised instead of answering "not a duplicate" when the answer is unknown.
+    """
