@@ -21,6 +21,7 @@ import regex
 from numpy.typing import NDArray
 
 from textclean import _minhash
+from textclean._dedup_rules import DOCUMENT_CODE_NAMES
 from textclean._errors import ConfigError
 from textclean._lsh import band_keys, candidate_pairs, choose_bands, detection_probability
 from textclean._minhash import Simplify, _signatures_of_shingles, sorted_unique, unique_shingle_hashes
@@ -37,10 +38,7 @@ __all__ = [
 KeepPolicy = Literal["central", "first", "longest"]
 CODE_NEAR_DUPLICATE = "D101"
 CODE_EXACT_DUPLICATE = "D102"
-CODE_NAMES = {
-    CODE_NEAR_DUPLICATE: "near-duplicate-document",
-    CODE_EXACT_DUPLICATE: "exact-duplicate-document",
-}
+CODE_NAMES = DOCUMENT_CODE_NAMES
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from textclean._dedup import (
     unique_shingles,
 )
 from textclean._dedup_index import DedupIndex
+from textclean._dedup_rules import PARAGRAPH_CODE_NAMES
 from textclean._errors import ConfigError
 from textclean._io import Record, atomic_output, check_output_not_input, detect_format, iter_records
 from textclean._io import read_text_document as _read_text
@@ -40,7 +41,6 @@ from textclean._minhash import Simplify, _shingles
 __all__ = ["run"]
 
 logger = logging.getLogger("textclean.dedup")
-PARAGRAPH_CODE_NAMES = {"D201": "near-duplicate-paragraph", "D202": "exact-duplicate-paragraph"}
 _CHUNK = 2048
 
 

@@ -8,7 +8,7 @@ from textclean._rule import Rule
 from textclean._rules import RULES
 from textclean._rules._build import language_of
 
-__all__ = ["render_rules_reference"]
+__all__ = ["all_rules", "render_rules_reference"]
 
 _FAMILIES = (
     ("B00", "Site widgets"),
@@ -19,7 +19,20 @@ _FAMILIES = (
     ("B05", "Reader comments"),
     ("B5", "Context and structure"),
     ("B9", "Document"),
+    ("D0", "Repeated paragraphs in a document"),
+    ("T0", "Site templates (learned from a corpus)"),
+    ("D1", "Document dedup across a corpus (textclean dedup)"),
+    ("D2", "Paragraph dedup across a corpus (textclean dedup --unit paragraph)"),
 )
+
+
+def all_rules() -> tuple[Rule, ...]:
+    """Every built-in rule record: line rules, repeated paragraphs, site templates, corpus dedup."""
+    from textclean._dedup_rules import DEDUP_RULES
+    from textclean._paragraphs import PARAGRAPH_RULES
+    from textclean._templates import TEMPLATE_RULES
+
+    return (*RULES, *PARAGRAPH_RULES, *TEMPLATE_RULES, *DEDUP_RULES)
 
 
 def render_rules_reference(fmt: Literal["markdown", "text"] = "markdown") -> str:
@@ -37,8 +50,9 @@ def render_rules_reference(fmt: Literal["markdown", "text"] = "markdown") -> str
     """
     render = _markdown if fmt == "markdown" else _text
     out = [render(None, None)]
+    catalog = all_rules()
     for prefix, title in _FAMILIES:
-        rules = [r for r in RULES if r.code.startswith(prefix) and not _in_narrower(r.code, prefix)]
+        rules = [r for r in catalog if r.code.startswith(prefix) and not _in_narrower(r.code, prefix)]
         if rules:
             out.append(render(title, None))
             out.extend(render(None, rule) for rule in rules)

@@ -15,11 +15,9 @@ _RED, _DIM, _BOLD, _RESET = "\x1b[31m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
 
 def rule_names() -> dict[str, str]:
     """Map every built-in reason code to its rule name."""
-    from textclean._paragraphs import PARAGRAPH_RULES
-    from textclean._rules import RULES
-    from textclean._templates import TEMPLATE_RULES
+    from textclean._rules_doc import all_rules
 
-    return {rule.code: rule.name for rule in (*RULES, *PARAGRAPH_RULES, *TEMPLATE_RULES)}
+    return {rule.code: rule.name for rule in all_rules()}
 
 
 def summary_text(stats: CleanStats, *, skipped: int = 0) -> str:
