@@ -121,12 +121,13 @@ def assert_clean_failure(done: object, *needles: str) -> None:
 
 def test_invalid_utf8(run_cli: Runner, tmp_path: Path) -> None:
     source = tmp_path / "latin1.txt"
-    source.write_bytes("café au lait\n".encode("latin-1"))
+    sentence = "The café on the corner has served the same coffee to the harbour workers since 1921.\n"
+    source.write_bytes(sentence.encode("latin-1"))
     out = tmp_path / "out.txt"
-    assert_clean_failure(run_cli(["clean", source, "-o", out]), "latin1.txt", "byte offset 3")
+    assert_clean_failure(run_cli(["clean", source, "-o", out]), "latin1.txt", "byte offset 7")
     assert not out.exists()
     done = run_cli(["clean", source, "-o", out, "--errors", "replace", "-q"], check=True)
-    assert done.returncode == 0 and out.read_text(encoding="utf-8") == "caf\ufffd au lait\n"
+    assert done.returncode == 0 and out.read_text(encoding="utf-8") == sentence.replace("é", "\ufffd")
 
 
 def test_malformed_jsonl_leaves_no_output(run_cli: Runner, tmp_path: Path) -> None:

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from textclean import Cleaner
-from textclean._cli_clean import _Job, _process_chunk
 from textclean._errors import ConfigError
 from textclean._executors import InProcessExecutor, ProcessExecutor, make_executor
 from textclean._io import iter_records
+from textclean._job import CleanJob, process_batch
 from textclean._pipeline import CleanShard, ReadOptions
 from textclean._shards import plan_shards
 
@@ -76,17 +76,17 @@ def test_unknown_engine_and_misplaced_scheduler_are_refused() -> None:
         ProcessExecutor(0)
 
 
-def clean_job(**changes: object) -> _Job:
+def clean_job(**changes: object) -> CleanJob:
     fields = dict(cleaner=Cleaner(), fmt="jsonl", text_field="text", annotate=False, drop_empty=False,
                   report=True, explain=False, ruleset="test")
     fields.update(changes)
-    return _Job(**fields)  # type: ignore[arg-type]
+    return CleanJob(**fields)  # type: ignore[arg-type]
 
 
-def reference_clean(paths: list[str], job: _Job) -> list[str]:
+def reference_clean(paths: list[str], job: CleanJob) -> list[str]:
     """The single-process output of ``textclean clean`` over the shards in order, one line each."""
     inputs = [record for path in paths for record in iter_records(path)]
-    return [p.output.rstrip("\n") for p in _process_chunk(job, inputs) if p.output is not None]
+    return [p.output.rstrip("\n") for p in process_batch(job, inputs) if p.output is not None]
 
 
 @pytest.mark.parametrize("engine,workers", [("inprocess", 1), ("processes", 1), ("processes", 2)])

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import functools
-import json
 import logging
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from textclean._cleaner import Cleaner
-from textclean._cli_templates import add_site_options, add_threshold_options, site_for_record, templates_for_clean
+from textclean._cli_templates import add_site_options, add_threshold_options, templates_for_clean
 from textclean._config import CleanConfig, load_config
 from textclean._errors import ConfigError, InputError
+from textclean._executors import add_engine_arguments, executor_from_args
 from textclean._io import (
     STDIO,
     Record,
@@ -24,10 +22,11 @@ from textclean._io import (
     iter_records,
     read_text_document,
 )
-from textclean._parallel import ordered_map
+from textclean._job import CleanJob
 from textclean._progress import Progress
-from textclean._result import CleanResult, CleanStats, Removal
+from textclean._result import CleanStats
 from textclean._rule import MODES
+from textclean._shards import is_sharded_input
 from textclean._summary import explain_lines, summary_text
 
 __all__ = ["add_parser", "run"]
@@ -84,6 +83,7 @@ def add_parser(subparsers: Any) -> None:
     group = parser.add_argument_group("Execution")
     group.add_argument("--workers", type=int, default=1, metavar="N",
                        help="worker processes (default 1; output is identical for any N)")
+    add_engine_arguments(group)
     parser.set_defaults(handler=run)
 
 
@@ -108,82 +108,6 @@ def build_config(args: argparse.Namespace) -> CleanConfig:
     return dataclasses.replace(config, **changes)
 
 
-@dataclass(frozen=True)
-class _Processed:
-    """What a worker hands back for one record: the output line, report lines, explain lines, stats."""
-
-    output: str | None
-    report: list[str]
-    doc_id: Any
-    removed: tuple[Removal, ...]
-    stats: CleanStats
-
-
-@dataclass(frozen=True)
-class _Job:
-    cleaner: Cleaner
-    fmt: str
-    text_field: str
-    annotate: bool
-    drop_empty: bool
-    report: bool
-    explain: bool
-    ruleset: str
-    site_field: str | None = None
-    url_field: str | None = None
-
-
-def _process_chunk(job: _Job, records: list[Record]) -> list[_Processed]:
-    return [_process(job, record) for record in records]
-
-
-def _process(job: _Job, record: Record) -> _Processed:
-    site = site_for_record(record.data, job.site_field, job.url_field)
-    result = job.cleaner.clean(record.text, doc_id=record.doc_id, site=site)
-    report = [_report_line(job, record, result, i) for i in range(len(result.removed))] if job.report else []
-    removed = result.removed if job.explain else ()
-    stats = CleanStats.from_result(result)
-    return _Processed(_output(job, record, result, site), report, record.doc_id, removed, stats)
-
-
-def _report_line(job: _Job, record: Record, result: CleanResult, index: int) -> str:
-    entry: dict[str, Any] = {"doc": record.doc_id}
-    entry.update(result.removed[index].to_dict())
-    entry["ruleset"] = job.ruleset
-    return json.dumps(entry, ensure_ascii=False)
-
-
-def _output(job: _Job, record: Record, result: CleanResult, site: str | None = None) -> str | None:
-    if job.drop_empty and result.is_empty and not job.annotate:
-        return None
-    if job.fmt == "text":
-        if job.annotate:
-            return _annotated_text(job, record.text, site)
-        return result.text + "\n" if result.text else ""
-    assert record.data is not None
-    data = dict(record.data)
-    if job.annotate:
-        data["textclean"] = {
-            "removed": [r.to_dict() for r in result.removed],
-            "removed_word_ratio": round(result.removed_word_ratio, 4),
-            "mostly_chrome": result.mostly_chrome,
-            "empty": result.is_empty,
-        }
-    else:
-        data[job.text_field] = result.text
-    return json.dumps(data, ensure_ascii=False) + "\n"
-
-
-def _annotated_text(job: _Job, text: str, site: str | None = None) -> str:
-    classified = job.cleaner.classify(text, site=site)
-    out = []
-    for (start, end), verdict in zip(classified.spans, classified.verdicts, strict=True):
-        line = text[start:end]
-        mark = "." if verdict.keep else f"{verdict.code}"
-        out.append(f"{mark if line.strip() else ''}\t{line}\n")
-    return "".join(out)
-
-
 def _records(paths: Sequence[str], fmt: str, args: argparse.Namespace, bad: list[str]) -> Iterator[Record]:
     for path in paths:
         if fmt == "text":
@@ -206,18 +130,8 @@ def _input_format(paths: Sequence[str], requested: str) -> str:
     return formats.pop()
 
 
-def run(args: argparse.Namespace) -> int:
-    """Run ``textclean clean``; returns the exit code."""
-    if args.workers < 1:
-        raise ConfigError(f"--workers must be at least 1, not {args.workers}")
-    paths: list[str] = list(args.inputs) or [STDIO]
-    if paths.count(STDIO) > 1:
-        raise InputError("standard input (-) can be read only once")
-    for extra in (args.output, args.report):
-        check_output_not_input(extra, paths)
-    if args.report and args.report not in (STDIO,) and args.report == args.output:
-        raise ConfigError("--report and -o name the same file; choose two files")
-    fmt = _input_format(paths, args.format)
+def build_job(args: argparse.Namespace, paths: Sequence[str], fmt: str) -> CleanJob:
+    """The cleaning job of a parsed command line: configuration, templates (learned or loaded), output options."""
     from textclean._classify import RULESET_VERSION
 
     config = build_config(args)
@@ -225,18 +139,40 @@ def run(args: argparse.Namespace) -> int:
         paths, text_field=args.text_field, site_field=args.site_field, url_field=args.url_field,
         errors=args.errors, skip_bad=args.skip_bad, learn=args.learn_templates, template_file=args.templates,
         min_pages=args.min_pages, min_share=args.min_share, normalize=config.normalize,
-    )
-    cleaner = Cleaner(config, templates=templates)
-    job = _Job(cleaner, fmt, args.text_field, args.annotate, args.drop_empty, bool(args.report), args.explain,
-               RULESET_VERSION, args.site_field, args.url_field)
+    )  # fmt: skip
+    return CleanJob(
+        Cleaner(config, templates=templates), fmt, args.text_field, args.annotate, args.drop_empty,
+        bool(args.report), args.explain, RULESET_VERSION, args.site_field, args.url_field,
+    )  # fmt: skip
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``textclean clean``; returns the exit code."""
+    if args.workers < 1:
+        raise ConfigError(f"--workers must be at least 1, not {args.workers}")
+    paths: list[str] = list(args.inputs) or [STDIO]
+    if paths.count(STDIO) > 1:
+        raise InputError("standard input (-) can be read only once")
+    if is_sharded_input(paths):
+        from textclean._pipeline import run_clean_sharded, shard_sources
+
+        fmt = "text" if args.format == "text" else "jsonl"
+        return run_clean_sharded(args, build_job(args, shard_sources(args, fmt), fmt))
+    for extra in (args.output, args.report):
+        check_output_not_input(extra, paths)
+    if args.report and args.report not in (STDIO,) and args.report == args.output:
+        raise ConfigError("--report and -o name the same file; choose two files")
+    fmt = _input_format(paths, args.format)
+    job = build_job(args, paths, fmt)
     bad: list[str] = []
     stats = CleanStats()
     progress = Progress(enabled=not args.quiet and sys.stderr.isatty())
-    with atomic_output(args.output) as out, _maybe_output(args.report) as report:
-        work = functools.partial(_process_chunk, job)
-        chunk_size = 1 if fmt == "text" else 32
-        for processed in ordered_map(work, _records(paths, fmt, args, bad), workers=args.workers,
-                                     chunk_size=chunk_size):
+    from textclean._pipeline import clean_stream
+
+    with atomic_output(args.output) as out, _maybe_output(args.report) as report, \
+            executor_from_args(args) as executor:  # fmt: skip
+        batch_size = 1 if fmt == "text" else 32
+        for processed in clean_stream(job, _records(paths, fmt, args, bad), executor, batch_size=batch_size):
             stats = stats + processed.stats
             if processed.output is not None:
                 out.write(processed.output)

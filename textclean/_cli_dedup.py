@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 
+from textclean._executors import add_engine_arguments
+
 __all__ = ["add_parser", "run"]
 
 
@@ -44,6 +46,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
         help="which document of a cluster to keep: the best-connected (default), the first, the longest",
     )  # fmt: skip
     group.add_argument("--workers", type=int, default=1, help="signing threads (same output for any number)")
+    add_engine_arguments(group)
+    group.add_argument("--components", choices=("auto", "local", "distributed"), default="auto",
+                       help="sharded runs: cluster on one node, or keep edges on shared storage "
+                       "(auto: distributed above 20M documents)")
     group = parser.add_argument_group("Index")
     group.add_argument("--index", metavar="DIR", help="persistent index: match against earlier runs, then add")
     parser.set_defaults(handler=run)
@@ -51,6 +57,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
 
 def run(args: argparse.Namespace) -> int:
     """Run ``textclean dedup``; returns the exit code."""
+    from textclean._shards import is_sharded_input
+
+    if is_sharded_input(args.inputs):
+        from textclean._dask_dedup import run_dedup_sharded
+        from textclean._dedup_run import dedup_config
+
+        return run_dedup_sharded(args, dedup_config(args))
     from textclean._dedup_run import run as run_dedup
 
     return run_dedup(args)

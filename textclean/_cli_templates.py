@@ -15,9 +15,9 @@ from typing import Any
 from textclean._errors import ConfigError, InputError
 from textclean._io import STDIO, check_output_not_input, detect_format, iter_records
 from textclean._normalize import NormalizeConfig
-from textclean._templates import TemplateConfig, TemplateLearner, TemplateStore, load_templates, site_of
+from textclean._templates import TemplateConfig, TemplateLearner, TemplateStore, load_templates, site_for_record
 
-__all__ = ["add_parser", "run", "site_for_record", "templates_for_clean"]
+__all__ = ["add_parser", "run", "templates_for_clean"]
 
 log = logging.getLogger("textclean")
 _DEFAULTS = TemplateConfig()
@@ -90,33 +90,6 @@ def add_threshold_options(group: Any) -> None:
         metavar="F",
         help=f"share of a site's pages a line must be on to be template (default {_DEFAULTS.min_share})",
     )
-
-
-def site_for_record(data: dict[str, Any] | None, site_field: str | None, url_field: str | None = "url") -> str | None:
-    """The site of a JSONL record: its ``site_field`` (trimmed, lowercased), else the host of its ``url_field``.
-
-    Args:
-        data: the record (``None`` for a plain-text document: no site).
-        site_field: the field naming the site, or ``None`` to use the URL.
-        url_field: the field holding the URL.
-
-    Returns:
-        The site, or ``None`` when the record has none.
-
-    Example:
-        >>> site_for_record({"url": "https://www.example.com/a"}, None, "url")
-        'example.com'
-        >>> site_for_record({"source": " Blog-A "}, "source"), site_for_record({"url": None}, None, "url")
-        ('blog-a', None)
-    """
-    if data is None:
-        return None
-    if site_field is not None:
-        value = data.get(site_field)
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
-            return str(value).strip().lower() or None
-        return None
-    return site_of(data.get(url_field)) if url_field else None
 
 
 def _learn(

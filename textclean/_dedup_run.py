@@ -61,7 +61,7 @@ class _Signed:
         return signatures, hashes, np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
 
 
-def _config(args: argparse.Namespace) -> DedupConfig:
+def dedup_config(args: argparse.Namespace) -> DedupConfig:
     if args.workers < 1:
         raise ConfigError(f"--workers must be at least 1, not {args.workers}")
     return DedupConfig(
@@ -142,7 +142,7 @@ def _spooled_inputs(inputs: list[str]) -> Iterator[list[str]]:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``textclean dedup``; return the exit code."""
-    config = _config(args)
+    config = dedup_config(args)
     if args.unit == "paragraph" and (args.clusters or args.index):
         raise ConfigError("--clusters and --index work with --unit document only; drop them or the --unit option")
     for target in (args.output, args.clusters, args.report):

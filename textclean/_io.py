@@ -231,6 +231,12 @@ def _parse_record(line: str, shown: str, number: int, text_field: str) -> dict[s
     return record
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _same_file(a: str, b: str) -> bool:
     try:
         return os.path.samefile(a, b)
@@ -276,6 +282,7 @@ def atomic_output(path: str | None, *, binary: bool = False) -> Iterator[IO[Any]
     if not os.path.isdir(directory):
         raise OutputError(f"{path}: directory {directory} does not exist; create it first")
     fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=directory)
+    os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; an output gets the usual permissions
     try:
         with os.fdopen(fd, "wb") as raw:
             sink: Any = raw
@@ -297,6 +304,3 @@ def atomic_output(path: str | None, *, binary: bool = False) -> Iterator[IO[Any]
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-
-
-_iter_raw_lines = iter_raw_lines  # transitional alias while the Dask module moves to the public name

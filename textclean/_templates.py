@@ -37,6 +37,7 @@ __all__ = [
     "learn_templates",
     "line_key",
     "load_templates",
+    "site_for_record",
     "site_of",
 ]
 
@@ -504,3 +505,30 @@ def learn_templates(
         if site:
             learner.add(site, text)
     return learner.build(config, **overrides)
+
+
+def site_for_record(data: dict[str, Any] | None, site_field: str | None, url_field: str | None = "url") -> str | None:
+    """The site of a JSONL record: its ``site_field`` (trimmed, lowercased), else the host of its ``url_field``.
+
+    Args:
+        data: the record (``None`` for a plain-text document: no site).
+        site_field: the field naming the site, or ``None`` to use the URL.
+        url_field: the field holding the URL.
+
+    Returns:
+        The site, or ``None`` when the record has none.
+
+    Example:
+        >>> site_for_record({"url": "https://www.example.com/a"}, None, "url")
+        'example.com'
+        >>> site_for_record({"source": " Blog-A "}, "source"), site_for_record({"url": None}, None, "url")
+        ('blog-a', None)
+    """
+    if data is None:
+        return None
+    if site_field is not None:
+        value = data.get(site_field)
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return str(value).strip().lower() or None
+        return None
+    return site_of(data.get(url_field)) if url_field else None

@@ -1,0 +1,95 @@
+"""One cleaning job: what to do with each record, as a pure, picklable function of a batch.
+
+A :class:`CleanJob` holds the :class:`~textclean.Cleaner` and the output options; any executor
+(in-process, worker processes, Dask) runs :func:`process_batch` on batches of records and gets
+back, per record, the output line, the report lines and the statistics.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from textclean._cleaner import Cleaner
+from textclean._io import Record
+from textclean._result import CleanResult, CleanStats, Removal
+from textclean._templates import site_for_record
+
+__all__ = ["CleanJob", "Processed", "process_batch"]
+
+
+@dataclass(frozen=True)
+class Processed:
+    """What a worker hands back for one record: the output line, report lines, explain lines, stats."""
+
+    output: str | None
+    report: list[str]
+    doc_id: Any
+    removed: tuple[Removal, ...]
+    stats: CleanStats
+
+
+@dataclass(frozen=True)
+class CleanJob:
+    cleaner: Cleaner
+    fmt: str
+    text_field: str
+    annotate: bool
+    drop_empty: bool
+    report: bool
+    explain: bool
+    ruleset: str
+    site_field: str | None = None
+    url_field: str | None = None
+
+
+def process_batch(job: CleanJob, records: list[Record]) -> list[Processed]:
+    return [_process(job, record) for record in records]
+
+
+def _process(job: CleanJob, record: Record) -> Processed:
+    site = site_for_record(record.data, job.site_field, job.url_field)
+    result = job.cleaner.clean(record.text, doc_id=record.doc_id, site=site)
+    report = [_report_line(job, record, result, i) for i in range(len(result.removed))] if job.report else []
+    removed = result.removed if job.explain else ()
+    stats = CleanStats.from_result(result)
+    return Processed(_output(job, record, result, site), report, record.doc_id, removed, stats)
+
+
+def _report_line(job: CleanJob, record: Record, result: CleanResult, index: int) -> str:
+    entry: dict[str, Any] = {"doc": record.doc_id}
+    entry.update(result.removed[index].to_dict())
+    entry["ruleset"] = job.ruleset
+    return json.dumps(entry, ensure_ascii=False)
+
+
+def _output(job: CleanJob, record: Record, result: CleanResult, site: str | None = None) -> str | None:
+    if job.drop_empty and result.is_empty and not job.annotate:
+        return None
+    if job.fmt == "text":
+        if job.annotate:
+            return _annotated_text(job, record.text, site)
+        return result.text + "\n" if result.text else ""
+    assert record.data is not None
+    data = dict(record.data)
+    if job.annotate:
+        data["textclean"] = {
+            "removed": [r.to_dict() for r in result.removed],
+            "removed_word_ratio": round(result.removed_word_ratio, 4),
+            "mostly_chrome": result.mostly_chrome,
+            "empty": result.is_empty,
+        }
+    else:
+        data[job.text_field] = result.text
+    return json.dumps(data, ensure_ascii=False) + "\n"
+
+
+def _annotated_text(job: CleanJob, text: str, site: str | None = None) -> str:
+    classified = job.cleaner.classify(text, site=site)
+    out = []
+    for (start, end), verdict in zip(classified.spans, classified.verdicts, strict=True):
+        line = text[start:end]
+        mark = "." if verdict.keep else f"{verdict.code}"
+        out.append(f"{mark if line.strip() else ''}\t{line}\n")
+    return "".join(out)
