@@ -11,7 +11,6 @@ Order of decisions for each non-blank line:
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,11 +27,16 @@ from textclean._features import (
     document_features,
     load_line_model,
 )
-from textclean._rule import KEEP, MODES, Rule, Verdict
+from textclean._matcher import MAX_PATTERN_CHARS, Matcher
+from textclean._rule import KEEP, MODES, Verdict
 from textclean._rules import PATTERN_RULES, rule_by_code_or_name
-from textclean._rules._build import ANCHORS, language_of
-from textclean._rules._index import anchored_parts, first_prefixes, required_literals, unwrap
-from textclean._rules.comments import COMMENT_HEADERS, COMMENT_MARKERS
+from textclean._rules.comments import (
+    COMMENT_HEADERS,
+    COMMENT_LOOKAHEAD,
+    COMMENT_MAIN_TEXT_WORDS,
+    COMMENT_MARKERS,
+    COMMENT_MIN_MARKERS,
+)
 
 __all__ = [
     "MAX_PATTERN_CHARS",
@@ -44,138 +48,14 @@ __all__ = [
     "score_lines",
 ]
 
-RULESET_VERSION = "2026.11.1"
+RULESET_VERSION = "2026.11.2"
 """Bumped whenever a rule or the line model changes what is removed."""
 
-MAX_PATTERN_CHARS = 600
-"""Pattern rules only look at lines up to this long (so no pattern ever runs on a huge line)."""
-
 _FLAGS = regex.IGNORECASE | regex.V0
-_COMMENT_LOOKAHEAD = 40
 _NAMES = {rule.code: rule.name for rule in PATTERN_RULES}
 
 
-_LEADING = regex.compile(r"[\W\d_]*")
-_HEAD = ANCHORS["start"][0][: -len("(?:")]  # the optional leading punctuation phrase rules allow
-_MAX_LEAD = 8
-
-
-@dataclass(frozen=True)
-class _Matcher:
-    """Pattern rules compiled behind cheap gates (see :mod:`textclean._rules._index`).
-
-    Lines are matched lowercased. Alternatives of anchored phrase rules are filed by the first
-    one or two letters they can start with (after up to eight leading punctuation characters): a
-    line tries only the bucket of its own first letters. Floating patterns run only when the line
-    contains one of their required words. Lines longer than :data:`MAX_PATTERN_CHARS` are never
-    matched.
-    """
-
-    rules: tuple[Rule, ...]
-    buckets: dict[str, regex.Pattern[str]]
-    fallback: regex.Pattern[str] | None
-    gate: tuple[str, ...] | None
-    floating: regex.Pattern[str] | None
-    singles: tuple[regex.Pattern[str], ...]
-
-    @classmethod
-    def build(cls, rules: Sequence[Rule], languages: frozenset[str]) -> _Matcher:
-        kept: list[Rule] = []
-        filed: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        anchored: list[tuple[int, str]] = []  # tried at the line's start on every line
-        loose: list[tuple[int, str]] = []  # searched in lines that contain one of their words
-        literals: set[str] = set()
-        ungated = False
-        for rule in rules:
-            patterns = [p for p in rule.patterns if _language_on(language_of(p), languages)]
-            if not patterns:
-                continue
-            kept.append(rule)
-            for pattern in patterns:
-                head, alternatives, tail = anchored_parts(pattern)
-                for alternative in alternatives:
-                    prefixes = first_prefixes(alternative) if head == _HEAD else None
-                    if prefixes is not None:
-                        for prefix in prefixes:
-                            filed[prefix].append((len(kept) - 1, f"(?:{alternative}){tail}"))
-                        continue
-                    source = f"{head}(?:{alternative}){tail}"
-                    if head.startswith("^"):
-                        anchored.append((len(kept) - 1, source))
-                        continue
-                    words = required_literals(alternative)
-                    ungated = ungated or words is None
-                    literals |= words or set()
-                    loose.append((len(kept) - 1, source))
-        return cls(
-            rules=tuple(kept),
-            buckets=_buckets(filed),
-            fallback=_alternation(anchored, _FLAGS) if anchored else None,
-            gate=None if ungated else tuple(sorted(literals)),
-            floating=_alternation(loose, _FLAGS) if loose else None,
-            singles=tuple(regex.compile("|".join(f"(?:{p})" for p in r.patterns), _FLAGS) for r in kept),
-        )
-
-    def match(self, line: str, words: int) -> Verdict | None:
-        """The verdict of the first rule matching ``line`` (stripped), or ``None``."""
-        if len(line) > MAX_PATTERN_CHARS:
-            return None
-        lower = line.lower()
-        found = None
-        lead = _LEADING.match(lower)
-        start = lead.end() if lead else 0
-        if start <= _MAX_LEAD:
-            bucket = self.buckets.get(lower[start : start + 2]) or self.buckets.get(lower[start : start + 1])
-            found = bucket.match(lower, start) if bucket is not None else None
-        if found is None and self.fallback is not None:
-            found = self.fallback.match(lower)
-        if found is None and self.floating is not None and (
-            self.gate is None or any(word in lower for word in self.gate)
-        ):
-            found = self.floating.search(lower)
-        if found is None:
-            return None
-        rule = self.rules[int(str(found.lastgroup)[1:].split("_")[0])]
-        if rule.max_words is None or words <= rule.max_words:
-            return _removed(rule, line[found.start() : found.end()])
-        return self._slow_match(line, words)
-
-    def _slow_match(self, line: str, words: int) -> Verdict | None:
-        """Try each rule in turn (when the first match belonged to a rule for shorter lines)."""
-        for rule, pattern in zip(self.rules, self.singles, strict=True):
-            if rule.max_words is None or words <= rule.max_words:
-                hit = pattern.search(line)
-                if hit is not None:
-                    return _removed(rule, hit.group(0))
-        return None
-
-
-def _buckets(filed: dict[str, list[tuple[int, str]]]) -> dict[str, regex.Pattern[str]]:
-    """One alternation per one- or two-letter prefix; a two-letter bucket includes its letter's entries."""
-    buckets = {}
-    for prefix, entries in filed.items():
-        shorter = filed.get(prefix[0], []) if len(prefix) == 2 else []
-        buckets[prefix] = _alternation(entries + shorter, regex.V0)
-    return buckets
-
-
-def _alternation(entries: Sequence[tuple[int, str]], flags: int) -> regex.Pattern[str]:
-    """One pattern with a named group per entry (``r<rule>_<k>``), in rule order."""
-    ordered = sorted(enumerate(entries), key=lambda item: (item[1][0], item[0]))
-    return regex.compile("|".join(f"(?P<r{rule}_{k}>{source})" for k, (rule, source) in ordered), flags)
-
-
-def _is_anchored(pattern: str) -> bool:
-    """Whether a pattern (after its language tag) starts with ``^``."""
-    return unwrap(pattern).startswith("^")
-
-
-def _language_on(language: str, languages: frozenset[str]) -> bool:
-    return not languages or language in ("", "*") or language in languages
-
-
-def _removed(rule: Rule, phrase: str) -> Verdict:
-    return Verdict(keep=False, code=rule.code, rule=rule.name, evidence=f"matched {phrase.strip()[:80]!r}")
+_Matcher = Matcher  # the compiled pattern rules (see :mod:`textclean._matcher`)
 
 
 @dataclass(frozen=True)
@@ -255,7 +135,7 @@ def classify_lines(lines: Sequence[str], rules: CompiledRules) -> list[Verdict]:
         [(False, 'B030'), (True, None), (True, None)]
     """
     verdicts, scores, index = score_lines(lines, rules)
-    if scores is None:
+    if scores is None or len(index) < 2:  # a lone line has no neighbours to be told apart from
         return verdicts
     for row, i in enumerate(index):
         if verdicts[i].keep and scores.content[row] < rules.threshold:
@@ -286,8 +166,8 @@ def rule_pass(
     in_comments = _comment_section(lines, rules)
     features, index, words = document_features(lines, [False] * len(lines), in_comments)
     hits = features[:, BASE_FEATURES.index("pattern-rule-hit")]
-    for row, i in enumerate(index):
-        verdict = rules.matcher.match(lines[i].strip(), int(words[row]))
+    matched = rules.matcher.match_lines([lines[i].strip() for i in index], words.astype(int).tolist())
+    for row, (i, verdict) in enumerate(zip(index, matched, strict=True)):
         if verdict is not None:
             verdicts[i] = verdict
             hits[row] = 1.0
@@ -312,14 +192,28 @@ def _separator_items(line: str) -> int:
 
 
 def _comment_section(lines: Sequence[str], rules: CompiledRules) -> list[bool]:
-    """Mark lines from a confirmed comment header to the end of the page."""
+    """Mark lines from a confirmed comment header to the end of the page.
+
+    A header counts only below the page's first long line (the article comes before its
+    comments, so a "Comments" menu link never opens a section), and only when at least
+    :data:`COMMENT_MIN_MARKERS` comment markers ("X says:", "Reply", a dated byline, a clock
+    time; not all of them bare dates) follow within :data:`COMMENT_LOOKAHEAD` lines.
+    """
     flags = [False] * len(lines)
+    main_text_seen = False
     for i, line in enumerate(lines):
         text = line.strip()
-        if not text or len(text) > 200 or rules.comment_headers.match(text) is None:
+        if not text:
             continue
-        following = [s.strip() for s in lines[i + 1 : i + 1 + _COMMENT_LOOKAHEAD]]
-        if any(s and len(s) <= 200 and rules.comment_markers.search(s) for s in following):
+        if not main_text_seen:
+            main_text_seen = len(text) > 200 or len(text.split()) >= COMMENT_MAIN_TEXT_WORDS
+            continue
+        if len(text) > 200 or rules.comment_headers.match(text) is None:
+            continue
+        following = (s.strip() for s in lines[i + 1 : i + 1 + COMMENT_LOOKAHEAD])
+        found = [rules.comment_markers.search(s) for s in following if s and len(s) <= 200]
+        markers = [hit for hit in found if hit is not None]
+        if len(markers) >= COMMENT_MIN_MARKERS and any(hit.group("date") is None for hit in markers):
             flags[i:] = [True] * (len(lines) - i)
             break
     return flags

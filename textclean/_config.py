@@ -78,7 +78,7 @@ def load_config(path: str, base: CleanConfig | None = None) -> CleanConfig:
     Examples:
         >>> import os, tempfile
         >>> with tempfile.NamedTemporaryFile("w", suffix=".toml", delete=False) as f:
-        ...     _ = f.write('mode = "conservative"\ndisable = ["read-more"]\n')
+        ...     _ = f.write('mode = "conservative"\\ndisable = ["read-more"]\\n')
         >>> config = load_config(f.name)
         >>> config.mode, sorted(config.disabled_rules)
         ('conservative', ['read-more'])

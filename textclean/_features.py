@@ -285,8 +285,9 @@ def smooth_features(logits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     score = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
     previous = np.concatenate([[0.0], score[:-1]])
     following = np.concatenate([score[1:], [0.0]])
-    before_max = np.array([score[max(0, i - 3) : i].max(initial=0.0) for i in range(n)])
-    after_max = np.array([score[i + 1 : i + 4].max(initial=0.0) for i in range(n)])
+    padded = np.concatenate([np.zeros(3), score, np.zeros(3)])
+    before_max = np.maximum(np.maximum(padded[2 : n + 2], padded[1 : n + 1]), np.maximum(padded[:n], 0.0))
+    after_max = np.maximum(np.maximum(padded[4 : n + 4], padded[5 : n + 5]), np.maximum(padded[6 : n + 6], 0.0))
     return np.column_stack(
         [
             np.clip(logits, -10, 10),
