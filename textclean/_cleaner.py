@@ -213,7 +213,7 @@ def clean_text(text: str, config: CleanConfig | None = None, *, doc_id: Any = No
         >>> result.text
         'The vote passed 52 to 48 after a long debate.'
         >>> result.removed[0].code, result.removed[0].line_start
-        ('B040', 1)
+        ('B020', 1)
     """
     global _DEFAULT_CLEANER
     if config is None:

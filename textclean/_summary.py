@@ -27,7 +27,7 @@ def summary_text(stats: CleanStats, *, skipped: int = 0) -> str:
         >>> print(summary_text(CleanStats(documents=1, lines_total=4, lines_kept=2, lines_removed=1,
         ...       lines_blank=1, words_in=20, words_removed=5, by_code={"D001": 1})), end="")
         textclean: 1 document: 4 lines = 2 kept + 1 removed + 1 blank; 25.0% of words removed
-          D001  repeated-paragraph              1 line
+          D001  repeated-paragraph               1 line
     """
     names = rule_names()
     ratio = 100.0 * stats.words_removed / stats.words_in if stats.words_in else 0.0
@@ -54,9 +54,9 @@ def explain_lines(doc_id: Any, removed: Sequence[Removal], *, colour: bool = Fal
     """One line per removal: where, which rule, the text, and the evidence.
 
     Examples:
-        >>> r = Removal(3, 3, 10, 21, "About admin", "B021", "author-box", "matched 'About admin'")
+        >>> r = Removal(3, 3, 10, 21, "About admin", "B011", "author-box", "matched 'About admin'")
         >>> print(explain_lines("page.txt", [r]), end="")
-        page.txt:3  B021 author-box            'About admin'  (matched 'About admin')
+        page.txt:3  B011 author-box              'About admin'  (matched 'About admin')
     """
     out = []
     for removal in removed:
