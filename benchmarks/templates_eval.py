@@ -3,7 +3,7 @@
     python benchmarks/templates_eval.py --gold ../shared/data/boilerplate-dev.jsonl.gz
     python benchmarks/templates_eval.py --gold ../shared/data/boilerplate-dev.jsonl.gz --min-pages 3 --min-share 0.3
 
-Pages are grouped by the host of their ``url`` (``textclean._templates.site_of``); records without a
+Pages are grouped by the host of their ``url`` (``textclean._sites.site_of``); records without a
 url have no site and are cleaned identically in both runs. Templates are learned on all the pages'
 scraped text; learning never reads the gold text, so learning on the pages that are then scored is
 what ``clean --learn-templates`` does on any corpus, not a leak. Metric (as in the shared scorer):
@@ -27,7 +27,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from textclean import Cleaner, CleanResult
-from textclean._templates import TemplateStore, learn_templates, site_of
+from textclean._sites import site_of
+from textclean._template_learner import learn_templates
+from textclean._templates import TemplateStore
 
 WORD = re.compile(r"\w+")
 

@@ -23,7 +23,8 @@ import time
 from typing import Any
 
 from textclean._normalize import normalize_line, split_lines
-from textclean._templates import TemplateLearner, TemplateStore
+from textclean._template_learner import TemplateLearner
+from textclean._templates import TemplateStore
 
 _WORDS = (
     "river council bridge harvest museum teacher winter station market village engineer report budget garden "

@@ -18,17 +18,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from textclean import CleanConfig, Cleaner, ConfigError, InputError, OutputError
-from textclean._cli_templates import add_parser, site_for_record, templates_for_clean
+from textclean._cli_templates import add_parser, templates_for_clean
+from textclean._sites import site_for_record, site_of
+from textclean._template_learner import TemplateLearner, learn_templates
 from textclean._templates import (
     FORMAT_VERSION,
     TEMPLATE_RULES,
     TemplateConfig,
-    TemplateLearner,
     TemplateStore,
-    learn_templates,
     line_key,
     load_templates,
-    site_of,
 )
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -42,7 +42,8 @@ if TYPE_CHECKING:  # the corpus-dedup and template names load lazily (numpy, num
     from textclean._online import IndexDecision, OnlineIndex, OnlineIndexConfig, SQLiteIndex, open_index
     from textclean._online_redis import RedisIndex
     from textclean._stream import ItemCleaner, ItemOutcome, StreamStats, clean_stream
-    from textclean._templates import TemplateLearner, TemplateStore, learn_templates, load_templates
+    from textclean._template_learner import TemplateLearner, learn_templates
+    from textclean._templates import TemplateStore, load_templates
 
 _LAZY = {
     "DedupConfig": "textclean._dedup",
@@ -62,9 +63,9 @@ _LAZY = {
     "ItemOutcome": "textclean._stream",
     "StreamStats": "textclean._stream",
     "clean_stream": "textclean._stream",
-    "TemplateLearner": "textclean._templates",
+    "TemplateLearner": "textclean._template_learner",
     "TemplateStore": "textclean._templates",
-    "learn_templates": "textclean._templates",
+    "learn_templates": "textclean._template_learner",
     "load_templates": "textclean._templates",
 }
 

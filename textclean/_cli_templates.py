@@ -15,7 +15,9 @@ from typing import Any
 from textclean._errors import ConfigError, InputError
 from textclean._io import STDIO, check_output_not_input, detect_format, iter_records
 from textclean._normalize import NormalizeConfig
-from textclean._templates import TemplateConfig, TemplateLearner, TemplateStore, load_templates, site_for_record
+from textclean._sites import site_for_record
+from textclean._template_learner import TemplateLearner
+from textclean._templates import TemplateConfig, TemplateStore, load_templates
 
 __all__ = ["add_parser", "run", "templates_for_clean"]
 

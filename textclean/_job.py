@@ -14,7 +14,7 @@ from typing import Any
 from textclean._cleaner import Cleaner
 from textclean._io import Record
 from textclean._result import CleanResult, CleanStats, Removal
-from textclean._templates import site_for_record
+from textclean._sites import site_for_record
 
 __all__ = ["CleanJob", "Processed", "process_batch"]
 
