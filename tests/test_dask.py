@@ -13,7 +13,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from textclean._dask_dedup import SignShard, _sign, dedup_shards, dedup_shards_distributed
+from textclean._dask_components import dedup_shards_distributed
+from textclean._dask_dedup import SignShard, _sign, dedup_shards
 from textclean._dedup import DedupConfig, deduplicate_signed, unique_shingles
 from textclean._errors import ConfigError
 from textclean._executors import DaskExecutor, Executor, make_executor

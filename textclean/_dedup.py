@@ -283,10 +283,25 @@ def deduplicate_signed(
     bands, rows = config.banding
     pairs = candidate_pairs(band_keys(signatures, bands, rows))
     good, similarity = verify_pairs(pairs, signatures, hashes, bounds, config)
-    degree = np.bincount(good.ravel(), minlength=len(signatures))
-    rank = priority_rank(bounds[1:] - bounds[:-1], config.keep, degree)
-    duplicate_of, best = star_clusters(len(signatures), good, similarity, rank, exclude)
+    duplicate_of, best = cluster_verified(len(signatures), good, similarity, bounds[1:] - bounds[:-1], config, exclude)
     return DedupResult(duplicate_of, best, candidates=len(pairs), verified=len(good))
+
+
+def cluster_verified(
+    count: int,
+    edges: NDArray[np.int64],
+    similarity: NDArray[np.float64],
+    lengths: NDArray[np.int64],
+    config: DedupConfig,
+    exclude: NDArray[np.bool_] | None = None,
+) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """The clustering policy over verified edges: ``(duplicate_of, similarity)`` per document.
+
+    Shared by the local and the distributed dedup, so both decide alike byte for byte.
+    """
+    degree = np.bincount(edges.ravel(), minlength=count)
+    rank = priority_rank(lengths, config.keep, degree)
+    return star_clusters(count, edges, similarity, rank, exclude)
 
 
 def unique_shingles(
