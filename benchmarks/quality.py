@@ -1,6 +1,8 @@
 """Chrome-removal quality: word-level P/R/F1 (or snippet P/R/F1) of textclean vs keep-all and jusText.
 
     python benchmarks/quality.py --gold ../shared/data/boilerplate-dev.jsonl.gz --with-justext
+    python benchmarks/quality.py --gold ../shared/data/boilerplate-dev.jsonl.gz \\
+        --train ../shared/data/snippets-dev.jsonl.gz --folds 5 --mode all --with-justext
     python benchmarks/quality.py --gold ../shared/data/snippets-dev.jsonl.gz --mode aggressive --out preds.jsonl
 
 Metric (as in the shared scorer, re-implemented here): tokens are lowercased ``\\w+``; per page the
@@ -152,30 +154,38 @@ def main(argv: list[str] | None = None) -> None:
     group.add_argument("--gold", required=True, help="gold JSONL(.gz): gold_text, or gold_with/gold_without")
     group.add_argument("--limit", type=int, default=None, help="score only the first N pages")
     group = parser.add_argument_group("Cleaner")
-    group.add_argument("--mode", default="balanced", choices=("conservative", "balanced", "aggressive"))
+    group.add_argument("--mode", default="balanced", choices=("conservative", "balanced", "aggressive", "all"),
+                       help="the preset to score ('all': the three, in one run)")
     group.add_argument("--folds", type=int, default=0,
                        help="score a freshly trained line model by K-fold cross-validation (pages never scored "
                             "by a model trained on them)")
+    group.add_argument("--train", action="append", default=[],
+                       help="with --folds: gold files whose pages always train (never scored)")
     group = parser.add_argument_group("Output")
     group.add_argument("--out", help="write textclean's predictions here (JSONL: id, cleaned_text)")
     group.add_argument("--with-justext", action="store_true", help="also score keep-all and jusText in this run")
     args = parser.parse_args(argv)
 
     records = list(read_jsonl(args.gold))[: args.limit]
+    modes = ("conservative", "balanced", "aggressive") if args.mode == "all" else (args.mode,)
+    started = time.perf_counter()
     if args.folds:
-        from train_line_model import cross_validated_predictions  # benchmarks/ sibling
+        from train_line_model import cross_validated_by_mode  # benchmarks/ sibling
 
-        started = time.perf_counter()
-        predictions = cross_validated_predictions(records, args.folds, args.mode)
-        seconds = time.perf_counter() - started
+        extra = [r for path in args.train for r in read_jsonl(path)]
+        by_mode = cross_validated_by_mode(records, args.folds, modes, extra)
     else:
-        predictions, seconds = run(records, textclean_predictor(args.mode))
+        by_mode = {mode: run(records, textclean_predictor(mode))[0] for mode in modes}
+    seconds = time.perf_counter() - started
+    predictions = by_mode[modes[-1]] if args.mode != "all" else by_mode["balanced"]
     result: dict[str, Any] = {
         "gold": args.gold,
+        "train": args.train,
         "mode": args.mode,
         "folds": args.folds,
         "machine": {"python": sys.version.split()[0], "platform": platform.platform()},
         "textclean": {"seconds": round(seconds, 2), "scores": score(records, predictions)},
+        **{f"textclean-{mode}": {"scores": score(records, by_mode[mode])} for mode in modes if len(modes) > 1},
     }
     if args.with_justext:
         result["keep-all"] = {"scores": score(records, {r["id"]: r["scraped_text"] for r in records})}

@@ -87,3 +87,23 @@ def test_many_short_pattern_lines_are_fast() -> None:
     start = time.perf_counter()
     classify_lines(lines, DEFAULT)
     assert time.perf_counter() - start < 2.0
+
+
+def test_comment_header_above_the_article_opens_no_section() -> None:
+    lines = ["Home", "Comments", "Posted by Ann Lee on March 3, 2021 at 4:12 pm", "Reply", *ARTICLE]
+    assert all(v.code != "B505" for v in classify_lines(lines, DEFAULT))
+
+
+def test_comment_section_needs_a_marker_that_is_not_a_bare_date() -> None:
+    reply = "A long reply that readers wrote about the flood and the bridge."
+    tail = ["3 Comments", "March 3, 2021", reply, "March 4, 2021"]
+    assert classify_lines([*ARTICLE, *tail], DEFAULT)[4].keep
+    verdicts = classify_lines([*ARTICLE, *tail, "Tom says:"], DEFAULT)
+    assert verdicts[4].code == "B505"
+
+
+def test_keep_comments_keeps_the_section() -> None:
+    reply = "I was there and it was worse than described, the whole street flooded."
+    lines = [*ARTICLE, "3 Comments", "Mary says:", reply]
+    rules = compile_rules(CleanConfig(keep_comments=True))
+    assert all(v.code != "B505" for v in classify_lines(lines, rules))

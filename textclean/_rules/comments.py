@@ -2,7 +2,9 @@
 
 The comment *section* rule (``B505``, in :mod:`textclean._rules.structure`) uses the two phrase
 tables below: a section starts at a header (:data:`COMMENT_HEADERS`) confirmed by comment
-markers (:data:`COMMENT_MARKERS`: "X says:", "Reply", dated bylines) in the lines after it.
+markers (:data:`COMMENT_MARKERS`: "X says:", "Reply", dated bylines, clock times) in the lines after
+it. A header only counts below the article's first long line, so a "Comments" link in the top menu
+never opens a section.
 """
 
 from __future__ import annotations
@@ -10,7 +12,14 @@ from __future__ import annotations
 from textclean._rule import Rule
 from textclean._rules._build import phrase_rule
 
-__all__ = ["COMMENT_HEADERS", "COMMENT_MARKERS", "COMMENT_RULES"]
+__all__ = [
+    "COMMENT_HEADERS",
+    "COMMENT_LOOKAHEAD",
+    "COMMENT_MAIN_TEXT_WORDS",
+    "COMMENT_MARKERS",
+    "COMMENT_MIN_MARKERS",
+    "COMMENT_RULES",
+]
 
 COMMENT_FORM = phrase_rule(
     code="B050",
@@ -84,28 +93,69 @@ COMMENT_MARKER = phrase_rule(
     keeps=["Reply to the council's letter by Friday, the residents' association urged its members."],
 )
 
-COMMENT_HEADERS: tuple[str, ...] = (
-    r"^\W{0,3}(?:\d+\s+)?(?:comments?|responses?|replies|reader comments|discussion|reactions?|trackbacks?|pingbacks?)"
-    r"(?:\s*\(\d+\))?(?:\s+(?:to|on|for)\s+.{1,120}?)?\W{0,3}$",
-    r"^\W{0,3}(?:\d+\s+)?(?:thoughts? on|responses? to|comments? on)\s+.{1,120}$",
-    r"^\W{0,3}(?:\d+\s+)?(?:kommentare?|leserkommentare|reaktionen|antworten)(?:\s*\(\d+\))?\W{0,3}$",
-    r"^\W{0,3}(?:\d+\s+)?(?:commentaires?|réactions?)(?:\s*\(\d+\))?\W{0,3}$",
-    r"^\W{0,3}(?:\d+\s+)?(?:comentarios?|comentários?|respuestas?|respostas?)(?:\s*\(\d+\))?\W{0,3}$",
-    r"^\W{0,3}(?:\d+\s+)?(?:commenti|commento|reacties?)(?:\s*\(\d+\))?\W{0,3}$",
-    r"^\W{0,3}(?:\d+\s+)?(?:комментари\w*|отзывы)(?:\s*\(\d+\))?\W{0,3}$",
-    r"^\W{0,3}(?:\d+\s*条)?(?:评论|留言|網友回應)(?:\s*\(\d+\))?\W{0,3}$",
-    r"^\W{0,3}(?:コメント|みんなのコメント|読者コメント)(?:\s*[（(]\d+[)）])?\W{0,3}$",
-    COMMENT_FORM.patterns[0],
+_COUNT = r"(?:\d+|no|one|two|three|four|five|six|seven|eight|nine|ten|ein|eine|un|une|uno|una|um|één|один)"
+_MONTH = (
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez|janv|févr|mars|"
+    r"avr|juin|juil|août|sept|déc|ene|abr|ago|dic|fev|mai|set|out|dez|gen|mag|giu|lug|ott|mei|okt)[a-zéû]{0,7}\.?"
 )
-"""Lines that open a comment section (``Rule.patterns`` syntax, case-insensitive)."""
+
+_SECTION = (
+    r"(?:reader |user |visitor )?(?:comments?|responses?|replies|discussion|reactions?|trackbacks?|trackback pings|"
+    r"pingbacks?|thoughts?|soundoff|feedback)"
+)
+
+COMMENT_HEADERS: tuple[str, ...] = (
+    # "Comments", "12 Comments", "Comments (3)", "Reader comments", "Trackbacks", "Discussion:"
+    rf"^\W{{0,3}}(?:{_COUNT}\s+)?{_SECTION}(?:\s*[(\[]\d+[)\]])?\W{{0,3}}(?:\w{{1,12}}\W{{0,3}})?$",
+    # "35 Responses to “Title”", "14 comments on Title", "Comments on this entry" (a count, or a plural)
+    rf"^\W{{0,3}}(?:{_COUNT}\s+{_SECTION}|(?:reader )?(?:comments|responses|replies|thoughts))\s+(?:to|on|for|about)\s+.{{1,120}}$",  # noqa: E501 (one phrase table row)
+    # "soundoff (78 Responses)", "There are 4 comments. Add yours.", "Showing 12 comments", "1 CommentNo Reactions"
+    r"^.{0,30}[(\[]\d+ (?:comments?|responses?|replies)[)\]]\W{0,3}$",
+    rf"^\W{{0,3}}(?:there (?:are|is) |showing |displaying |read (?:all )?|view (?:all )?)?{_COUNT} ?(?:comments?|responses?|replies).{{0,40}}$",  # noqa: E501 (one phrase table row)
+    r"^\W{0,3}(?:join|add to|start) the (?:discussion|conversation)\W{0,3}$",
+    r"^\W{0,3}(?:what do you think|have your say|your (?:comments?|thoughts|opinion))\W{0,3}$",
+    rf"^\W{{0,3}}(?:{_COUNT}\s+)?(?:kommentare?|leserkommentare|reaktionen|antworten|diskussion|leserbriefe|"
+    r"meinungen)(?:\s*\(\d+\))?(?:\s+(?:zu|zum|zur)\s+.{1,120}?)?\W{0,3}$",
+    rf"^\W{{0,3}}(?:{_COUNT}\s+)?(?:commentaires?|réactions?|réponses?)(?:\s*\(\d+\))?(?:\s+(?:à|a|sur)\s+.{{1,120}}?)?\W{{0,3}}$",
+    rf"^\W{{0,3}}(?:{_COUNT}\s+)?(?:comentarios?|comentários?|respuestas?|respostas?|opiniones)(?:\s*\(\d+\))?(?:\s+(?:a|para|em|en|sobre)\s+.{{1,120}}?)?\W{{0,3}}$",
+    rf"^\W{{0,3}}(?:{_COUNT}\s+)?(?:commenti|commento|risposte|reacties?)(?:\s*\(\d+\))?(?:\s+(?:a|su|op)\s+.{{1,120}}?)?\W{{0,3}}$",
+    r"^\W{0,3}(?:\d+\s+)?(?:комментари\w*|отзывы|ответов)(?:\s*\(\d+\))?\W{0,3}$",
+    r"^\W{0,3}(?:\d+\s*条)?(?:评论|留言|網友回應|网友评论|评论区)(?:\s*[（(]\d+[)）])?\W{0,3}$",
+    r"^\W{0,3}(?:コメント|みんなのコメント|読者コメント)(?:\s*[（(]\d+[)）])?\W{0,3}$",
+    *COMMENT_FORM.patterns,
+)
+"""Lines that open a comment section (``Rule.patterns`` syntax, case-insensitive, matched at the line's start)."""
 
 COMMENT_MARKERS: tuple[str, ...] = (
     *COMMENT_MARKER.patterns,
-    # a dated byline: a name, then a date or time, nothing else
-    r"^[\w .'’@-]{1,40}\s*(?:on|am|le|el|em|il|op|[|,–-])\s*.{0,12}\d{1,4}[./ -].{0,24}\d{1,2}(?::\d{2})?\s*(?:[ap]\.?m\.?)?\W{0,3}$",  # noqa: E501 (one phrase table row)
-    r"^\d{1,2}[./-]\d{1,2}[./-]\d{2,4}(?:\s+(?:at|um|à|a las)?\s*\d{1,2}:\d{2}.{0,6})?$",
-    r"^(?:\w+ \d{1,2},? \d{4}|\d{1,2} \w+ \d{4})\s*(?:at|um|à|-|,)\s*\d{1,2}:\d{2}.{0,6}$",
+    # a byline of a post or comment: "Posted by: Jeff | November 9, 2012 at 8:01 AM", "Submitted by anna on ..."
+    r"^\W{0,3}(?:posted|submitted|written|commented|gepostet|geschrieben|publié|publicado|pubblicato|geplaatst)"
+    r"(?: (?:by|on|at|von|am|par|le|por|em|da|il|door|op))?\b.{0,100}$",
+    # a short line with a clock time ("August 9, 2012 02:07 pm", "4 Nov 12 at 11:22 pm", "9. November 2012 um 14:32")
+    r"^.{0,60}(?<![\d:.])\d{1,2}:\d{2}(?!\d)(?::\d{2})?\s*(?:[ap]\.?m\.?|uhr|h|[A-Z]{2,4})?.{0,40}$",
+    # a short line with a full date ("October 22, 2012 | Maggie", "1. tomstoned - 20 August, 2011"): a weak marker,
+    # since article datelines look the same (a section needs one marker that is not a bare date)
+    rf"(?P<date>^.{{0,50}}\b(?:{_MONTH} \d{{1,2}}(?:st|nd|rd|th)?,? \d{{4}}|\d{{1,2}}\.? {_MONTH},? \d{{2,4}}|"
+    r"\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2}))\b.{0,40}$)",
+    # "3 hours ago", "vor 2 Tagen", "il y a 3 jours"
+    r"^.{0,60}\b(?:\d+|an?|one) (?:minutes?|hours?|days?|weeks?|months?|years?) ago\b.{0,20}$",
+    r"^.{0,60}\b(?:vor \d+ (?:minuten|stunden|tagen|wochen|monaten)|il y a \d+ (?:minutes?|heures?|jours?))\b.{0,20}$",
+    # per-comment furniture at the end of a line: "... reply actions", "Reply ↓", "Report abuse"
+    r"\b(?:reply|report abuse|antworten|répondre|responder|rispondi)\W{0,3}(?:actions?|↓)?\W{0,3}$",
 )
-"""Lines typical inside a comment section (one is enough to confirm a header)."""
+"""Lines typical inside a comment section.
+
+Two within :data:`COMMENT_LOOKAHEAD` lines confirm a header, one of them more than a bare date
+(the ``date`` group).
+"""
+
+COMMENT_LOOKAHEAD = 40
+"""How many lines after a header are searched for comment markers."""
+
+COMMENT_MIN_MARKERS = 2
+"""How many marker lines confirm a comment section."""
+
+COMMENT_MAIN_TEXT_WORDS = 15
+"""A header counts only below a line at least this long: the article comes before its comments."""
 
 COMMENT_RULES: tuple[Rule, ...] = (COMMENT_FORM, COMMENT_MARKER)

@@ -13,6 +13,10 @@ _NETWORKS = (
     r"hatena|email|e-mail|mail|print|sms|messenger|instagram|youtube|rss|share|tweet|like|pin it|more"
 )
 
+_SHARE_VERBS = (
+    r"share|sharing|teilen|partager|compartir|compartilhar|partilhar|condividi|delen|deel|поделиться|分享|シェア"
+)
+
 SHARE_BUTTONS = phrase_rule(
     code="B030",
     name="share-buttons",
@@ -21,7 +25,9 @@ SHARE_BUTTONS = phrase_rule(
     anchor="line",
     max_words=14,
     phrases={
-        "*": [rf"(?:(?:{_NETWORKS})\b[\W_]*){{1,12}}"],
+        # a row of share targets, short ones ("X", "VK") included, optionally after "Share this:" / "Teilen:"
+        "*": [rf"(?:(?:{_NETWORKS})\b[\W_]*){{1,12}}",
+              rf"(?:{_SHARE_VERBS})(?: (?:this|it|on|via|article|story|post|page))?\s*[:|-]\W{{0,3}}(?:(?:{_NETWORKS})\b[\W_]*){{1,12}}"],  # noqa: E501 (one phrase table row)
         "en": [r"share(?: (?:this|on \w+|via \w+|the story|this (?:page|story|article|post)(?: with friends)?|"
                r"it|article))?", r"(?:e-?mail|print|save|send)(?: (?:this|to a friend|article|page|story))?",
                r"tweet(?: this)?", r"share this (?:page|story|article|post)(?: (?:pin it|tweet|e-?mail|print))+", r"share this:?", r"click to (?:share|email|print)\b.{0,40}",  # noqa: E501 (one phrase table row)
@@ -39,8 +45,11 @@ SHARE_BUTTONS = phrase_rule(
         "ja": [r"シェア(?:する)?", r"ツイート", r"はてなブックマーク", r"印刷", r"いいね[!！]?"],
     },
     examples=["Share this page Pin It", "Facebook Twitter Email", "Email | Print |", "Share on Facebook", "Teilen",
-              "Partager", "Compartir", "Condividi", "Поделиться", "分享到微博", "ツイート", "[-] Text [+]"],
-    keeps=["Share prices fell sharply after the company warned that profits would halve this year."],
+              "Partager", "Compartir", "Condividi", "Поделиться", "分享到微博", "ツイート", "[-] Text [+]",
+              "Share this: Facebook | X | Email | Print", "Teilen: Facebook | X | WhatsApp | E-Mail",
+              "Partager : Facebook · X · LinkedIn"],
+    keeps=["Share prices fell sharply after the company warned that profits would halve this year.",
+           "Share this: the council will publish its plan for the harbour on Friday."],
 )
 
 SOCIAL_FOLLOW = phrase_rule(

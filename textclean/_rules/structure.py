@@ -69,14 +69,20 @@ COMMENT_SECTION = Rule(
     summary="Reader-comment sections, from their header to their end (kept with keep_comments).",
     why=(
         "Comments are other people's text about the page, not the page. A section starts at a header such as "
-        "'12 Comments' or 'Leave a Reply' and is confirmed by comment bylines ('X says:', 'Reply', dated names)."
+        "'12 Comments', 'Reader Comments (4)', 'One Response to …' or 'Leave a Reply' below the article's first "
+        "long line, and is confirmed by two comment markers in the next 40 lines ('X says:', 'Reply', 'Posted by: X "
+        "| date', a line with a clock time), not all of them bare dates."
     ),
     mode="balanced",
     examples=(
         _ARTICLE + "\n3 Comments\nMary says:\nMarch 3, 2021 at 4:12 pm\nGreat article, thank you for writing it!"
         "\nReply\nTom says:\nI was there and it was worse than described, the whole street was under water.",
     ),
-    keeps=(_ARTICLE + "\nComments from the mayor were published in full on Tuesday, along with the budget.",),
+    keeps=(
+        _ARTICLE + "\nComments from the mayor were published in full on Tuesday, along with the budget.",
+        # a "Comments" link in the top menu, above the article and its dateline, opens nothing
+        "Home\nComments\nPosted by Ann Lee on March 3, 2021 at 4:12 pm\nMarch 3, 2021\n" + _ARTICLE,
+    ),
 )
 
 LINE_MODEL = Rule(
