@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from dedup_corpus import families  # noqa: E402
+from dedup_corpus import families
 
-from textclean._dedup import DedupConfig, cluster_verified, unique_shingles, verify_pairs  # noqa: E402
-from textclean._lsh import band_keys, candidate_pairs  # noqa: E402
+from textclean._dedup import DedupConfig, cluster_verified, unique_shingles, verify_pairs
+from textclean._lsh import band_keys, candidate_pairs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -55,8 +55,8 @@ def main(argv: list[str] | None = None) -> int:
         "machine": {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count()},
         "docs": len(texts),
         "banding": {"bands": bands, "rows": rows},
-        "candidate_pairs": int(len(pairs)),
-        "verified_pairs": int(len(good)),
+        "candidate_pairs": len(pairs),
+        "verified_pairs": len(good),
         "median_us_per_doc": per_doc,
         "search_us_per_doc": round(per_doc["band_keys"] + per_doc["self_join"], 2),
         "total_us_per_doc": round(sum(per_doc.values()), 2),
