@@ -8,6 +8,7 @@ medians of wall time, MB/s, peak RSS, and the per-round ratios. Then it checks m
 peak RSS of textclean at 1x and 10x the input size.
 
     python benchmarks/throughput.py --docs 2000 --repeats 5
+    python benchmarks/throughput.py --input pages.jsonl --repeats 5   # a given corpus
 """
 
 from __future__ import annotations
@@ -91,14 +92,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=2000, help="pages in the 1x corpus")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--no-rss-scaling", action="store_true", help="skip the 1x vs 10x memory check")
+    parser.add_argument("--input", help="use this JSONL corpus ({'text': ...} per line) instead of generating one")
     parser.add_argument("--run", nargs=3, metavar=("TOOL", "IN", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.run:
         {"justext": run_justext, "ftfy": run_ftfy}[args.run[0]](args.run[1], args.run[2])
         return 0
     with tempfile.TemporaryDirectory() as workdir:
-        source = f"{workdir}/pages.jsonl"
-        size = write_corpus(source, args.docs)
+        source = args.input or f"{workdir}/pages.jsonl"
+        size = os.path.getsize(source) if args.input else write_corpus(source, args.docs)
         rounds: dict[str, list[tuple[float, float]]] = {}
         for _ in range(args.repeats):
             for name, command in commands(source, workdir).items():
@@ -122,7 +124,9 @@ def main(argv: list[str] | None = None) -> int:
                 for other in ("justext", "ftfy")
             },
         }
-        if not args.no_rss_scaling:
+        if args.input:
+            report["input"] = {"file": args.input, "megabytes": round(size / 1e6, 2)}
+        if not args.no_rss_scaling and not args.input:
             big = f"{workdir}/pages10.jsonl"
             big_size = write_corpus(big, args.docs * 10)
             small_rss = statistics.median(r for _, r in rounds["textclean"])

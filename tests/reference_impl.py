@@ -175,3 +175,190 @@ def reference_smooth_features(logits: npt.NDArray[np.float64]) -> npt.NDArray[np
             after_max,
         ]
     ).reshape(n, 8)
+
+
+# --- line features, comment section and model verdicts, as before the per-document rewrite ---
+
+import math  # noqa: E402
+from collections import Counter  # noqa: E402
+
+from textclean._adaptive import adaptive_note  # noqa: E402
+from textclean._features import BASE_FEATURES, CONTEXT_FEATURES, HEAD_CHARS, LineScores  # noqa: E402
+from textclean._rule import KEEP  # noqa: E402
+from textclean._rules.comments import (  # noqa: E402
+    COMMENT_LOOKAHEAD,
+    COMMENT_MAIN_TEXT_WORDS,
+    COMMENT_MIN_MARKERS,
+)
+
+_CJK = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]")
+_SENTENCE_END = frozenset(".!?。！？…;；:")
+_CLOSERS = "\"'”’»」』)]）›"
+_BULLET = regex.compile(r"^(?:[-–—•*·▪►◦‣●○■□]|\d{1,3}[.)]|[a-z][.)])\s", regex.I)
+_SEPARATORS = regex.compile(r"\s[|·•»›/]\s|\s[|·•]|[|·•]\s")
+_URL = regex.compile(r"https?://|www\.|\S@\S+\.\w{2,}|\.(?:com|org|net|html?)\b", regex.I)
+_BYLINE = regex.compile(r"^(?i:by|von|par|por|di|door|автор|av|af|texte?:?)\s+\p{Lu}")
+_DATE = regex.compile(
+    r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b|\d{4}年"
+)
+_DIGIT = __import__("re").compile(r"\d")
+_PUNCT = __import__("re").compile(r"[^\w\s]")
+_WORD_BINS = (1, 2, 4, 7, 12, 20, 40)
+
+
+def reference_count_words(line: str) -> int:
+    cjk = len(_CJK.findall(line[:HEAD_CHARS]))
+    if len(line) > HEAD_CHARS:
+        cjk = cjk * len(line) // HEAD_CHARS
+    tokens = len(line.split())
+    return max(tokens, tokens - min(tokens, cjk) + cjk // 2) if cjk else tokens
+
+
+def _ends_sentence(line: str) -> tuple[float, float]:
+    stripped = line.rstrip(_CLOSERS + " ")
+    closing = float(len(stripped) < len(line.rstrip()))
+    return float(bool(stripped) and stripped[-1] in _SENTENCE_END and stripped[-1] != ":"), closing
+
+
+def _shape(line: str, words: int) -> list[float]:
+    head = line[:HEAD_CHARS]
+    size = len(head)
+    tokens = head.split()
+    n_tokens = max(len(tokens), 1)
+    ends_sentence, closing = _ends_sentence(line)
+    return [
+        math.log1p(words),
+        *(float(words <= edge) for edge in _WORD_BINS),
+        ends_sentence,
+        float(line.endswith(":")),
+        closing,
+        float(bool(_BULLET.match(head))),
+        len(_DIGIT.findall(head)) / size,
+        sum(map(str.isupper, (token[:1] for token in tokens))) / n_tokens,
+        float(head.isupper() and size > 3),
+        math.log1p(len(_SEPARATORS.findall(head))),
+        len(_PUNCT.findall(head)) / size,
+        head.count(",") / max(words, 1),
+        len(_CJK.findall(head)) / size,
+        float(bool(_URL.search(head))),
+        float(bool(_BYLINE.match(head)) and words <= 6),
+        float(bool(_DATE.search(head[:200]))),
+        float(line.endswith(("...", "…"))),
+        math.log1p(size / n_tokens),
+    ]
+
+
+def reference_document_features(
+    lines: Sequence[str], rule_hits: Sequence[bool], comment_lines: Sequence[bool]
+) -> tuple[npt.NDArray[np.float64], list[int], npt.NDArray[np.float64]]:
+    index = [i for i, line in enumerate(lines) if line.strip()]
+    stripped = [lines[i].strip() for i in index]
+    words = np.array([reference_count_words(line) for line in stripped], dtype=np.float64)
+    keys = [line.lower() if len(line) <= 500 else line for line in stripped]
+    repeats = Counter(keys)
+    base = np.array(
+        [
+            [1.0, *_shape(line, int(w)), math.log(repeats[key]), float(rule_hits[i]), float(comment_lines[i])]
+            for line, key, w, i in zip(stripped, keys, words, index, strict=True)
+        ],
+        dtype=np.float64,
+    ).reshape(len(index), len(BASE_FEATURES))
+    blank = [not line.strip() for line in lines]
+    context = _context(words, base[:, BASE_FEATURES.index("ends-sentence")], index, blank)
+    return np.hstack([base, context]), index, words
+
+
+def _distance_to_flag(flags: npt.NDArray[np.bool_], reverse: bool) -> npt.NDArray[np.float64]:
+    n = len(flags)
+    order = range(n - 1, -1, -1) if reverse else range(n)
+    out = np.empty(n, dtype=np.float64)
+    last = None
+    for i in order:
+        out[i] = abs(i - last) if last is not None else n + 1
+        if flags[i]:
+            last = i
+    return out
+
+
+def _short_runs(short: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
+    out = np.zeros(len(short), dtype=np.float64)
+    start = 0
+    for i in range(len(short) + 1):
+        if i == len(short) or not short[i]:
+            out[start:i] = i - start
+            start = i + 1
+    return out
+
+
+def _context(
+    words: npt.NDArray[np.float64], ends: npt.NDArray[np.float64], index: list[int], blank: list[bool]
+) -> npt.NDArray[np.float64]:
+    n = len(words)
+    if n == 0:
+        return np.zeros((0, len(CONTEXT_FEATURES)))
+    logw = np.log1p(words)
+    total = max(words.sum(), 1.0)
+    before = (np.cumsum(words) - words) / total
+    long_lines = words >= 15
+    long_before: npt.NDArray[np.float64] = (np.cumsum(long_lines) - long_lines).astype(np.float64)
+    long_total = max(int(long_lines.sum()), 1)
+    shifted = np.concatenate([[0.0], logw[:-1]]), np.concatenate([logw[1:], [0.0]])
+    short = (words < 6) & (ends < 1)
+    columns = [
+        np.arange(n) / max(n - 1, 1),
+        before,
+        1.0 - before - words / total,
+        shifted[0],
+        shifted[1],
+        np.concatenate([[0.0], ends[:-1]]),
+        np.concatenate([ends[1:], [0.0]]),
+        reference_window_mean(logw, 2),
+        reference_window_mean(logw, 5),
+        np.log1p(_distance_to_flag(long_lines, reverse=False)),
+        np.log1p(_distance_to_flag(long_lines, reverse=True)),
+        long_before / long_total,
+        (long_total - long_before - long_lines) / long_total if long_lines.any() else np.zeros(n),
+        np.log1p(_short_runs(short)),
+        np.array([float(i > 0 and blank[i - 1]) for i in index]),
+        np.array([float(i + 1 < len(blank) and blank[i + 1]) for i in index]),
+        (np.arange(n) == 0).astype(np.float64),
+        (np.arange(n) == n - 1).astype(np.float64),
+    ]
+    return np.column_stack(columns)
+
+
+def reference_comment_section(
+    lines: Sequence[str], headers: regex.Pattern[str], markers: regex.Pattern[str]
+) -> list[bool]:
+    """``_comment_section`` with the compiled header and marker patterns passed in."""
+    flags = [False] * len(lines)
+    main_text_seen = False
+    for i, line in enumerate(lines):
+        text = line.strip()
+        if not text:
+            continue
+        if not main_text_seen:
+            main_text_seen = len(text) > 200 or len(text.split()) >= COMMENT_MAIN_TEXT_WORDS
+            continue
+        if len(text) > 200 or headers.match(text) is None:
+            continue
+        following = (s.strip() for s in lines[i + 1 : i + 1 + COMMENT_LOOKAHEAD])
+        found = [markers.search(s) for s in following if s and len(s) <= 200]
+        hits = [hit for hit in found if hit is not None]
+        if len(hits) >= COMMENT_MIN_MARKERS and any(hit.group("date") is None for hit in hits):
+            flags[i:] = [True] * (len(lines) - i)
+            break
+    return flags
+
+
+def reference_model_verdict(
+    row: int, scores: LineScores, code: str, name: str, where: str, disabled: frozenset[str], *, threshold: float
+) -> Verdict:
+    """``_model_verdict`` given the structure rule (``_structure_of`` is unchanged)."""
+    if code in disabled:
+        return KEEP
+    top = np.argsort(scores.contributions[row])[:3]
+    named = ", ".join(scores.names[k] for k in top if scores.contributions[row][k] < 0)
+    evidence = f"{where}; content score {scores.content[row]:.2f} (most against: {named})" + adaptive_note(
+        float(scores.content[row]), threshold)
+    return Verdict(keep=False, code=code, rule=name, evidence=evidence)

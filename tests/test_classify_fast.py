@@ -15,7 +15,7 @@ from reference_impl import ReferenceMatcher, reference_smooth_features
 from textclean._features import count_words, smooth_features
 from textclean._matcher import Matcher
 from textclean._rules import PATTERN_RULES
-from textclean._rules._index import literal_starts, required_words, starts_with_non_letter
+from textclean._rules._literals import literal_starts, required_words, starts_with_non_letter
 
 LANGUAGES = (frozenset(), frozenset({"en", "de"}), frozenset({"ja", "ru"}))
 FAST = {languages: Matcher.build(PATTERN_RULES, languages) for languages in LANGUAGES}
@@ -86,3 +86,115 @@ def test_literal_analysis_examples() -> None:
     assert literal_starts(r"(?:sign|log) ?in") == frozenset({"sign", "log ", "login"[:4]})
     assert required_words(r"(?:no|\d+)\s+comments?") == frozenset({"comment"})
     assert starts_with_non_letter(r"\d{1,2}:\d{2}") and not starts_with_non_letter(r"(?:\d+|no) comments")
+
+
+# --- per-document features, comment sections and model verdicts (tests/reference_impl.py) ---
+
+from reference_impl import (  # noqa: E402
+    reference_comment_section,
+    reference_document_features,
+    reference_model_verdict,
+)
+
+from textclean._adaptive import line_thresholds  # noqa: E402
+from textclean._classify import _comment_section, _structure_of, classify_lines, compile_rules, score_lines  # noqa: E402
+from textclean._config import CleanConfig  # noqa: E402
+from textclean._features import document_features  # noqa: E402
+from textclean._lineshape import _BMP, _table, char_bits  # noqa: E402
+
+SCRIPTS = (
+    "The river rose two metres overnight, flooding the old town.",
+    "Der Fluss stieg über Nacht um zwei Meter. „Zitat“ — Ende…",
+    "Река поднялась за ночь на два метра; АВТОР: Иван",
+    "河水一夜之间上涨了两米。「東京」のニュース、カタカナ。한국어 문장입니다.",
+    "النهر ارتفع مترين ١٢٣ ٤٥٦ ؟",
+    "नदी रात भर में दो मीटर बढ़ गई। ९८७",
+    "Ωμέγα ΣΊΣΥΦΟΣ ſtraße Kelvin K ǅemal ǈ ᾈ 𝐀𝐁 𐐀𐐨 🙂 𠀀𠀁",
+)
+FURNITURE = (
+    "- item", "• Home", "1. First", "12) second", "a) third", "K. kelvin", "ſ) long s", "Home | About | Contact",
+    "News · Sport · Weather", "a / b / c", "Home » Blog » Post", "By John Smith", "von Anna Müller", "par Jean",
+    "автор Иван", "Posted 12/05/2012 at 10:30", "2012-03-04", "© 2019 Example", "1999年", "١٢/٠٥/٢٠١٢",
+    "Visit www.example.com or mail me@example.org", "see HTTPS://EXAMPLE.NET/page.HTML", "index.htm",
+    "WWW.SHOUTING.COM", "“Quoted.”", "(Aside.)", "Wait...", "Wait…", "Title:", "ALL CAPS LINE", "A1B2",
+    "Comments", "12 Comments", "Leave a Reply", "John says:", "Reply", "3 hours ago", "October 22, 2012 | Maggie",
+    "x\u2028y", "tab\tseparated\u00a0nbsp", "\x1cfs\x1dgs", "0123456789" * 30, "10,000 people, 5 dogs",
+)
+CHARS = "aA1 ,.:;!?…|·•»›/-–—*()[]\"'”’»」』）›@\t\u3000\u00a0\u2028ſKİı5٣۵߃०১੧૧" + "".join(SCRIPTS)
+
+realistic = st.one_of(
+    st.sampled_from(SCRIPTS + FURNITURE),
+    st.text(alphabet=CHARS, max_size=60),
+    st.text(max_size=30),
+    st.builds(lambda a, b: a + " " + b, st.sampled_from(FURNITURE), st.sampled_from(SCRIPTS)),
+    st.builds(lambda s, k: (s + " ") * k, st.sampled_from(SCRIPTS + FURNITURE), st.integers(30, 60)),  # > 2000 chars
+    st.just(""),
+    st.just("   "),
+)
+documents = st.lists(realistic, max_size=30)
+
+
+def same_features(lines: list[str], hits: list[bool], comments: list[bool]) -> None:
+    fast, index, words = document_features(lines, hits, comments)
+    slow, slow_index, slow_words = reference_document_features(lines, hits, comments)
+    assert fast.shape == slow.shape and fast.dtype == slow.dtype
+    assert np.array_equal(fast, slow), np.argwhere(fast != slow)[:5]
+    assert index == slow_index and np.array_equal(words, slow_words)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=documents, data=st.data())
+def test_document_features_agree_with_the_reference(lines: list[str], data: st.DataObject) -> None:
+    flags = st.lists(st.booleans(), min_size=len(lines), max_size=len(lines))
+    same_features(lines, data.draw(flags), data.draw(flags))
+
+
+@pytest.mark.parametrize(
+    "lines",
+    [[], [""], ["", "  "], ["a"], ["x" * 5000], ["\u4e00" * 2500, "", "b c"], ["one\ntwo", "three"], ["é" * 2001]],
+)
+def test_document_features_edge_cases(lines: list[str]) -> None:
+    same_features(lines, [False] * len(lines), [True] * len(lines))
+
+
+def test_character_table_matches_the_predicates() -> None:
+    table = _table()
+    assert all(int(table[code]) == char_bits(chr(code)) for code in range(_BMP))
+
+
+RULES = {mode: compile_rules(CleanConfig(mode=mode)) for mode in ("balanced", "aggressive")}
+ARTICLE = " ".join(["The council met on Tuesday and agreed the new flood defences for the old town."] * 2)
+comment_docs = st.lists(
+    st.one_of(realistic, st.sampled_from([ARTICLE, "Comments", "12 Comments", "John says:", "Reply", "Leave a Reply"])),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=comment_docs)
+def test_comment_section_agrees_with_the_reference(lines: list[str]) -> None:
+    rules = RULES["balanced"]
+    assert _comment_section(lines, rules) == reference_comment_section(
+        lines, rules.comment_headers, rules.comment_markers
+    )
+
+
+def reference_classify(lines: list[str], mode: str) -> list[object]:
+    rules = RULES[mode]
+    verdicts, scores, index = score_lines(lines, rules)
+    if scores is None or len(index) < 2:
+        return list(verdicts)
+    cuts = line_thresholds(scores, rules.threshold)
+    for row, i in enumerate(index):
+        if verdicts[i].keep and scores.content[row] < cuts[row]:
+            code, name, where = _structure_of(row, scores.features)
+            verdicts[i] = reference_model_verdict(
+                row, scores, code, name, where, rules.disabled, threshold=rules.threshold
+            )
+    return list(verdicts)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=comment_docs, mode=st.sampled_from(sorted(RULES)))
+def test_model_verdicts_agree_with_the_reference(lines: list[str], mode: str) -> None:
+    assert classify_lines(lines, RULES[mode]) == reference_classify(lines, mode)

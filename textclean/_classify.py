@@ -11,6 +11,7 @@ Order of decisions for each non-blank line:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
+from textclean._adaptive import adaptive_note, line_thresholds
 from textclean._config import CleanConfig
 from textclean._features import (
     BASE_FEATURES,
@@ -27,9 +29,10 @@ from textclean._features import (
     document_features,
     load_line_model,
 )
-from textclean._matcher import MAX_PATTERN_CHARS, Matcher
+from textclean._matcher import MAX_PATTERN_CHARS, Matcher, fold_case_twins
 from textclean._rule import KEEP, MODES, Verdict
 from textclean._rules import PATTERN_RULES, rule_by_code_or_name
+from textclean._rules._literals import required_words
 from textclean._rules.comments import (
     COMMENT_HEADERS,
     COMMENT_LOOKAHEAD,
@@ -48,7 +51,7 @@ __all__ = [
     "score_lines",
 ]
 
-RULESET_VERSION = "2026.11.2"
+RULESET_VERSION = "2026.11.3"
 """Bumped whenever a rule or the line model changes what is removed."""
 
 _FLAGS = regex.IGNORECASE | regex.V0
@@ -137,9 +140,10 @@ def classify_lines(lines: Sequence[str], rules: CompiledRules) -> list[Verdict]:
     verdicts, scores, index = score_lines(lines, rules)
     if scores is None or len(index) < 2:  # a lone line has no neighbours to be told apart from
         return verdicts
-    for row, i in enumerate(index):
-        if verdicts[i].keep and scores.content[row] < rules.threshold:
-            verdicts[i] = _model_verdict(row, scores, rules)
+    low = np.flatnonzero(scores.content < line_thresholds(scores, rules.threshold))  # see textclean/_adaptive.py
+    rows = low[[verdicts[index[row]].keep for row in low.tolist()]] if len(low) else low
+    for row, verdict in zip(rows.tolist(), _model_verdicts(rows, scores, rules), strict=True):
+        verdicts[index[row]] = verdict
     return verdicts
 
 
@@ -200,15 +204,17 @@ def _comment_section(lines: Sequence[str], rules: CompiledRules) -> list[bool]:
     time; not all of them bare dates) follow within :data:`COMMENT_LOOKAHEAD` lines.
     """
     flags = [False] * len(lines)
-    main_text_seen = False
-    for i, line in enumerate(lines):
-        text = line.strip()
-        if not text:
-            continue
-        if not main_text_seen:
-            main_text_seen = len(text) > 200 or len(text.split()) >= COMMENT_MAIN_TEXT_WORDS
-            continue
-        if len(text) > 200 or rules.comment_headers.match(text) is None:
+    candidates = _header_candidates(lines)
+    if not candidates:
+        return flags
+    main = next(
+        (i for i, text in enumerate(map(str.strip, lines))
+         if text and (len(text) > 200 or len(text.split()) >= COMMENT_MAIN_TEXT_WORDS)),
+        len(lines),
+    )
+    for i in candidates:
+        text = lines[i].strip()
+        if i <= main or not text or len(text) > 200 or rules.comment_headers.match(text) is None:
             continue
         following = (s.strip() for s in lines[i + 1 : i + 1 + COMMENT_LOOKAHEAD])
         found = [rules.comment_markers.search(s) for s in following if s and len(s) <= 200]
@@ -219,14 +225,60 @@ def _comment_section(lines: Sequence[str], rules: CompiledRules) -> list[bool]:
     return flags
 
 
-def _model_verdict(row: int, scores: LineScores, rules: CompiledRules) -> Verdict:
-    code, name, where = _structure_of(row, scores.features)
-    if code in rules.disabled:
-        return KEEP
-    top = np.argsort(scores.contributions[row])[:3]
-    named = ", ".join(scores.names[k] for k in top if scores.contributions[row][k] < 0)
-    evidence = f"{where}; content score {scores.content[row]:.2f} (most against: {named})"
-    return Verdict(keep=False, code=code, rule=name, evidence=evidence)
+def _header_candidates(lines: Sequence[str]) -> Sequence[int]:
+    """The lines that may hold a comment header: those containing one of the headers' required words.
+
+    The words come from :func:`~textclean._rules._literals.required_words` (looked up lowercased,
+    case twins folded, as the pattern matcher's gates are); all lines when a header has none.
+    """
+    words = _header_words(COMMENT_HEADERS)
+    if words is None:
+        return range(len(lines))
+    lowered = list(map(str.lower, lines))
+    document = fold_case_twins("\n".join(lowered))
+    present = [word for word in words if word in document]
+    if not present:
+        return ()
+    if document.count("\n") != len(lines) - 1:
+        return range(len(lines))
+    ends = np.cumsum(np.fromiter(map(len, lowered), dtype=np.intp, count=len(lowered)) + 1)
+    found: set[int] = set()
+    for word in present:
+        at = document.find(word)
+        while at >= 0:
+            line = int(np.searchsorted(ends, at, side="right"))
+            found.add(line)
+            at = document.find(word, int(ends[line]))
+    return sorted(found)
+
+
+@functools.cache
+def _header_words(headers: tuple[str, ...]) -> tuple[str, ...] | None:
+    """Strings (lowercase, twins folded) one of which every header match contains, or ``None``."""
+    words: set[str] = set()
+    for pattern in headers:
+        required = required_words(pattern)
+        if required is None:
+            return None
+        words |= {fold_case_twins(word) for word in required}
+    return tuple(sorted(words))
+
+
+def _model_verdicts(rows: npt.NDArray[np.intp], scores: LineScores, rules: CompiledRules) -> list[Verdict]:
+    """The verdicts of the lines (rows of ``scores``) the model scores as chrome, one argsort for all."""
+    tops = np.argsort(scores.contributions[rows], axis=1)[:, :3].tolist()
+    verdicts = []
+    for row, top in zip(rows.tolist(), tops, strict=True):
+        code, name, where = _structure_of(row, scores.features)
+        if code in rules.disabled:
+            verdicts.append(KEEP)
+            continue
+        against = scores.contributions[row]
+        named = ", ".join(scores.names[k] for k in top if against[k] < 0)
+        evidence = f"{where}; content score {scores.content[row]:.2f} (most against: {named})" + adaptive_note(
+            float(scores.content[row]), rules.threshold)
+        verdicts.append(Verdict(keep=False, code=code, rule=name, evidence=evidence))
+    return verdicts
 
 
 _COLUMN = {name: k for k, name in enumerate(BASE_FEATURES + CONTEXT_FEATURES)}

@@ -171,20 +171,31 @@ def document_features(
         The feature matrix (one row per non-blank line, BASE_FEATURES then CONTEXT_FEATURES),
         the indexes of those lines in ``lines``, and their word counts.
     """
-    index = [i for i, line in enumerate(lines) if line.strip()]
-    stripped = [lines[i].strip() for i in index]
-    words = np.array([count_words(line) for line in stripped], dtype=np.float64)
+    from textclean._lineshape import shape_matrix  # numpy-heavy: loaded with the first document
+
+    everything = list(map(str.strip, lines))
+    nonblank = np.fromiter(map(bool, everything), dtype=bool, count=len(everything))
+    rows = np.flatnonzero(nonblank)
+    index: list[int] = rows.tolist()
+    stripped = [everything[i] for i in index]
+    shaped = shape_matrix(stripped) if stripped else None
+    if shaped is None:  # no lines, or a line holding "\n": measure line by line
+        words = np.array([count_words(line) for line in stripped], dtype=np.float64)
+        shape = np.array([_shape(line, int(w)) for line, w in zip(stripped, words, strict=True)], dtype=np.float64)
+    else:
+        shape, words = shaped
     keys = [line.lower() if len(line) <= 500 else line for line in stripped]
     repeats = Counter(keys)
-    base = np.array(
+    base = np.column_stack(
         [
-            [1.0, *_shape(line, int(w)), math.log(repeats[key]), float(rule_hits[i]), float(comment_lines[i])]
-            for line, key, w, i in zip(stripped, keys, words, index, strict=True)
-        ],
-        dtype=np.float64,
-    ).reshape(len(index), len(BASE_FEATURES))
-    blank = [not line.strip() for line in lines]
-    context = _context(words, base[:, BASE_FEATURES.index("ends-sentence")], index, blank)
+            np.ones(len(index)),
+            shape.reshape(len(index), len(BASE_FEATURES) - 4),
+            np.fromiter(map(math.log, map(repeats.__getitem__, keys)), dtype=np.float64, count=len(keys)),
+            np.asarray(rule_hits, dtype=np.float64).reshape(len(lines))[rows],
+            np.asarray(comment_lines, dtype=np.float64).reshape(len(lines))[rows],
+        ]
+    )
+    context = _context(words, base[:, BASE_FEATURES.index("ends-sentence")], rows, ~nonblank)
     return np.hstack([base, context]), index, words
 
 
@@ -203,29 +214,30 @@ def _window_mean(values: npt.NDArray[np.float64], radius: int) -> npt.NDArray[np
 def _distance_to_flag(flags: npt.NDArray[np.bool_], reverse: bool) -> npt.NDArray[np.float64]:
     """Distance (in lines) to the nearest flagged line before (or after) each line; n+1 when none."""
     n = len(flags)
-    order = range(n - 1, -1, -1) if reverse else range(n)
-    out = np.empty(n, dtype=np.float64)
-    last = None
-    for i in order:
-        out[i] = abs(i - last) if last is not None else n + 1
-        if flags[i]:
-            last = i
-    return out
+    at = np.arange(n)
+    if reverse:
+        following = np.minimum.accumulate(np.where(flags, at, n)[::-1])[::-1]  # first flagged line >= i
+        nearest = np.append(following[1:], n)
+        return np.where(nearest < n, nearest - at, n + 1).astype(np.float64)
+    preceding = np.maximum.accumulate(np.where(flags, at, -1))  # last flagged line <= i
+    nearest = np.insert(preceding[:-1], 0, -1)
+    return np.where(nearest >= 0, at - nearest, n + 1).astype(np.float64)
 
 
 def _short_runs(short: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
     """For each line, the length of the run of consecutive short lines it belongs to (0 if not short)."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], short, [False]]).astype(np.int8)))
+    lengths = edges[1::2] - edges[::2]
     out = np.zeros(len(short), dtype=np.float64)
-    start = 0
-    for i in range(len(short) + 1):
-        if i == len(short) or not short[i]:
-            out[start:i] = i - start
-            start = i + 1
+    out[short] = np.repeat(lengths, lengths)
     return out
 
 
 def _context(
-    words: npt.NDArray[np.float64], ends: npt.NDArray[np.float64], index: list[int], blank: list[bool]
+    words: npt.NDArray[np.float64],
+    ends: npt.NDArray[np.float64],
+    index: npt.NDArray[np.intp],
+    blank: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.float64]:
     n = len(words)
     if n == 0:
@@ -238,6 +250,7 @@ def _context(
     long_total = max(int(long_lines.sum()), 1)
     shifted = np.concatenate([[0.0], logw[:-1]]), np.concatenate([logw[1:], [0.0]])
     short = (words < 6) & (ends < 1)
+    padded = np.concatenate([[False], blank, [False]])
     columns = [
         np.arange(n) / max(n - 1, 1),
         before,
@@ -253,8 +266,8 @@ def _context(
         long_before / long_total,
         (long_total - long_before - long_lines) / long_total if long_lines.any() else np.zeros(n),
         np.log1p(_short_runs(short)),
-        np.array([float(i > 0 and blank[i - 1]) for i in index]),
-        np.array([float(i + 1 < len(blank) and blank[i + 1]) for i in index]),
+        padded[index].astype(np.float64),  # blank line before
+        padded[index + 2].astype(np.float64),  # blank line after
         (np.arange(n) == 0).astype(np.float64),
         (np.arange(n) == n - 1).astype(np.float64),
     ]

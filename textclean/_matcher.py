@@ -7,7 +7,7 @@ Most lines match no rule, so a line should cost a dictionary lookup, not a regex
   the alternatives filed under a prefix of its own first characters, and the list for each
   4-character key is worked out once and cached;
 * every other alternative (anchored elsewhere, or floating) carries the words one of which
-  any match must contain (:func:`~textclean._rules._index.required_words`); the words are
+  any match must contain (:func:`~textclean._rules._literals.required_words`); the words are
   first looked up in the whole document, then in the line. Alternatives without such words
   are tried only on lines that do not start with a letter when every match must start with a
   digit or punctuation, else on every line.
@@ -28,16 +28,10 @@ import regex
 
 from textclean._rule import Rule, Verdict
 from textclean._rules._build import ANCHORS, language_of
-from textclean._rules._index import (
-    anchored_parts,
-    first_prefixes,
-    literal_starts,
-    required_literals,
-    required_words,
-    starts_with_non_letter,
-)
+from textclean._rules._index import anchored_parts, first_prefixes, required_literals
+from textclean._rules._literals import literal_starts, required_words, starts_with_non_letter
 
-__all__ = ["MAX_PATTERN_CHARS", "Matcher"]
+__all__ = ["MAX_PATTERN_CHARS", "Matcher", "fold_case_twins"]
 
 MAX_PATTERN_CHARS = 600
 """Pattern rules only look at lines up to this long (so no pattern ever runs on a huge line)."""
@@ -60,11 +54,14 @@ _FOLD = {ord(ch): group[0] for group in _CASE_CLASSES.split() for ch in group[1:
 _TWINS = frozenset(chr(code) for code in _FOLD)
 
 
-def _fold(text: str) -> str:
+def fold_case_twins(text: str) -> str:
     """Map case twins to one representative (only lines holding a twin pay for it)."""
     if text.isascii() or _TWINS.isdisjoint(text):
         return text
     return text.translate(_FOLD)
+
+
+_fold = fold_case_twins
 
 
 @dataclass(frozen=True)
