@@ -23,7 +23,7 @@ from numpy.typing import NDArray
 from textclean import _minhash
 from textclean._dedup_rules import DOCUMENT_CODE_NAMES
 from textclean._errors import ConfigError
-from textclean._lsh import band_keys, candidate_pairs, choose_bands, detection_probability
+from textclean._lsh import band_keys, candidate_pairs, check_minhash_parameters, choose_bands, detection_probability
 from textclean._minhash import Simplify, _signatures_of_shingles, sorted_unique, unique_shingle_hashes
 
 __all__ = [
@@ -74,16 +74,7 @@ class DedupConfig:
     margin: float = 0.1
 
     def __post_init__(self) -> None:
-        if not 0.0 < self.threshold <= 1.0:
-            raise ConfigError(f"threshold must be in (0, 1], not {self.threshold!r}")
-        if not 1 <= self.ngram <= 64:
-            raise ConfigError(f"ngram must be between 1 and 64, not {self.ngram!r}")
-        if not 16 <= self.num_perm <= 1024:
-            raise ConfigError(f"num_perm must be between 16 and 1024, not {self.num_perm!r}")
-        if (self.bands is None) != (self.rows is None):
-            raise ConfigError("give both bands and rows, or neither (they are then derived from the threshold)")
-        if self.bands is not None and self.rows is not None and self.bands * self.rows > self.num_perm:
-            raise ConfigError(f"{self.bands} bands x {self.rows} rows exceed num_perm={self.num_perm}")
+        check_minhash_parameters(self.threshold, self.ngram, self.num_perm, self.bands, self.rows)
         if self.keep not in ("central", "first", "longest"):
             raise ConfigError(f"keep must be 'central', 'first' or 'longest', not {self.keep!r}")
 

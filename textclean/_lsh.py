@@ -15,9 +15,17 @@ from collections.abc import Iterator
 import numpy as np
 from numpy.typing import NDArray
 
+from textclean._errors import ConfigError
 from textclean._minhash import sorted_unique
 
-__all__ = ["band_keys", "candidate_pairs", "choose_bands", "detection_probability", "matching_pairs"]
+__all__ = [
+    "band_keys",
+    "candidate_pairs",
+    "check_minhash_parameters",
+    "choose_bands",
+    "detection_probability",
+    "matching_pairs",
+]
 
 _U64 = np.uint64
 _ROW_MULTIPLIERS = np.random.default_rng(977).integers(0, 2**63, size=256, dtype=np.uint64) * _U64(2) + _U64(1)
@@ -168,3 +176,25 @@ def matching_pairs(
         return np.zeros((0, 2), dtype=np.int64)
     codes = sorted_unique(np.concatenate(found))
     return np.stack([(codes // width).astype(np.int64), (codes % width).astype(np.int64)], axis=1)
+
+
+def check_minhash_parameters(threshold: float, ngram: int, num_perm: int, bands: int | None, rows: int | None) -> None:
+    """Validate the parameters every MinHash index shares; raise :class:`ConfigError` saying what to change.
+
+    Examples:
+        >>> check_minhash_parameters(0.8, 5, 128, None, None)
+        >>> check_minhash_parameters(0.8, 5, 128, 30, 6)
+        Traceback (most recent call last):
+        ...
+        textclean._errors.ConfigError: 30 bands x 6 rows do not fit num_perm=128
+    """
+    if not 0.0 < threshold <= 1.0:
+        raise ConfigError(f"threshold must be in (0, 1], not {threshold!r}")
+    if not 1 <= ngram <= 64:
+        raise ConfigError(f"ngram must be between 1 and 64, not {ngram!r}")
+    if not 16 <= num_perm <= 1024:
+        raise ConfigError(f"num_perm must be between 16 and 1024, not {num_perm!r}")
+    if (bands is None) != (rows is None):
+        raise ConfigError("give both bands and rows, or neither (then both derive from the threshold)")
+    if bands is not None and rows is not None and (bands < 1 or not 1 <= rows <= 256 or bands * rows > num_perm):
+        raise ConfigError(f"{bands} bands x {rows} rows do not fit num_perm={num_perm}")

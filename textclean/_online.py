@@ -38,8 +38,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from textclean._errors import ConfigError, IndexMismatchError, IndexUnavailableError
-from textclean._lsh import choose_bands
+from textclean._errors import IndexMismatchError, IndexUnavailableError
+from textclean._lsh import check_minhash_parameters, choose_bands
 from textclean._minhash import EMPTY_HASH, HASH_SCHEME, Simplify, minhash_signatures
 
 __all__ = [
@@ -93,17 +93,7 @@ class OnlineIndexConfig:
     simplify: Simplify = field(default_factory=Simplify)
 
     def __post_init__(self) -> None:
-        if not 0.0 < self.threshold <= 1.0:
-            raise ConfigError(f"threshold must be in (0, 1], not {self.threshold!r}")
-        if not 1 <= self.ngram <= 64:
-            raise ConfigError(f"ngram must be between 1 and 64, not {self.ngram!r}")
-        if not 16 <= self.num_perm <= 1024:
-            raise ConfigError(f"num_perm must be between 16 and 1024, not {self.num_perm!r}")
-        if (self.bands is None) != (self.rows is None):
-            raise ConfigError("give both bands and rows, or neither (then both derive from the threshold)")
-        bands, rows = (self.bands, self.rows) if self.bands is not None and self.rows is not None else (1, 1)
-        if bands < 1 or not 1 <= rows <= 256 or bands * rows > self.num_perm:
-            raise ConfigError(f"{bands} bands x {rows} rows do not fit num_perm={self.num_perm}")
+        check_minhash_parameters(self.threshold, self.ngram, self.num_perm, self.bands, self.rows)
 
     @property
     def banding(self) -> tuple[int, int]:
