@@ -12,7 +12,7 @@ content when half of their token trigrams do. Snippet pages label only the lines
 ``gold_with`` (content) or ``gold_without`` (chrome) snippet. Lines that a pattern rule or the
 comment detector already removes are not trained on (they still shape their neighbours' features).
 The model is a two-pass L2 logistic regression fitted by Newton's method, each line weighted by
-the square root of its word count (the metric counts words).
+its word count (the metric counts words).
 """
 
 from __future__ import annotations
@@ -49,9 +49,12 @@ WORD = re.compile(r"\w+")
 L2 = 1.0
 MODEL_PATH = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "textclean", "data",
                           "line_model.json")
-DEFAULT_THRESHOLDS = {"conservative": 0.02, "balanced": 0.07, "aggressive": 0.3}
-"""Content-score thresholds per mode, tuned by cross-validation on the dev gold (docs/quality.md): balanced is
+DEFAULT_THRESHOLDS = {"conservative": 0.05, "balanced": 0.18, "aggressive": 0.5}
+"""Content-score thresholds per mode *outside* a page's main-text block (inside it, times
+``textclean._adaptive.INSIDE_FACTOR``), tuned by cross-validation on the dev gold (docs/quality.md): balanced is
 the recall-leaning default (word recall >= 0.95), aggressive the F1-best, conservative keeps nearly everything."""
+LINE_WEIGHT = "words"
+"""Training weight of a line: its word count (the metric counts words; was its square root before 2026.11.3)."""
 
 
 def _token_string(text: str) -> str:
@@ -121,7 +124,7 @@ def build_pages(records: Sequence[dict[str, Any]], rules: CompiledRules) -> list
         verdicts, features, index, words = rule_pass(lines, rules)
         labels = label_lines(lines, record)
         y = np.array([np.nan if labels[i] is None or not verdicts[i].keep else labels[i] for i in index])
-        pages.append(Page(record["id"], features, y, np.sqrt(np.maximum(words, 1.0))))
+        pages.append(Page(record["id"], features, y, np.maximum(words, 1.0)))
     return pages
 
 
@@ -236,6 +239,10 @@ def main(argv: list[str] | None = None) -> None:
             "feature_list": list(MODEL_FEATURES),
             "cross_validation": report,
             "note": "weights only; no text from the training pages is stored",
+            "training": {"l2": L2, "line_weight": LINE_WEIGHT, "passes": 2, "solver": "newton",
+                         "labels": "gold-text token match (boilerplate); gold_with/gold_without snippets"},
+            "thresholds_note": "per mode, the cut outside the main-text block; inside it the cut is times "
+                               "textclean._adaptive.INSIDE_FACTOR (per-page adaptive threshold)",
         }
         os.makedirs(os.path.dirname(MODEL_PATH), exist_ok=True)
         with open(MODEL_PATH, "w", encoding="utf-8") as handle:

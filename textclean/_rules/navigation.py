@@ -51,13 +51,17 @@ RELATED_HEADING = phrase_rule(
                r"(?:more (?:from|in|on) (?:this|the) (?:section|site|category)|also (?:on|in) \w+(?: \w+)?)",
                r"(?:see also|further reading|in (?:other|related) news|latest (?:news|posts|stories|articles))",
                r"(?:recent (?:posts|comments|articles|entries)|(?:top|editor['’]s) (?:stories|picks|choice))",
-               r"what (?:to read|to watch) next", r"don['’]t miss", r"around the web", r"archives?", r"categories"],
+               r"what (?:to read|to watch) next", r"don['’]t miss", r"around the web", r"archives?", r"categories",
+               r"latest on", r"more (?:on|about) this (?:story|topic)"],
         "de": [r"(?:ähnliche|verwandte|weitere) (?:artikel|beiträge|themen|nachrichten)", r"das könnte sie auch interessieren",  # noqa: E501 (one phrase table row)
                r"(?:meistgelesen|am meisten gelesen|beliebte artikel)", r"(?:auch|mehr) interessant", r"lesen sie auch",
-               r"neueste (?:beiträge|artikel)", r"themen", r"kategorien"],
+               r"neueste (?:beiträge|artikel)", r"themen", r"kategorien",
+               r"meistgelesene?(?: (?:artikel|beiträge|nachrichten|news))?", r"mehr zum thema(?: auf [\w.-]{1,40})?",
+               r"weitere (?:nachrichten|meldungen|news)(?: zu(?:m thema)?)?", r"das (?:könnte|dürfte) dich auch interessieren",  # noqa: E501 (one phrase table row)
+               r"(?:top-?themen|empfehlungen der redaktion|mehr aus dem ressort|aktuelle (?:artikel|beiträge))"],
         "fr": [r"articles (?:similaires|liés|connexes)", r"(?:à lire aussi|lire aussi|sur le même sujet)",
                r"(?:les plus lus|populaires)", r"vous aimerez aussi", r"derniers articles", r"catégories"],
-        "es": [r"(?:artículos|noticias) relacionad[oa]s", r"te puede interesar", r"(?:lo más leído|más leídas?)",
+        "es": [r"(?:artículos|noticias|notas) relacionad[oa]s", r"te puede interesar", r"vea también", r"(?:lee|lea) también", r"(?:lo más leído|más leídas?)",  # noqa: E501 (one phrase table row)
                r"también te puede gustar", r"entradas recientes", r"categorías"],
         "pt": [r"(?:artigos|notícias|posts) relacionad[oa]s", r"veja também", r"(?:mais lidas?|mais populares)",
                r"você também pode gostar", r"posts recentes", r"categorias"],
@@ -73,7 +77,7 @@ RELATED_HEADING = phrase_rule(
     },
     examples=["Related Articles", "You may also like", "Most Popular", "Ähnliche Artikel", "À lire aussi",
               "Te puede interesar", "Veja também", "Articoli correlati", "Lees ook", "Читайте также", "相关文章",
-              "関連記事"],
+              "関連記事", "Meistgelesene Artikel", "Mehr zum Thema auf Example.de:", "Latest on:", "Vea también"],
     keeps=["Related charges were dropped by the prosecutor on Friday after the key witness withdrew."],
 )
 
