@@ -15,44 +15,28 @@ site has a template (at least ``min_pages`` distinct pages) and for all pages. P
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import platform
-import re
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from quality import prf as word_prf
+from quality import read_jsonl, tokens
 
 from textclean import Cleaner, CleanResult
 from textclean._sites import site_of
 from textclean._template_learner import learn_templates
 from textclean._templates import TemplateStore
 
-WORD = re.compile(r"\w+")
-
-
-def read_jsonl(path: str) -> Iterator[dict[str, Any]]:
-    """The records of a JSONL file (gzip-compressed when the name ends in .gz)."""
-    opener: Any = gzip.open if path.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
-
-
-def tokens(text: str) -> Counter[str]:
-    """The bag of lowercased word tokens."""
-    return Counter(WORD.findall((text or "").lower()))
-
 
 def prf(overlap: int, predicted: int, gold: int) -> dict[str, float]:
-    """Micro precision, recall and F1 from summed counts."""
-    p = overlap / predicted if predicted else 0.0
-    r = overlap / gold if gold else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
+    """Precision, recall and F1 (the shared scorer's conventions), rounded."""
+    p, r, f = word_prf(overlap, predicted, gold)
     return {"p": round(p, 4), "r": round(r, 4), "f1": round(f, 4)}
 
 
