@@ -188,3 +188,11 @@ def test_usage_error_exit_code(run_cli: Runner) -> None:
     done = run_cli(["clean", "--workers", "0"])
     assert done.returncode == 1 and "--workers" in done.stderr
     assert run_cli(["clean", "--mode", "nonsense"]).returncode == 2
+
+
+def test_missing_second_input_fails_before_any_output(run_cli: Runner, tmp_path: Path) -> None:
+    first = tmp_path / "first.txt"
+    first.write_text("The harbour council voted on Tuesday to close the old ferry pier in March.\n", encoding="utf-8")
+    done = run_cli(["clean", first, tmp_path / "missing.txt"])
+    assert_clean_failure(done, "missing.txt", "no such file")
+    assert done.stdout == ""

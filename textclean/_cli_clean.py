@@ -17,6 +17,7 @@ from textclean._io import (
     STDIO,
     Record,
     atomic_output,
+    check_inputs_exist,
     check_output_not_input,
     detect_format,
     iter_records,
@@ -158,6 +159,7 @@ def run(args: argparse.Namespace) -> int:
 
         fmt = "text" if args.format == "text" else "jsonl"
         return run_clean_sharded(args, build_job(args, shard_sources(args, fmt), fmt))
+    check_inputs_exist(paths)
     for extra in (args.output, args.report):
         check_output_not_input(extra, paths)
     if args.report and args.report not in (STDIO,) and args.report == args.output:

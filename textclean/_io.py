@@ -27,6 +27,7 @@ __all__ = [
     "STDIO",
     "Record",
     "atomic_output",
+    "check_inputs_exist",
     "check_output_not_input",
     "detect_format",
     "iter_raw_lines",
@@ -235,6 +236,25 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def check_inputs_exist(paths: Sequence[str]) -> None:
+    """Refuse, before anything is written, inputs that are missing or are directories.
+
+    Examples:
+        >>> check_inputs_exist(["-"])
+        >>> check_inputs_exist(["/no/such/file.txt"])
+        Traceback (most recent call last):
+        ...
+        textclean._errors.InputError: /no/such/file.txt: no such file; check the path
+    """
+    for path in paths:
+        if path == STDIO:
+            continue
+        if not os.path.exists(path):
+            raise InputError(f"{path}: no such file; check the path")
+        if os.path.isdir(path):
+            raise InputError(f"{path}: is a directory; pass the files inside it (or one directory of shards)")
 
 
 def _same_file(a: str, b: str) -> bool:
