@@ -27,7 +27,7 @@ EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERNAL, EXIT_INTERRUPTED = 0, 1, 2, 3, 1
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``textclean`` command."""
-    from textclean import _cli_clean
+    from textclean import _cli_clean, _cli_dedup, _cli_templates
 
     parser = argparse.ArgumentParser(
         prog="textclean",
@@ -36,14 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"textclean {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     _cli_clean.add_parser(subparsers)
-    try:
-        from textclean import _cli_dedup
-    except ImportError:  # pragma: no cover - only while the dedup module is absent
-        _cli_dedup = None  # type: ignore[assignment]
-    if _cli_dedup is not None:
-        _cli_dedup.add_parser(subparsers)
-    from textclean import _cli_templates
-
+    _cli_dedup.add_parser(subparsers)
     _cli_templates.add_parser(subparsers)
     rules = subparsers.add_parser("rules", help="print the rule reference", description="Print the rule reference.")
     rules.add_argument("--format", choices=("text", "markdown"), default="text", help="output format")
