@@ -19,8 +19,6 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-from textclean._cleaner import Cleaner, clean_text
-from textclean._config import CleanConfig, config_from_mapping, load_config
 from textclean._errors import (
     ConfigError,
     DecodeError,
@@ -31,14 +29,16 @@ from textclean._errors import (
     RecordError,
     TextCleanError,
 )
-from textclean._normalize import NormalizeConfig, normalize, normalize_and_explain
 from textclean._result import CleanResult, CleanStats, Removal
 from textclean._rule import Rule, Verdict
 
-if TYPE_CHECKING:  # the corpus-dedup and template names load lazily (numpy, numba): see __getattr__
+if TYPE_CHECKING:  # everything else loads on first use (regex, ftfy, numpy, numba): see __getattr__
+    from textclean._cleaner import Cleaner, clean_text
+    from textclean._config import CleanConfig, config_from_mapping, load_config
     from textclean._dedup import DedupConfig, DedupResult, DuplicateCluster, find_duplicates
     from textclean._dedup_index import Deduplicator, DuplicateMatch
     from textclean._minhash import minhash_signatures
+    from textclean._normalize import NormalizeConfig, normalize, normalize_and_explain
     from textclean._online import IndexDecision, OnlineIndex, OnlineIndexConfig, SQLiteIndex, open_index
     from textclean._online_redis import RedisIndex
     from textclean._stream import ItemCleaner, ItemOutcome, StreamStats, clean_stream
@@ -46,6 +46,14 @@ if TYPE_CHECKING:  # the corpus-dedup and template names load lazily (numpy, num
     from textclean._templates import TemplateStore, load_templates
 
 _LAZY = {
+    "Cleaner": "textclean._cleaner",
+    "clean_text": "textclean._cleaner",
+    "CleanConfig": "textclean._config",
+    "config_from_mapping": "textclean._config",
+    "load_config": "textclean._config",
+    "NormalizeConfig": "textclean._normalize",
+    "normalize": "textclean._normalize",
+    "normalize_and_explain": "textclean._normalize",
     "DedupConfig": "textclean._dedup",
     "DedupResult": "textclean._dedup",
     "DuplicateCluster": "textclean._dedup",

@@ -38,6 +38,7 @@ __all__ = [
 STDIO = "-"
 Format = Literal["text", "jsonl"]
 ErrorPolicy = Literal["strict", "replace"]
+_READ_BUFFER = 1 << 20
 _JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".json.gz")
 
 
@@ -85,7 +86,7 @@ def _open_input(path: str, *, decompress: bool) -> IO[bytes]:
     try:
         if decompress and path.lower().endswith(".gz"):
             return cast("IO[bytes]", gzip.open(path, "rb"))
-        return open(path, "rb")  # the caller closes it
+        return open(path, "rb", buffering=_READ_BUFFER)  # the caller closes it
     except FileNotFoundError:
         raise InputError(f"{path}: no such file; check the path") from None
     except IsADirectoryError:
