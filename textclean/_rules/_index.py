@@ -20,6 +20,7 @@ __all__ = [
     "first_prefixes",
     "required_literals",
     "split_alternatives",
+    "strip_skippable",
     "unwrap",
 ]
 
@@ -84,6 +85,19 @@ def _optional_after(source: str, end: int) -> bool:
 _SKIPPABLE = ("\\b", "^", "\\(?", "\\W{0,3}", "[\\W\\d_]{0,8}", "\\W*")
 
 
+def strip_skippable(alternative: str) -> str:
+    """Drop the leading pieces of a pattern that match no letter (word boundaries, anchors, punctuation runs).
+
+    Examples:
+        >>> strip_skippable(r"^\\W*share")
+        'share'
+    """
+    text = alternative
+    while skip := next((s for s in _SKIPPABLE if text.startswith(s)), None):
+        text = text[len(skip) :]
+    return text
+
+
 def unwrap(source: str) -> str:
     """Drop a leading ``(?#...)`` comment and one group wrapping the whole pattern.
 
@@ -117,12 +131,7 @@ def first_letters(source: str) -> frozenset[str] | None:
 
 
 def _first_of(alternative: str) -> frozenset[str] | None:
-    text = alternative
-    while True:
-        skip = next((s for s in _SKIPPABLE if text.startswith(s)), None)
-        if skip is None:
-            break
-        text = text[len(skip) :]
+    text = strip_skippable(alternative)
     if text.startswith("(?:"):
         end = _group_end(text, 0)
         inner = first_letters(text[:end])
@@ -146,12 +155,7 @@ def first_prefixes(alternative: str) -> frozenset[str] | None:
         >>> sorted(first_prefixes(r"(?:e-?mail|print)"))
         ['e', 'p']
     """
-    text = alternative
-    while True:
-        skip = next((s for s in _SKIPPABLE if text.startswith(s)), None)
-        if skip is None:
-            break
-        text = text[len(skip) :]
+    text = strip_skippable(alternative)
     pair = text[:2]
     if len(pair) == 2 and pair.isalpha() and not _optional_after(text, 1) and not _optional_after(text, 2):
         return frozenset({pair.lower()})

@@ -8,7 +8,7 @@ tries the pattern on every line.
 
 from __future__ import annotations
 
-from textclean._rules._index import _SKIPPABLE, _group_end, split_alternatives
+from textclean._rules._index import _group_end, split_alternatives, strip_skippable
 
 __all__ = ["literal_prefix", "literal_starts", "required_words", "starts_with_non_letter", "tokens"]
 
@@ -123,12 +123,7 @@ def literal_prefix(alternative: str) -> str:
         >>> literal_prefix(r"(?:e-?mail|print)")
         ''
     """
-    text = alternative
-    while True:
-        skip = next((s for s in _SKIPPABLE if text.startswith(s)), None)
-        if skip is None:
-            break
-        text = text[len(skip) :]
+    text = strip_skippable(alternative)
     try:
         items = tokens(text)
     except ValueError:
@@ -209,12 +204,7 @@ def literal_starts(alternative: str, size: int = 4, limit: int = 256) -> frozens
         >>> sorted(literal_starts(r"\\d+ votes"))
         ['']
     """
-    text = alternative
-    while True:
-        skip = next((s for s in _SKIPPABLE if text.startswith(s)), None)
-        if skip is None:
-            break
-        text = text[len(skip) :]
+    text = strip_skippable(alternative)
     try:
         found = _starts(text, size, limit)
     except ValueError:
