@@ -115,3 +115,31 @@ def test_refuses_to_overwrite_input(corpus: tuple[Path, list[dict[str, Any]]]) -
     path, _ = corpus
     done = run(str(path), "-o", str(path))
     assert done.returncode != 0 and "refusing to overwrite" in done.stderr
+
+
+def test_progress_on_a_terminal_only(corpus: tuple[Path, list[dict[str, Any]]], tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    path, _ = corpus
+    leader, follower = os.openpty()
+    try:
+        subprocess.run([sys.executable, "-m", "textclean", "dedup", str(path), "-o", str(tmp_path / "a.jsonl")],
+                       stderr=follower, stdout=subprocess.DEVNULL, check=True, timeout=120)  # fmt: skip
+        os.close(follower)
+        seen = b""
+        while True:
+            try:
+                block = os.read(leader, 65536)
+            except OSError:
+                break
+            if not block:
+                break
+            seen += block
+    finally:
+        os.close(leader)
+    assert b"documents signed" in seen
+    piped = subprocess.run([sys.executable, "-m", "textclean", "dedup", str(path), "-o", str(tmp_path / "b.jsonl")],
+                           capture_output=True, text=True, check=True, timeout=120)  # fmt: skip
+    assert "documents signed" not in piped.stderr

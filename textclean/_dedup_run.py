@@ -37,6 +37,7 @@ from textclean._errors import ConfigError
 from textclean._io import Record, atomic_output, check_output_not_input, detect_format, iter_records
 from textclean._io import read_text_document as _read_text
 from textclean._minhash import Simplify, _shingles
+from textclean._progress import Progress
 
 __all__ = ["run"]
 
@@ -106,14 +107,18 @@ def _sign_all(paths: list[str], args: argparse.Namespace, config: DedupConfig) -
     def sign(chunk: list[Record]) -> tuple[list[Record], Any]:
         return chunk, unique_shingles([record.text for record in chunk], config)
 
+    progress = Progress(enabled=not getattr(args, "quiet", False) and sys.stderr.isatty(), unit="documents signed")
     with ThreadPoolExecutor(max_workers=args.workers) as pool:
         pending: list[Any] = []
         for chunk in _chunks(paths, args, bad):
             pending.append(pool.submit(sign, chunk))
             if len(pending) > 2 * args.workers:
                 _collect(pending.pop(0).result(), signed, number_of)
+                progress.update(len(signed.ids))
         for future in pending:
             _collect(future.result(), signed, number_of)
+            progress.update(len(signed.ids))
+    progress.close()
     for line in bad:
         logger.warning("skipped: %s", line)
     return signed
