@@ -125,6 +125,12 @@ def _records(paths: Sequence[str], fmt: str, args: argparse.Namespace, bad: list
 
 
 def _input_format(paths: Sequence[str], requested: str) -> str:
+    parquet = [path for path in paths if path.lower().endswith(".parquet")]
+    if parquet:
+        raise InputError(
+            f"{parquet[0]}: Parquet files are cleaned as shards: put them in a directory and run "
+            "`textclean clean DIR -o OUTDIR` (one Parquet output per input)"
+        )
     formats = {detect_format(path, requested) for path in paths}
     if len(formats) > 1:
         raise InputError("inputs mix plain text and JSONL; clean them in separate runs (or pass --format)")

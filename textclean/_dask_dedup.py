@@ -45,8 +45,9 @@ from textclean._errors import ConfigError
 from textclean._executors import Executor, executor_from_args
 from textclean._io import atomic_output, iter_raw_lines
 from textclean._lsh import _group_pairs, band_keys
+from textclean._parquet import is_parquet, write_parquet_rows
 from textclean._pipeline import ReadOptions, batched, read_shard
-from textclean._shards import JSONL_SUFFIXES, Shard, fingerprint, plan_shards, read_marker, shard_run, write_marker
+from textclean._shards import RECORD_SUFFIXES, Shard, fingerprint, plan_shards, read_marker, shard_run, write_marker
 
 __all__ = ["SignedShard", "dedup_shards", "run_dedup_sharded"]
 
@@ -240,6 +241,11 @@ class FilterShard:
     def __call__(self, job: tuple[Shard, SignedShard, NDArray[np.bool_]]) -> dict[str, Any]:
         shard, signed, removed = job
         lines = np.asarray(signed.load("lines"))
+        if is_parquet(shard.source):
+            written = write_parquet_rows(shard.source, shard.target, lines[~removed].tolist())
+            payload = {"records_in": len(lines), "records_out": written}
+            write_marker(shard, payload)
+            return payload
         written = row = 0
         with atomic_output(shard.target, binary=True) as sink:
             for line_number, _, raw in iter_raw_lines(shard.source):
@@ -345,7 +351,7 @@ def run_dedup_sharded(args: argparse.Namespace, config: DedupConfig) -> int:
     """
     _refuse_unsupported(args)
     read = ReadOptions.from_args(args, "jsonl")
-    shards = plan_shards(args.inputs[0], args.output, suffixes=JSONL_SUFFIXES)
+    shards = plan_shards(args.inputs[0], args.output, suffixes=RECORD_SUFFIXES)
     manifest = {"command": "dedup", "fingerprint": fingerprint("dedup", {"config": config, "read": read})}
     with shard_run(args.output, shards, manifest), executor_from_args(args) as executor:
         signed = _sign(shards, SignShard(read, config, args.output), executor)

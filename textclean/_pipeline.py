@@ -20,7 +20,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any, TypeVar
 
@@ -28,9 +28,10 @@ from textclean._errors import ConfigError
 from textclean._executors import Executor, executor_from_args
 from textclean._io import Record, atomic_output, iter_records, read_text_document
 from textclean._job import CleanJob, Processed, process_batch
+from textclean._parquet import is_parquet, iter_parquet_records, parquet_writer
 from textclean._result import CleanStats
 from textclean._shards import (
-    JSONL_SUFFIXES,
+    RECORD_SUFFIXES,
     Shard,
     fingerprint,
     plan_shards,
@@ -96,6 +97,10 @@ def read_shard(path: str, options: ReadOptions, bad: list[str] | None = None) ->
     if options.fmt == "text":
         yield read_text_document(path, errors=options.errors)  # type: ignore[arg-type]
         return
+    if is_parquet(path):
+        yield from iter_parquet_records(path, text_field=options.text_field, id_field=options.id_field,
+                                        skip_bad=options.skip_bad, bad_lines=bad)  # fmt: skip
+        return
     yield from iter_records(
         path, text_field=options.text_field, id_field=options.id_field, errors=options.errors,  # type: ignore[arg-type]
         skip_bad=options.skip_bad, bad_lines=bad,
@@ -155,6 +160,9 @@ class CleanShard:
     outdir: str
     batch_size: int = BATCH_SIZE
 
+    def _output(self, shard: Shard) -> contextlib.AbstractContextManager[Callable[[list[str]], None]]:
+        return _shard_output(shard)
+
     def __call__(self, shard: Shard) -> dict[str, Any]:
         bad: list[str] = []
         stats = CleanStats()
@@ -162,18 +170,31 @@ class CleanShard:
         report_path = shard.state_path(self.outdir, "reports", ".report") if self.job.report else None
         if report_path:
             os.makedirs(os.path.dirname(report_path), exist_ok=True)
-        with atomic_output(shard.target) as out, _optional_output(report_path) as report:
+        with self._output(shard) as write, _optional_output(report_path) as report:
             for batch in batched(read_shard(shard.source, self.read, bad), self.batch_size):
+                outputs = []
                 for processed in clean_batch(self.job, batch):
                     stats = stats + processed.stats
                     if processed.output is not None:
-                        out.write(processed.output)
-                        written += 1
+                        outputs.append(processed.output)
                     if report is not None:
                         report.writelines(line + "\n" for line in processed.report)
+                write(outputs)
+                written += len(outputs)
         payload = {"stats": stats_to_dict(stats), "skipped": bad, "records_out": written}
         write_marker(shard, payload)
         return payload
+
+
+@contextlib.contextmanager
+def _shard_output(shard: Shard) -> Iterator[Callable[[list[str]], None]]:
+    """A writer of output lines into the shard's target: JSONL as is, Parquet rows for a Parquet shard."""
+    if is_parquet(shard.source):
+        with parquet_writer(shard.target, shard.source) as write_rows:
+            yield lambda lines: write_rows([json.loads(line) for line in lines])
+        return
+    with atomic_output(shard.target) as out:
+        yield out.writelines
 
 
 @contextlib.contextmanager
@@ -208,7 +229,7 @@ def run_clean_sharded(args: argparse.Namespace, job: CleanJob) -> int:
     if args.explain:
         raise ConfigError("--explain is not available for a directory of shards; use --report FILE instead")
     fmt = "text" if args.format == "text" else "jsonl"
-    shards = plan_shards(args.inputs[0], args.output, suffixes=None if fmt == "text" else JSONL_SUFFIXES)
+    shards = plan_shards(args.inputs[0], args.output, suffixes=None if fmt == "text" else RECORD_SUFFIXES)
     read = ReadOptions.from_args(args, job.fmt)
     templates = {name: getattr(args, name, None) for name in ("learn_templates", "templates", "min_pages", "min_share")}
     manifest = {"command": "clean", "fingerprint": fingerprint("clean", [clean_options(job, read), templates])}
@@ -251,5 +272,5 @@ def write_json(path: str, data: Any) -> None:
 
 def shard_sources(args: argparse.Namespace, fmt: str) -> list[str]:
     """The input shard files of a sharded command line (for learning site templates first)."""
-    suffixes = None if fmt == "text" else JSONL_SUFFIXES
+    suffixes = None if fmt == "text" else RECORD_SUFFIXES
     return [shard.source for shard in plan_shards(args.inputs[0], args.output, suffixes=suffixes)]

@@ -33,6 +33,7 @@ from textclean._io import STDIO, atomic_output
 
 __all__ = [
     "JSONL_SUFFIXES",
+    "RECORD_SUFFIXES",
     "Shard",
     "discover_shards",
     "fingerprint",
@@ -44,6 +45,8 @@ __all__ = [
 ]
 
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+RECORD_SUFFIXES = (*JSONL_SUFFIXES, ".parquet")
+"""Shard files of records: JSON Lines (optionally gzipped) and Parquet (``textclean[parquet]``)."""
 STATE_DIR = ".textclean"
 _MAGIC = ("*", "?", "[")
 
