@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -23,8 +23,8 @@ from numpy.typing import NDArray
 from textclean import _minhash
 from textclean._dedup_rules import DOCUMENT_CODE_NAMES
 from textclean._errors import ConfigError
-from textclean._lsh import band_keys, candidate_pairs, check_minhash_parameters, choose_bands, detection_probability
-from textclean._minhash import Simplify, _signatures_of_shingles, sorted_unique, unique_shingle_hashes
+from textclean._lsh import MinHashParameters, band_keys, candidate_pairs, detection_probability
+from textclean._minhash import _signatures_of_shingles, sorted_unique, unique_shingle_hashes
 
 __all__ = [
     "DedupConfig",
@@ -42,53 +42,32 @@ CODE_NAMES = DOCUMENT_CODE_NAMES
 
 
 @dataclass(frozen=True)
-class DedupConfig:
-    """Every option of near-duplicate detection.
+class DedupConfig(MinHashParameters):
+    """Every option of near-duplicate detection: the shared MinHash parameters, plus the policy.
 
     Attributes:
-        threshold: the exact Jaccard similarity of word n-gram sets at or above which two
-            documents are near-duplicates.
-        ngram: words per shingle.
-        num_perm: MinHash permutations (signature length).
-        seed: chooses the permutations; signatures of different seeds never match.
-        bands: LSH bands; ``None`` derives bands and rows from the threshold (see
-            :func:`textclean._lsh.choose_bands`). Give both ``bands`` and ``rows`` or neither.
-        rows: signature values per band.
-        simplify: how texts are simplified before hashing (never the output).
+        threshold, ngram, num_perm, seed, bands, rows, simplify: see
+            :class:`textclean._lsh.MinHashParameters` (``threshold`` is an exact Jaccard
+            similarity here: every candidate is verified on the shingle sets).
         keep: which documents are kept as cluster representatives, chosen greedily in this
             order: ``"central"`` (default) the best-connected first (most verified
             near-duplicates; ties in input order), which keeps the most near-duplicate pairs
             inside one cluster; ``"first"`` in input order; ``"longest"`` the most shingles first.
         margin: candidates whose estimated similarity (signature agreement) is below
             ``threshold - margin`` are rejected without computing the exact similarity.
+
+    Examples:
+        >>> DedupConfig().banding
+        (21, 6)
     """
 
-    threshold: float = 0.8
-    ngram: int = 5
-    num_perm: int = 128
-    seed: int = 1
-    bands: int | None = None
-    rows: int | None = None
-    simplify: Simplify = field(default_factory=Simplify)
     keep: KeepPolicy = "central"
     margin: float = 0.1
 
     def __post_init__(self) -> None:
-        check_minhash_parameters(self.threshold, self.ngram, self.num_perm, self.bands, self.rows)
+        super().__post_init__()
         if self.keep not in ("central", "first", "longest"):
             raise ConfigError(f"keep must be 'central', 'first' or 'longest', not {self.keep!r}")
-
-    @property
-    def banding(self) -> tuple[int, int]:
-        """The ``(bands, rows)`` used: the given ones, else derived from the threshold.
-
-        Examples:
-            >>> DedupConfig().banding
-            (21, 6)
-        """
-        if self.bands is not None and self.rows is not None:
-            return self.bands, self.rows
-        return choose_bands(self.threshold, self.num_perm)
 
     def expected_detection(self) -> dict[float, float]:
         """The S-curve: the probability that a pair of a given similarity becomes a candidate.

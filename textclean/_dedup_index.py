@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 
 from textclean._dedup import DedupConfig, exact_jaccard, unique_shingles
 from textclean._errors import IndexMismatchError, OutputError
-from textclean._minhash import HASH_SCHEME, sorted_unique
+from textclean._minhash import sorted_unique
 
 __all__ = ["DedupIndex", "Deduplicator", "DuplicateMatch", "IndexMatch"]
 
@@ -56,18 +56,7 @@ class IndexMatch:
 
 
 def _describe(config: DedupConfig) -> dict[str, Any]:
-    bands, rows = config.banding
-    return {
-        "format": FORMAT_NAME,
-        "version": FORMAT_VERSION,
-        "hash_scheme": HASH_SCHEME,
-        "seed": config.seed,
-        "ngram": config.ngram,
-        "num_perm": config.num_perm,
-        "bands": bands,
-        "rows": rows,
-        "simplify": config.simplify.describe(),
-    }
+    return {"format": FORMAT_NAME, "version": FORMAT_VERSION, **config.signature_parameters()}
 
 
 class DedupIndex:

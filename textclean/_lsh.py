@@ -11,17 +11,19 @@ rows for 128 permutations at 0.8, and detects only ~2/3 of the pairs with s in [
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from textclean._errors import ConfigError
-from textclean._minhash import sorted_unique
+from textclean._minhash import HASH_SCHEME, Simplify, sorted_unique
 
 __all__ = [
+    "MinHashParameters",
     "band_keys",
     "candidate_pairs",
-    "check_minhash_parameters",
     "choose_bands",
     "detection_probability",
     "matching_pairs",
@@ -178,23 +180,70 @@ def matching_pairs(
     return np.stack([(codes // width).astype(np.int64), (codes % width).astype(np.int64)], axis=1)
 
 
-def check_minhash_parameters(threshold: float, ngram: int, num_perm: int, bands: int | None, rows: int | None) -> None:
-    """Validate the parameters every MinHash index shares; raise :class:`ConfigError` saying what to change.
+@dataclass(frozen=True)
+class MinHashParameters:
+    """What every MinHash index shares: shingling, signature and banding (validated once, here).
+
+    The batch :class:`~textclean.DedupConfig` and the online
+    :class:`~textclean.OnlineIndexConfig` extend it with their own options.
+
+    Attributes:
+        threshold: the Jaccard similarity at or above which two documents are near-duplicates.
+        ngram: words per shingle (lowercase ``\\w+`` words).
+        num_perm: MinHash permutations (signature length).
+        seed: chooses the permutations; signatures of different seeds never match.
+        bands: LSH bands; ``None`` derives bands and rows from the threshold (see
+            :func:`choose_bands`). Give both ``bands`` and ``rows`` or neither.
+        rows: signature values per band.
+        simplify: how texts are simplified before hashing (never the output).
 
     Examples:
-        >>> check_minhash_parameters(0.8, 5, 128, None, None)
-        >>> check_minhash_parameters(0.8, 5, 128, 30, 6)
+        >>> MinHashParameters().banding
+        (21, 6)
+        >>> MinHashParameters(bands=30, rows=6)
         Traceback (most recent call last):
         ...
         textclean._errors.ConfigError: 30 bands x 6 rows do not fit num_perm=128
     """
-    if not 0.0 < threshold <= 1.0:
-        raise ConfigError(f"threshold must be in (0, 1], not {threshold!r}")
-    if not 1 <= ngram <= 64:
-        raise ConfigError(f"ngram must be between 1 and 64, not {ngram!r}")
-    if not 16 <= num_perm <= 1024:
-        raise ConfigError(f"num_perm must be between 16 and 1024, not {num_perm!r}")
-    if (bands is None) != (rows is None):
-        raise ConfigError("give both bands and rows, or neither (then both derive from the threshold)")
-    if bands is not None and rows is not None and (bands < 1 or not 1 <= rows <= 256 or bands * rows > num_perm):
-        raise ConfigError(f"{bands} bands x {rows} rows do not fit num_perm={num_perm}")
+
+    threshold: float = 0.8
+    ngram: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    bands: int | None = None
+    rows: int | None = None
+    simplify: Simplify = field(default_factory=Simplify)
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.threshold <= 1.0:
+            raise ConfigError(f"threshold must be in (0, 1], not {self.threshold!r}")
+        if not 1 <= self.ngram <= 64:
+            raise ConfigError(f"ngram must be between 1 and 64, not {self.ngram!r}")
+        if not 16 <= self.num_perm <= 1024:
+            raise ConfigError(f"num_perm must be between 16 and 1024, not {self.num_perm!r}")
+        if (self.bands is None) != (self.rows is None):
+            raise ConfigError("give both bands and rows, or neither (then both derive from the threshold)")
+        bands, rows = self.bands, self.rows
+        fits = bands is None or rows is None or (bands >= 1 and 1 <= rows <= 256 and bands * rows <= self.num_perm)
+        if not fits:
+            raise ConfigError(f"{bands} bands x {rows} rows do not fit num_perm={self.num_perm}")
+
+    @property
+    def banding(self) -> tuple[int, int]:
+        """The ``(bands, rows)`` used: the given ones, else derived from the threshold."""
+        if self.bands is not None and self.rows is not None:
+            return self.bands, self.rows
+        return choose_bands(self.threshold, self.num_perm)
+
+    def signature_parameters(self) -> dict[str, Any]:
+        """What makes two signatures comparable (recorded in persistent indexes; JSON-ready)."""
+        bands, rows = self.banding
+        return {
+            "hash_scheme": HASH_SCHEME,
+            "seed": self.seed,
+            "ngram": self.ngram,
+            "num_perm": self.num_perm,
+            "bands": bands,
+            "rows": rows,
+            "simplify": self.simplify.describe(),
+        }

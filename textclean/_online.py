@@ -31,7 +31,7 @@ import json
 import sqlite3
 import threading
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
@@ -39,8 +39,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from textclean._errors import IndexMismatchError, IndexUnavailableError
-from textclean._lsh import check_minhash_parameters, choose_bands
-from textclean._minhash import EMPTY_HASH, HASH_SCHEME, Simplify, minhash_signatures
+from textclean._lsh import MinHashParameters
+from textclean._minhash import EMPTY_HASH, minhash_signatures
 
 __all__ = [
     "IndexDecision",
@@ -63,19 +63,12 @@ _BAND_SALTS = _BUCKET_CONSTANTS[256:]
 
 
 @dataclass(frozen=True)
-class OnlineIndexConfig:
+class OnlineIndexConfig(MinHashParameters):
     """The parameters of an online index (recorded in the index; a mismatch is refused).
 
-    Attributes:
-        threshold: the estimated Jaccard similarity (share of agreeing signature values) at or
-            above which a document is a near-duplicate of a kept one.
-        ngram: words per shingle (lowercase ``\\w+`` words, as in ``textclean dedup``).
-        num_perm: MinHash permutations (signature length).
-        seed: chooses the permutations.
-        bands: LSH bands; ``None`` derives ``bands`` and ``rows`` from the threshold.
-            Give both or neither.
-        rows: signature values per band.
-        simplify: how texts are simplified before hashing (never the output).
+    The fields are those of :class:`textclean._lsh.MinHashParameters`; ``threshold`` is an
+    *estimated* Jaccard similarity here (the share of agreeing signature values), so that one
+    round trip decides.
 
     Examples:
         >>> OnlineIndexConfig().banding
@@ -84,24 +77,6 @@ class OnlineIndexConfig:
         116
     """
 
-    threshold: float = 0.8
-    ngram: int = 5
-    num_perm: int = 128
-    seed: int = 1
-    bands: int | None = None
-    rows: int | None = None
-    simplify: Simplify = field(default_factory=Simplify)
-
-    def __post_init__(self) -> None:
-        check_minhash_parameters(self.threshold, self.ngram, self.num_perm, self.bands, self.rows)
-
-    @property
-    def banding(self) -> tuple[int, int]:
-        """The ``(bands, rows)`` used: the given ones, else derived from the threshold."""
-        if self.bands is not None and self.rows is not None:
-            return self.bands, self.rows
-        return choose_bands(self.threshold, self.num_perm)
-
     @property
     def needed_agreement(self) -> int:
         """The number of agreeing signature values that makes a near-duplicate."""
@@ -109,18 +84,11 @@ class OnlineIndexConfig:
 
     def describe(self) -> dict[str, Any]:
         """The parameters recorded in an index (JSON-ready; equal dicts mean compatible indexes)."""
-        bands, rows = self.banding
         return {
             "format": FORMAT_NAME,
             "version": FORMAT_VERSION,
-            "hash_scheme": HASH_SCHEME,
-            "seed": self.seed,
-            "ngram": self.ngram,
-            "num_perm": self.num_perm,
-            "bands": bands,
-            "rows": rows,
+            **self.signature_parameters(),
             "threshold": self.threshold,
-            "simplify": self.simplify.describe(),
         }
 
 
