@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import Any, TypeVar
 
-__all__ = ["CleanResult", "CleanStats", "Removal"]
+__all__ = ["CleanResult", "CleanStats", "Removal", "add_counts"]
 
 MOSTLY_CHROME_RATIO = 0.8
 
@@ -141,16 +141,30 @@ class CleanStats:
         )
 
     def __add__(self, other: CleanStats) -> CleanStats:
-        merged = Counter(self.by_code)
-        merged.update(other.by_code)
-        return CleanStats(
-            documents=self.documents + other.documents,
-            documents_empty=self.documents_empty + other.documents_empty,
-            lines_total=self.lines_total + other.lines_total,
-            lines_kept=self.lines_kept + other.lines_kept,
-            lines_removed=self.lines_removed + other.lines_removed,
-            lines_blank=self.lines_blank + other.lines_blank,
-            words_in=self.words_in + other.words_in,
-            words_removed=self.words_removed + other.words_removed,
-            by_code=dict(sorted(merged.items())),
-        )
+        return add_counts(self, other)
+
+
+Counts = TypeVar("Counts")
+
+
+def add_counts(left: Counts, right: Counts) -> Counts:
+    """Add two statistics dataclasses field by field (counts add, count dicts merge, nested stats add).
+
+    Every field takes part, so a counter added to a statistics class can never be forgotten
+    when shards merge.
+
+    Examples:
+        >>> add_counts(CleanStats(documents=1, by_code={"B001": 2}), CleanStats(documents=2, by_code={"B001": 1}))
+        CleanStats(documents=3, documents_empty=0, lines_total=0, lines_kept=0, lines_removed=0, lines_blank=0, \
+words_in=0, words_removed=0, by_code={'B001': 3})
+    """
+    values: dict[str, Any] = {}
+    for item in fields(left):  # type: ignore[arg-type]
+        mine, theirs = getattr(left, item.name), getattr(right, item.name)
+        if isinstance(mine, dict):
+            merged = Counter(mine)
+            merged.update(theirs)
+            values[item.name] = dict(sorted(merged.items()))
+        else:
+            values[item.name] = mine + theirs
+    return type(left)(**values)

@@ -17,7 +17,7 @@ from textclean._cleaner import Cleaner
 from textclean._config import CleanConfig
 from textclean._errors import ConfigError, InputError
 from textclean._online import IndexDecision, OnlineIndex
-from textclean._result import CleanResult, CleanStats
+from textclean._result import CleanResult, CleanStats, add_counts
 
 __all__ = ["ItemCleaner", "ItemOutcome", "StreamStats", "clean_stream"]
 
@@ -52,14 +52,7 @@ class StreamStats:
     cleaning: CleanStats = field(default_factory=CleanStats)
 
     def __add__(self, other: StreamStats) -> StreamStats:
-        return StreamStats(
-            items=self.items + other.items,
-            kept=self.kept + other.kept,
-            without_text=self.without_text + other.without_text,
-            empty_dropped=self.empty_dropped + other.empty_dropped,
-            duplicates_dropped=self.duplicates_dropped + other.duplicates_dropped,
-            cleaning=self.cleaning + other.cleaning,
-        )
+        return add_counts(self, other)
 
 
 @dataclass(frozen=True)
