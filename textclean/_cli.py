@@ -18,6 +18,7 @@ import traceback
 from collections.abc import Sequence
 
 from textclean import __version__
+from textclean._cli_options import add_verbosity
 from textclean._errors import TextCleanError
 
 __all__ = ["build_parser", "main"]
@@ -42,14 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     rules.add_argument("--format", choices=("text", "markdown"), default="text", help="output format")
     rules.set_defaults(handler=_run_rules)
     for sub in subparsers.choices.values():
-        _add_verbosity(sub)
+        add_verbosity(sub)
     return parser
-
-
-def _add_verbosity(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("Messages")
-    group.add_argument("-v", "--verbose", action="count", default=0, help="more messages on stderr (-vv: debug)")
-    group.add_argument("-q", "--quiet", action="store_true", help="no summary, no progress; errors only")
 
 
 def _run_rules(args: argparse.Namespace) -> int:

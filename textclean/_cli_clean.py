@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from textclean._cleaner import Cleaner
+from textclean._cli_options import add_record_options
 from textclean._cli_templates import add_site_options, add_threshold_options, templates_for_clean
 from textclean._config import CleanConfig, load_config
 from textclean._errors import ConfigError, InputError
@@ -49,12 +50,7 @@ def add_parser(subparsers: Any) -> None:
     )
     group.add_argument("--format", choices=("auto", "text", "jsonl"), default="auto",
                        help="input format (default: by file name; .jsonl/.jsonl.gz are JSONL, others plain text)")
-    group.add_argument("--text-field", default="text", help="JSONL field holding the text (default: text)")
-    group.add_argument("--id-field", default="id", help="JSONL field holding the id (default: id, else file:line)")
-    group.add_argument("--errors", choices=("strict", "replace"), default="strict",
-                       help="invalid UTF-8: stop with an error (default) or replace it with U+FFFD")
-    group.add_argument("--skip-bad", action="store_true",
-                       help="skip malformed JSONL lines (counted in the summary) instead of stopping")
+    add_record_options(group)
     group = parser.add_argument_group("Cleaning")
     group.add_argument("--config", metavar="FILE", help="TOML configuration file (see docs/configuration.md)")
     group.add_argument("--mode", choices=MODES, help="precision/recall preset (default: balanced)")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from textclean._cli_options import add_record_options
 from textclean._executors import add_engine_arguments
 
 __all__ = ["add_parser", "run"]
@@ -22,10 +23,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[
     )
     group = parser.add_argument_group("Input")
     group.add_argument("inputs", nargs="+", metavar="INPUT", help="JSONL(.gz) files, or - for standard input")
-    group.add_argument("--text-field", default="text", help="the field holding the text (default: text)")
-    group.add_argument("--id-field", default="id", help="the field holding the id (default: id; else FILE:LINE)")
-    group.add_argument("--errors", choices=("strict", "replace"), default="strict", help="invalid UTF-8 handling")
-    group.add_argument("--skip-bad", action="store_true", help="skip malformed lines instead of stopping")
+    add_record_options(group)
     group = parser.add_argument_group("Output")
     group.add_argument("-o", "--output", default="-", help="kept records (default: standard output)")
     group.add_argument(

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
+from textclean._cli_options import add_record_options, add_verbosity
 from textclean._errors import ConfigError, InputError
 from textclean._io import STDIO, check_output_not_input, detect_format, iter_records
 from textclean._normalize import NormalizeConfig
@@ -41,25 +42,13 @@ def add_parser(subparsers: Any) -> None:
     )
     group = learn.add_argument_group("Input")
     group.add_argument("inputs", nargs="+", metavar="INPUT", help="JSONL(.gz) files, or - for standard input")
-    group.add_argument("--text-field", default="text", help="JSONL field holding the text (default: text)")
+    add_record_options(group, id_field=False)
     add_site_options(group)
-    group.add_argument(
-        "--errors",
-        choices=("strict", "replace"),
-        default="strict",
-        help="invalid UTF-8: stop with an error (default) or replace it with U+FFFD",
-    )
-    group.add_argument(
-        "--skip-bad",
-        action="store_true",
-        help="skip malformed JSONL lines (counted in the summary) instead of stopping",
-    )
     group = learn.add_argument_group("Templates")
     add_threshold_options(group)
     group = learn.add_argument_group("Output")
     group.add_argument("-o", "--output", required=True, metavar="FILE", help="the template file to write (JSON)")
-    learn.add_argument("-v", "--verbose", action="count", default=0, help="more messages on stderr")
-    learn.add_argument("-q", "--quiet", action="store_true", help="no summary; errors only")
+    add_verbosity(learn)
     parser.set_defaults(handler=run)
     learn.set_defaults(handler=run)
 
