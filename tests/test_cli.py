@@ -196,3 +196,13 @@ def test_missing_second_input_fails_before_any_output(run_cli: Runner, tmp_path:
     done = run_cli(["clean", first, tmp_path / "missing.txt"])
     assert_clean_failure(done, "missing.txt", "no such file")
     assert done.stdout == ""
+
+
+def test_annotate_plain_text_marks_every_line(run_cli: Runner) -> None:
+    text = "About admin\n\nThe harbour council voted on Tuesday to close the old ferry pier at the end of March.\n"
+    done = run_cli(["clean", "--annotate", "-q"], input=text, check=True)
+    assert done.stdout.splitlines() == [
+        "B011\tAbout admin",
+        "\t",
+        ".\tThe harbour council voted on Tuesday to close the old ferry pier at the end of March.",
+    ]

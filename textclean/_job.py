@@ -13,6 +13,7 @@ from typing import Any
 
 from textclean._cleaner import Cleaner
 from textclean._io import Record
+from textclean._normalize import split_lines
 from textclean._result import CleanResult, CleanStats, Removal
 from textclean._sites import site_for_record
 
@@ -54,7 +55,7 @@ def _process(job: CleanJob, record: Record) -> Processed:
     report = [_report_line(job, record, result, i) for i in range(len(result.removed))] if job.report else []
     removed = result.removed if job.explain else ()
     stats = CleanStats.from_result(result)
-    return Processed(_output(job, record, result, site), report, record.doc_id, removed, stats)
+    return Processed(_output(job, record, result), report, record.doc_id, removed, stats)
 
 
 def _report_line(job: CleanJob, record: Record, result: CleanResult, index: int) -> str:
@@ -64,12 +65,12 @@ def _report_line(job: CleanJob, record: Record, result: CleanResult, index: int)
     return json.dumps(entry, ensure_ascii=False)
 
 
-def _output(job: CleanJob, record: Record, result: CleanResult, site: str | None = None) -> str | None:
+def _output(job: CleanJob, record: Record, result: CleanResult) -> str | None:
     if job.drop_empty and result.is_empty and not job.annotate:
         return None
     if job.fmt == "text":
         if job.annotate:
-            return _annotated_text(job, record.text, site)
+            return _annotated_text(record.text, result)
         return result.text + "\n" if result.text else ""
     assert record.data is not None
     data = dict(record.data)
@@ -85,11 +86,12 @@ def _output(job: CleanJob, record: Record, result: CleanResult, site: str | None
     return json.dumps(data, ensure_ascii=False) + "\n"
 
 
-def _annotated_text(job: CleanJob, text: str, site: str | None = None) -> str:
-    classified = job.cleaner.classify(text, site=site)
+def _annotated_text(text: str, result: CleanResult) -> str:
+    """Every input line behind its verdict: the reason code, ``.`` for kept, nothing for blank."""
+    codes = {line: r.code for r in result.removed for line in range(r.line_start, r.line_end + 1)}
     out = []
-    for (start, end), verdict in zip(classified.spans, classified.verdicts, strict=True):
+    for number, (start, end) in enumerate(split_lines(text), start=1):
         line = text[start:end]
-        mark = "." if verdict.keep else f"{verdict.code}"
-        out.append(f"{mark if line.strip() else ''}\t{line}\n")
+        mark = codes.get(number, ".") if line.strip() else ""
+        out.append(f"{mark}\t{line}\n")
     return "".join(out)
