@@ -46,6 +46,15 @@ class CleanJob:
 
 
 def process_batch(job: CleanJob, records: list[Record]) -> list[Processed]:
+    """Clean a batch of records: one processed result (output line, report lines, stats) each.
+
+    Examples:
+        >>> from textclean import Cleaner
+        >>> job = CleanJob(Cleaner(), "jsonl", "text", False, False, False, False, "v")
+        >>> record = Record("-", 1, "a", "Share on Facebook\\nThe river rose.", {"id": "a", "text": "x"})
+        >>> process_batch(job, [record])[0].output
+        '{"id": "a", "text": "The river rose."}\\n'
+    """
     return [_process(job, record) for record in records]
 
 

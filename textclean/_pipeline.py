@@ -4,7 +4,7 @@ A stage is a module-level function (or a frozen dataclass with ``__call__``) of 
 only, so that any executor of :mod:`textclean._executors` can run it anywhere: a loop in this
 process, a local worker process or a Dask worker. No stage knows which engine runs it.
 
-- :func:`clean_batch`: a batch of records -> one processed result per record;
+- :func:`textclean._job.process_batch` (the per-batch stage): records -> one processed result each;
 - :class:`CleanShard`: one input shard -> its output shard, report part and done-marker;
 - :func:`run_clean_sharded`: ``textclean clean DIR -o OUTDIR`` over any executor, with resume.
 """
@@ -44,7 +44,6 @@ __all__ = [
     "CleanShard",
     "ReadOptions",
     "batched",
-    "clean_batch",
     "clean_stream",
     "read_shard",
     "run_clean_sharded",
@@ -107,19 +106,6 @@ def read_shard(path: str, options: ReadOptions, bad: list[str] | None = None) ->
     )  # fmt: skip
 
 
-def clean_batch(job: CleanJob, records: list[Record]) -> list[Processed]:
-    """Clean a batch of records: one processed result (output line, report lines, stats) each.
-
-    Examples:
-        >>> from textclean import Cleaner
-        >>> job = CleanJob(Cleaner(), "jsonl", "text", False, False, False, False, "v")
-        >>> record = Record("-", 1, "a", "Share on Facebook\\nThe river rose.", {"id": "a", "text": "x"})
-        >>> clean_batch(job, [record])[0].output
-        '{"id": "a", "text": "The river rose."}\\n'
-    """
-    return process_batch(job, records)
-
-
 def clean_stream(
     job: CleanJob, records: Iterable[Record], executor: Executor, *, batch_size: int = 32
 ) -> Iterator[Processed]:
@@ -133,7 +119,7 @@ def clean_stream(
         >>> [p.output for p in clean_stream(job, records, InProcessExecutor())]
         ['The river rose.\\n']
     """
-    for processed in executor.map(functools.partial(clean_batch, job), batched(records, batch_size)):
+    for processed in executor.map(functools.partial(process_batch, job), batched(records, batch_size)):
         yield from processed
 
 
@@ -173,7 +159,7 @@ class CleanShard:
         with self._output(shard) as write, _optional_output(report_path) as report:
             for batch in batched(read_shard(shard.source, self.read, bad), self.batch_size):
                 outputs = []
-                for processed in clean_batch(self.job, batch):
+                for processed in process_batch(self.job, batch):
                     stats = stats + processed.stats
                     if processed.output is not None:
                         outputs.append(processed.output)
