@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from textclean._cleaner import Cleaner
@@ -16,13 +16,10 @@ from textclean._errors import ConfigError, InputError
 from textclean._executors import add_engine_arguments, executor_from_args
 from textclean._io import (
     STDIO,
-    Record,
     atomic_output,
     check_inputs_exist,
     check_output_not_input,
     detect_format,
-    iter_records,
-    read_text_document,
 )
 from textclean._job import CleanJob
 from textclean._progress import Progress
@@ -105,21 +102,6 @@ def build_config(args: argparse.Namespace) -> CleanConfig:
     return dataclasses.replace(config, **changes)
 
 
-def _records(paths: Sequence[str], fmt: str, args: argparse.Namespace, bad: list[str]) -> Iterator[Record]:
-    for path in paths:
-        if fmt == "text":
-            yield read_text_document(path, errors=args.errors)
-        else:
-            yield from iter_records(
-                path,
-                text_field=args.text_field,
-                id_field=args.id_field,
-                errors=args.errors,
-                skip_bad=args.skip_bad,
-                bad_lines=bad,
-            )
-
-
 def _input_format(paths: Sequence[str], requested: str) -> str:
     parquet = [path for path in paths if path.lower().endswith(".parquet")]
     if parquet:
@@ -171,12 +153,15 @@ def run(args: argparse.Namespace) -> int:
     bad: list[str] = []
     stats = CleanStats()
     progress = Progress(enabled=not args.quiet and sys.stderr.isatty())
-    from textclean._pipeline import clean_stream
+    from textclean._pipeline import ReadOptions, clean_stream, read_shard
+
+    read = ReadOptions.from_args(args, fmt)
+    records = (record for path in paths for record in read_shard(path, read, bad))
 
     with atomic_output(args.output) as out, _maybe_output(args.report) as report, \
             executor_from_args(args) as executor:  # fmt: skip
         batch_size = 1 if fmt == "text" else 32
-        for processed in clean_stream(job, _records(paths, fmt, args, bad), executor, batch_size=batch_size):
+        for processed in clean_stream(job, records, executor, batch_size=batch_size):
             stats = stats + processed.stats
             if processed.output is not None:
                 out.write(processed.output)

@@ -25,6 +25,7 @@ from textclean._errors import DecodeError, InputError, OutputError, RecordError
 
 __all__ = [
     "STDIO",
+    "ErrorPolicy",
     "Record",
     "atomic_output",
     "check_inputs_exist",

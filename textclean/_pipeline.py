@@ -26,7 +26,7 @@ from typing import IO, Any, TypeVar
 
 from textclean._errors import ConfigError
 from textclean._executors import Executor, executor_from_args
-from textclean._io import Record, atomic_output, iter_records, read_text_document
+from textclean._io import ErrorPolicy, Record, atomic_output, iter_records, read_text_document
 from textclean._job import CleanJob, Processed, process_batch
 from textclean._parquet import is_parquet, iter_parquet_records, parquet_writer
 from textclean._result import CleanStats
@@ -70,7 +70,7 @@ class ReadOptions:
     fmt: str = "jsonl"
     text_field: str = "text"
     id_field: str = "id"
-    errors: str = "strict"
+    errors: ErrorPolicy = "strict"
     skip_bad: bool = False
 
     @classmethod
@@ -94,14 +94,14 @@ def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
 def read_shard(path: str, options: ReadOptions, bad: list[str] | None = None) -> Iterator[Record]:
     """Stream the records of one shard; malformed lines skipped with ``skip_bad`` land in ``bad``."""
     if options.fmt == "text":
-        yield read_text_document(path, errors=options.errors)  # type: ignore[arg-type]
+        yield read_text_document(path, errors=options.errors)
         return
     if is_parquet(path):
         yield from iter_parquet_records(path, text_field=options.text_field, id_field=options.id_field,
                                         skip_bad=options.skip_bad, bad_lines=bad)  # fmt: skip
         return
     yield from iter_records(
-        path, text_field=options.text_field, id_field=options.id_field, errors=options.errors,  # type: ignore[arg-type]
+        path, text_field=options.text_field, id_field=options.id_field, errors=options.errors,
         skip_bad=options.skip_bad, bad_lines=bad,
     )  # fmt: skip
 
