@@ -14,6 +14,8 @@ analysis (exact prefixes, required words) is in :mod:`textclean._rules._literals
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 __all__ = [
     "anchored_parts",
     "first_letters",
@@ -34,47 +36,42 @@ def split_alternatives(source: str) -> list[str]:
         >>> split_alternatives(r"a(?:b|c)|[|]d|e\\|f")
         ['a(?:b|c)', '[|]d', 'e\\\\|f']
     """
-    parts, depth, start, i, in_class = [], 0, 0, 0, False
-    while i < len(source):
-        ch = source[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+    parts, start = [], 0
+    for i, char, depth in _structure(source):
+        if char == "|" and depth == 0:
             parts.append(source[start:i])
             start = i + 1
-        i += 1
     parts.append(source[start:])
     return parts
 
 
-def _group_end(source: str, start: int) -> int:
-    """Index just after the group opening at ``start``."""
+def _structure(source: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Yield ``(index, character, depth)`` for the characters of ``source`` that shape it: group
+    parentheses and ``|`` outside character classes and escapes. ``depth`` counts the groups open
+    after an opening and before a closing parenthesis is taken into account.
+    """
     depth, i, in_class = 0, start, False
     while i < len(source):
-        ch = source[i]
-        if ch == "\\":
+        char = source[i]
+        if char == "\\":
             i += 2
             continue
         if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
+            in_class = char != "]"
+        elif char == "[":
             in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i + 1
+        elif char in "()|":
+            depth += char == "("
+            yield i, char, depth
+            depth -= char == ")"
         i += 1
+
+
+def _group_end(source: str, start: int) -> int:
+    """Index just after the group opening at ``start``."""
+    for i, char, depth in _structure(source, start):
+        if char == ")" and depth == 1:
+            return i + 1
     return len(source)
 
 
