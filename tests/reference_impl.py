@@ -362,3 +362,33 @@ def reference_model_verdict(
     evidence = f"{where}; content score {scores.content[row]:.2f} (most against: {named})" + adaptive_note(
         float(scores.content[row]), threshold)
     return Verdict(keep=False, code=code, rule=name, evidence=evidence)
+
+
+def reference_prefiltered_pairs(
+    words: Sequence[list[str]], candidates: list[int], threshold: float
+) -> list[tuple[int, list[int]]]:
+    """The paragraph near-dup prefilter as it was before the dense bit-set version (sets, one pair at a time)."""
+    import zlib
+
+    from textclean._paragraphs import _colliding, _prefilter_permutations
+
+    lists = [words[i] for i in candidates]
+    flat = [word for paragraph in lists for word in paragraph]
+    hashes = np.fromiter(map(zlib.crc32, map(str.encode, flat)), dtype=np.uint64, count=len(flat))
+    starts = np.cumsum([0] + [len(paragraph) for paragraph in lists[:-1]])
+    multipliers, offsets = _prefilter_permutations()
+    permuted = (hashes[:, None] * multipliers + offsets) & np.uint64(0xFFFFFFFF)
+    minima = np.minimum.reduceat(permuted, starts, axis=0)
+    band_keys = (minima[:, 0::2] << np.uint64(32)) | minima[:, 1::2]
+    met = _colliding(band_keys)
+    if not met:
+        return []
+    bound = max(0.2, threshold - 0.15)
+    sets = {i: frozenset(lists[i]) for pair in met.items() for i in (pair[0], *pair[1])}
+    pairs = []
+    for later in sorted(met):
+        mine = sets[later]
+        earlier = [e for e in sorted(met[later]) if len(mine & sets[e]) >= bound * len(mine | sets[e])]
+        if earlier:
+            pairs.append((later, earlier))
+    return pairs

@@ -122,79 +122,61 @@ def _assemble(text: str, classified: _Classified, doc_id: Any) -> CleanResult:
     spans, lines, verdicts, twins, word_counts = classified
     out: list[str] = []
     removed: list[Removal] = []
-    kept = blank = words_in = words_removed = 0
+    kept = blank = words_removed = 0
     pending_blank = False
-    for index, (line, verdict, words) in enumerate(zip(lines, verdicts, word_counts, strict=True)):
-        words_in += words
+    run: list[int] = []  # a run of consecutive lines removed for the same reason (not repeats)
+    for index, line in enumerate(lines):
         if not line:
             blank += 1
             pending_blank = bool(out)
             continue
+        verdict = verdicts[index]
         if verdict.keep:
-            kept += 1
             if pending_blank:
                 out.append("")
             pending_blank = False
             out.append(line)
+            kept += 1
             continue
-        words_removed += words
-        _add_removal(removed, text, spans, index, verdict, twins.get(index))
+        words_removed += word_counts[index]
+        if run and run[-1] == index - 1 and verdicts[run[0]] == verdict and index not in twins and run[0] not in twins:
+            run.append(index)
+            continue
+        if run:
+            removed.append(_removal(text, spans, run, verdicts[run[0]], twins.get(run[0])))
+        run = [index]
+    if run:
+        removed.append(_removal(text, spans, run, verdicts[run[0]], twins.get(run[0])))
     return CleanResult(
         text="\n".join(out),
         removed=tuple(removed),
         lines_total=len(lines),
         lines_kept=kept,
         lines_blank=blank,
-        words_in=words_in,
+        words_in=sum(word_counts),
         words_removed=words_removed,
         doc_id=doc_id,
     )
 
 
-def _add_removal(
-    removed: list[Removal],
-    text: str,
-    spans: list[tuple[int, int]],
-    index: int,
-    verdict: Verdict,
-    twin: tuple[int, float] | None,
-) -> None:
-    """Append a removal, merging it into the previous one for a run of the same reason."""
-    start, end = spans[index]
+def _removal(
+    text: str, spans: Sequence[tuple[int, int]], run: list[int], verdict: Verdict, twin: tuple[int, float] | None
+) -> Removal:
+    """One removal for a run of consecutive lines removed for the same reason (a repeat is a run of one)."""
     assert verdict.code is not None and verdict.rule is not None
+    start, end = spans[run[0]][0], spans[run[-1]][1]
     twin_line, similarity = twin if twin is not None else (None, None)
-    previous = removed[-1] if removed else None
-    if (
-        previous is not None
-        and twin_line is None
-        and previous.twin_line is None
-        and previous.line_end == index
-        and (previous.code, previous.rule, previous.evidence) == (verdict.code, verdict.rule, verdict.evidence)
-    ):
-        removed[-1] = Removal(
-            line_start=previous.line_start,
-            line_end=index + 1,
-            start=previous.start,
-            end=end,
-            text=text[previous.start : end],
-            code=previous.code,
-            rule=previous.rule,
-            evidence=previous.evidence,
-        )
-        return
-    removed.append(
-        Removal(
-            line_start=index + 1,
-            line_end=index + 1,
-            start=start,
-            end=end,
-            text=text[start:end],
-            code=verdict.code,
-            rule=verdict.rule,
-            evidence=verdict.evidence,
-            twin_line=twin_line,
-            similarity=similarity,
-        )
+    return Removal(
+        line_start=run[0] + 1,
+        line_end=run[-1] + 1,
+        start=start,
+        end=end,
+        text=text[start:end],
+        code=verdict.code,
+        rule=verdict.rule,
+        evidence=verdict.evidence,
+        twin_line=twin_line,
+        similarity=similarity,
     )
 
 

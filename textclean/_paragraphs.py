@@ -14,6 +14,7 @@ repeated "Yes." in an interview or a repeated table cell is content.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import zlib
 from collections.abc import Sequence
@@ -29,6 +30,9 @@ _NEAR_NGRAM = 3
 _MIN_EXACT_WORDS = 4
 _MIN_EXACT_CHARS = 20
 _PREFILTER_PERMUTATIONS = 16
+_DENSE_ROWS = 3000  # pages with more candidate paragraphs use the sort-based path
+_DENSE_CELLS = 4_000_000  # paragraphs x distinct words, the dense presence matrix's size
+_PAIR_CHUNK = 2048
 
 PARAGRAPH_RULES: tuple[Rule, ...] = (
     Rule(
@@ -165,29 +169,63 @@ def _prefiltered_pairs(
     ``J`` meets in some band with probability ``1 - (1 - J**2)**8`` (0.9997 at J = 0.85).
     Only pairs that meet and pass a permissive word-set Jaccard bound (``threshold - 0.15``)
     go on to the 3-gram MinHash. Deterministic: CRC-32 is not salted per process.
+
+    Words are numbered per document (one dictionary pass), so each distinct word is hashed
+    once, and the pairs and their exact word-set overlaps are found with whole-array numpy
+    operations (a Python loop only for pages too large for the dense matrices).
     """
     import numpy as np
 
     lists = [words[i] for i in candidates]
-    flat = [word for paragraph in lists for word in paragraph]
-    hashes = np.fromiter(map(zlib.crc32, map(str.encode, flat)), dtype=np.uint64, count=len(flat))
-    starts = np.cumsum([0] + [len(paragraph) for paragraph in lists[:-1]])
+    flat = list(itertools.chain.from_iterable(lists))
+    numbers = dict(zip(dict.fromkeys(flat), itertools.count()))
+    ids = np.fromiter(map(numbers.__getitem__, flat), dtype=np.intp, count=len(flat))
+    vocabulary = np.fromiter(map(zlib.crc32, map(str.encode, numbers)), dtype=np.uint64, count=len(numbers))
+    lengths = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
+    starts = np.concatenate([[0], np.cumsum(lengths[:-1])])
     multipliers, offsets = _prefilter_permutations()
-    permuted = (hashes[:, None] * multipliers + offsets) & np.uint64(0xFFFFFFFF)
-    minima = np.minimum.reduceat(permuted, starts, axis=0)
+    permuted = (vocabulary[:, None] * multipliers + offsets) & np.uint64(0xFFFFFFFF)
+    minima = np.minimum.reduceat(permuted[ids], starts, axis=0)
     band_keys = (minima[:, 0::2] << np.uint64(32)) | minima[:, 1::2]
-    met = _colliding(band_keys)
-    if not met:
+    rows, size = len(lists), len(numbers)
+    if rows > _DENSE_ROWS or rows * size > _DENSE_CELLS:
+        return _pairs_by_sets(lists, _colliding(band_keys), threshold)
+    met = np.zeros((rows, rows), dtype=bool)
+    for column in band_keys.T:
+        met |= column[:, None] == column[None, :]
+    later, earlier = np.nonzero(np.tril(met, -1))  # row-major: by later row, then earlier row
+    if not len(later):
         return []
+    present = np.zeros((rows, -(-size // 64) * 64), dtype=bool)
+    present[np.repeat(np.arange(rows), lengths), ids] = True
+    packed = np.packbits(present, axis=1).view(np.uint64)  # each row's word set as a bit set
+    distinct = np.count_nonzero(present, axis=1)
+    shared = np.empty(len(later), dtype=np.intp)
+    for at in range(0, len(later), _PAIR_CHUNK):  # bounded memory: chunk x vocabulary bits
+        chunk = slice(at, at + _PAIR_CHUNK)
+        shared[chunk] = np.bitwise_count(packed[later[chunk]] & packed[earlier[chunk]]).sum(axis=1, dtype=np.intp)
+    union = distinct[later] + distinct[earlier] - shared
+    keep = shared >= max(0.2, threshold - 0.15) * union
+    later, earlier = later[keep], earlier[keep]
+    if not len(later):
+        return []
+    cuts = np.flatnonzero(np.diff(later)) + 1
+    return [
+        (int(group[0]), options.tolist())
+        for group, options in zip(np.split(later, cuts), np.split(earlier, cuts), strict=True)
+    ]
+
+
+def _pairs_by_sets(
+    lists: Sequence[list[str]], met: dict[int, set[int]], threshold: float
+) -> list[tuple[int, list[int]]]:
+    """The word-set bound of :func:`_prefiltered_pairs` with Python sets (for very large pages)."""
     bound = max(0.2, threshold - 0.15)
     sets = {i: frozenset(lists[i]) for pair in met.items() for i in (pair[0], *pair[1])}
     pairs = []
     for later in sorted(met):
         mine = sets[later]
-        earlier = [
-            e for e in sorted(met[later])
-            if len(mine & sets[e]) >= bound * len(mine | sets[e])
-        ]
+        earlier = [e for e in sorted(met[later]) if len(mine & sets[e]) >= bound * len(mine | sets[e])]
         if earlier:
             pairs.append((later, earlier))
     return pairs
