@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample
 
 from textclean._errors import ConfigError
+from textclean._ftfy_gate import looks_bad, mojibake_clues
 from textclean._normalize import (
-    _MOJIBAKE_CLUE_RE,
     STEP_NAMES,
     NormalizeConfig,
     NormalizeStep,
@@ -28,6 +28,7 @@ from textclean._normalize import (
 )
 
 DEFAULT = NormalizeConfig()
+CLUES = re.compile(f"[{mojibake_clues()}]")
 ALL_ON = NormalizeConfig(uncurl_quotes=True, fix_character_width=True, fix_latin_ligatures=True)
 
 # (input, expected normalize() output, config changes, step names that must be reported)
@@ -170,7 +171,8 @@ _PIECES = [
 ]  # fmt: skip
 
 pieces = st.lists(st.sampled_from(_PIECES) | st.text(max_size=3), max_size=14).map("".join)
-rich_text = pieces | st.text(alphabet=st.characters(codec="utf-8"), max_size=20)
+few_pieces = st.lists(st.sampled_from(_PIECES), max_size=3).map("".join)  # one trigger alone, often
+rich_text = pieces | few_pieces | st.text(alphabet=st.characters(codec="utf-8"), max_size=20)
 configs = st.builds(
     NormalizeConfig,
     fix_encoding=st.booleans(),
@@ -250,7 +252,16 @@ def test_split_lines_spans_tile_the_text(text: str) -> None:
 @given(text=rich_text)
 def test_mojibake_clues_are_a_sound_prefilter(text: str) -> None:
     assume(is_bad(text))
-    assert _MOJIBAKE_CLUE_RE.search(text)
+    assert CLUES.search(text)
+
+
+@PROPERTY
+@given(text=st.lists(rich_text | st.sampled_from(["\n", " ", "a", "Â ", "Ã"]), max_size=6).map("".join))
+@example(text="Ã ")  # ftfy's "^[ÃÂ] " alternative: only at the very start
+@example(text="xÃ ")
+@example(text="ГўВЂВ™x")  # the widest alternative
+def test_looks_bad_is_exactly_is_bad(text: str) -> None:
+    assert looks_bad(text) == is_bad(text)
 
 
 def test_mojibake_clues_cover_every_alternative_of_ftfy_pattern() -> None:
@@ -258,7 +269,8 @@ def test_mojibake_clues_cover_every_alternative_of_ftfy_pattern() -> None:
     samples = ["Ã©", "â€™", "Ã ", "Ð¿", "Ã\xa0", "Â£", "ГўВЂВ™x", "вЂ™", "Ø§Ù„Ø", "×²", "√±", "β€™"]
     for sample in samples:
         match = BADNESS_RE.search(sample)
-        assert match is not None and _MOJIBAKE_CLUE_RE.search(match.group()), sample
+        assert match is not None and CLUES.search(match.group()), sample
+        assert looks_bad(sample) and looks_bad(f"plain {sample} text")
 
 
 # A gate that forgets one of its checks must be caught by the strategy above.
@@ -275,7 +287,7 @@ def _without(chars: str) -> Any:
 BROKEN_GATES: dict[str, tuple[NormalizeConfig, Any]] = {
     "no is_bad check": (DEFAULT, lambda plan: plan._replace(check_mojibake=False)),
     "no normal-form check": (DEFAULT, lambda plan: plan._replace(form=None)),
-    "no & trigger": (DEFAULT, _without("&")),
+    "no entity trigger": (DEFAULT, lambda plan: plan._replace(entity_trigger=None)),
     "no C1 trigger (fix_encoding off)": (NormalizeConfig(fix_encoding=False), _without("\x7f-\x9f")),
     "no surrogate trigger": (DEFAULT, _without("\ud800-\udfff")),
     "no zero-width trigger": (DEFAULT, _without("\u200b")),

@@ -11,7 +11,7 @@ from typing import Any, NamedTuple, Protocol
 
 from textclean._classify import CompiledRules, classify_lines, compile_rules
 from textclean._config import CleanConfig
-from textclean._normalize import normalize_line, split_lines
+from textclean._normalize import normalize_lines
 from textclean._paragraphs import PARAGRAPH_RULES, find_repeats, lowercase_words
 from textclean._result import CleanResult, Removal
 from textclean._rule import Verdict
@@ -57,8 +57,7 @@ class Cleaner:
 
         ``site`` names the page's site for the learned site templates, if the cleaner has any.
         """
-        spans = split_lines(text)
-        lines = [normalize_line(text[start:end], self.config.normalize) for start, end in spans]
+        spans, lines = normalize_lines(text, self.config.normalize)
         verdicts = classify_lines(lines, self.rules)
         if self.templates is not None and site is not None:
             for index, verdict in self.templates.match(site, lines).items():

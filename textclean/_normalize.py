@@ -2,14 +2,13 @@
 
 Every line goes through the same named steps (see ``docs/normalization.md``), repeated until
 nothing changes, so ``normalize(normalize(text)) == normalize(text)``. A cheap per-line gate
-skips the whole pipeline for lines no step can change; its output is the same as running
-every step on every line (``tests/test_normalize.py`` checks this property).
+skips the whole pipeline for lines no step can change, and one scan of the whole document
+(``_normalize_lines``) finds the few lines the gate must look at; the output is the same as
+running every step on every line (``tests/test_normalize*.py`` check these properties).
 """
 
 from __future__ import annotations
 
-import html
-import html.entities
 import re
 import unicodedata
 from collections import Counter
@@ -18,12 +17,30 @@ from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 import ftfy
-import regex
-from ftfy.badness import is_bad
 from ftfy.chardata import LIGATURES, WIDTH_MAP
 
 from textclean._errors import ConfigError
-from textclean._ftfy_gate import mojibake_clues
+from textclean._ftfy_gate import clue_contexts, looks_bad, mojibake_clues
+from textclean._normalize_lines import (
+    TERMINATOR_RE,
+    TERMINATORS,
+    DocumentScan,
+    document_scan,
+    find_suspect_lines,
+    split_lines,
+    split_pieces,
+)
+from textclean._normalize_steps import (
+    BIDI_CONTROLS,
+    ENTITY_RE,
+    STEP_NAMES,
+    UNICODE_SPACES,
+    ZERO_WIDTH,
+    Step,
+    decode_entities,
+    ftfy_step_name,
+    own_steps,
+)
 
 __all__ = [
     "STEP_NAMES",
@@ -32,33 +49,10 @@ __all__ = [
     "normalize",
     "normalize_and_explain",
     "normalize_line",
+    "normalize_lines",
     "split_lines",
 ]
 
-#: Every Unicode space separator (category Zs) except U+0020 itself.
-UNICODE_SPACES = "\u00a0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u202f\u205f\u3000"
-#: Invisible characters removed by ``remove_zero_width`` (ZWNJ/ZWJ only outside meaningful contexts).
-ZERO_WIDTH = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-#: Bidirectional marks and embeddings, removed only with ``remove_bidi_controls``.
-BIDI_CONTROLS = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-#: C0 (except tab and the terminators), DEL, C1, and ftfy's other invisible controls.
-CONTROL_CHARACTERS = "\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f\u206a-\u206f\ufff9-\ufffc"
-#: Characters that break a line inside a line; each becomes one space (never output by normalize_line).
-INNER_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
-
-_TERMINATORS = "\n\r\x0b\x0c\u2028\u2029"
-_TERMINATOR_RE = re.compile(f"\r\n|[{_TERMINATORS}]")
-_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,10}|#[xX][0-9A-Fa-f]{1,8}|[A-Za-z][A-Za-z0-9]{1,31});")
-_NAMED_ENTITIES = {name[:-1]: char for name, char in html.entities.html5.items() if name.endswith(";")}
-_BREAKS_TO_SPACE = dict.fromkeys(map(ord, INNER_LINE_BREAKS), " ")
-_SPACES_TO_SPACE = dict.fromkeys(map(ord, UNICODE_SPACES), " ")
-_COMPLEX_LETTER = r"[[\p{L}\p{M}]--[\p{Latin}\p{Greek}\p{Cyrillic}\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]]"
-_ZERO_WIDTH_RE = regex.compile(
-    r"(?<=[\p{Extended_Pictographic}\p{Emoji_Modifier}\ufe0f])\u200d(?=\p{Extended_Pictographic})"
-    rf"|(?<={_COMPLEX_LETTER})[\u200c\u200d](?={_COMPLEX_LETTER})"
-    rf"|(?P<drop>[{ZERO_WIDTH}])",
-    regex.V1,
-)
 _MAX_PASSES = 8  # a pass never oscillates in practice; the cap only bounds adversarial input
 
 
@@ -127,15 +121,16 @@ class NormalizeStep:
 class _Plan(NamedTuple):
     """Everything derived from one config, built once."""
 
-    trigger: re.Pattern[str]  # a character some step may change
-    text_trigger: re.Pattern[str]  # the same, less the line terminators
+    trigger: re.Pattern[str]  # a character some step may change (but ``&``, see entity_trigger)
+    entity_trigger: re.Pattern[str] | None  # something the entity step decodes
     ftfy_trigger: re.Pattern[str]  # a character some enabled ftfy fixer may change
+    scan: DocumentScan  # the lines of a document the gate must look at
     check_mojibake: bool
     form: Literal["NFC", "NFKC"] | None
     entities: bool
     ftfy_quiet: ftfy.TextFixerConfig
     ftfy_explain: ftfy.TextFixerConfig
-    own_steps: tuple[tuple[str, Callable[[str], str]], ...]
+    own_steps: tuple[Step, ...]
 
 
 def _char_class(chars: Iterable[str]) -> str:
@@ -150,8 +145,8 @@ def _build_plan(config: NormalizeConfig) -> _Plan:
         ftfy_chars += _char_class(map(chr, WIDTH_MAP))
     if config.uncurl_quotes:
         ftfy_chars += "\u02bc\u2018-\u201f"
-    own_chars = "&" if config.html_entities == "strict" else ""
-    own_chars += UNICODE_SPACES if config.normalize_spaces else ""
+    entities = config.html_entities == "strict"
+    own_chars = UNICODE_SPACES if config.normalize_spaces else ""
     own_chars += ZERO_WIDTH if config.remove_zero_width else ""
     own_chars += BIDI_CONTROLS if config.remove_bidi_controls else ""
     ftfy_config = ftfy.TextFixerConfig(
@@ -166,54 +161,36 @@ def _build_plan(config: NormalizeConfig) -> _Plan:
         normalization=None if config.unicode_form == "none" else config.unicode_form,
         explain=False,
     )
+    trigger = re.compile(f"[{TERMINATORS}{ftfy_chars}{own_chars}]")
     return _Plan(
-        trigger=re.compile(f"[{_TERMINATORS}{ftfy_chars}{own_chars}]"),
-        text_trigger=re.compile(f"[{ftfy_chars}{own_chars}]"),
-        ftfy_trigger=re.compile(f"[{_TERMINATORS}{ftfy_chars}]"),
+        trigger=trigger,
+        entity_trigger=ENTITY_RE if entities else None,
+        ftfy_trigger=re.compile(f"[{TERMINATORS}{ftfy_chars}]"),
+        scan=_document_scan(trigger, f"{ftfy_chars}{own_chars}", config),
         check_mojibake=config.fix_encoding,
         form=None if config.unicode_form == "none" else config.unicode_form,
-        entities=config.html_entities == "strict",
+        entities=entities,
         ftfy_quiet=ftfy_config,
         ftfy_explain=ftfy_config._replace(explain=True),
-        own_steps=_own_steps(config),
+        own_steps=own_steps(
+            normalize_spaces=config.normalize_spaces,
+            remove_zero_width=config.remove_zero_width,
+            remove_control_characters=config.remove_control_characters,
+            remove_bidi_controls=config.remove_bidi_controls,
+        ),
     )
 
 
-def _own_steps(config: NormalizeConfig) -> tuple[tuple[str, Callable[[str], str]], ...]:
-    removed = CONTROL_CHARACTERS if config.remove_control_characters else ""
-    removed += BIDI_CONTROLS if config.remove_bidi_controls else ""
-    steps: list[tuple[str, Callable[[str], str]]] = [("replace-inner-line-breaks", _replace_inner_breaks)]
-    if config.normalize_spaces:
-        steps.append(("normalize-spaces", _normalize_spaces))
-    if config.remove_zero_width:
-        steps.append(("remove-zero-width", _remove_zero_width))
-    if removed:
-        removed_re = re.compile(f"[{removed}]")
-        steps.append(("remove-control-characters", lambda text: removed_re.sub("", text)))
-    return tuple(steps)
-
-
-def _replace_inner_breaks(text: str) -> str:
-    return text.translate(_BREAKS_TO_SPACE)
-
-
-def _normalize_spaces(text: str) -> str:
-    return text.translate(_SPACES_TO_SPACE)
-
-
-def _keep_or_drop(match: regex.Match[str]) -> str:
-    return "" if match.group("drop") is not None else str(match.group())
-
-
-def _remove_zero_width(text: str) -> str:
-    return str(_ZERO_WIDTH_RE.sub(_keep_or_drop, text))
-
-
-def _decode_entity(match: re.Match[str]) -> str:
-    reference = match.group()
-    if reference[1] == "#":
-        return html.unescape(reference)
-    return _NAMED_ENTITIES.get(reference[1:-1], reference)
+def _document_scan(trigger: re.Pattern[str], chars: str, config: NormalizeConfig) -> DocumentScan:
+    """Suspect: every trigger character and, with ``fix_encoding``, the mojibake clues."""
+    mojibake = config.fix_encoding
+    contexts = {clue: ctx for clue, ctx in clue_contexts().items() if not trigger.match(clue)} if mojibake else {}
+    return document_scan(
+        suspect=chars + (mojibake_clues() if mojibake else ""),
+        entities=ENTITY_RE if config.html_entities == "strict" else None,
+        contexts=contexts,
+        form=None if config.unicode_form == "none" else config.unicode_form,
+    )
 
 
 _DEFAULT_CONFIG = NormalizeConfig()
@@ -235,15 +212,19 @@ def _plan_for(config: NormalizeConfig | None) -> _Plan:
 
 
 def _looks_fixed(text: str, plan: _Plan) -> bool:
-    """No mojibake by ftfy's own pre-check, and already in the normal form."""
-    if plan.check_mojibake and _MOJIBAKE_CLUE_RE.search(text) is not None and is_bad(text):
+    """No mojibake by ftfy's own pre-check (``is_bad``), and already in the normal form."""
+    if plan.check_mojibake and looks_bad(text):
         return False
     return plan.form is None or unicodedata.is_normalized(plan.form, text)
 
 
 def _is_clean(text: str, plan: _Plan) -> bool:
     """The gate: True only if no step can change ``text`` (already right-stripped)."""
-    return plan.trigger.search(text) is None and (text.isascii() or _looks_fixed(text, plan))
+    return (
+        plan.trigger.search(text) is None
+        and (plan.entity_trigger is None or "&" not in text or plan.entity_trigger.search(text) is None)
+        and (text.isascii() or _looks_fixed(text, plan))
+    )
 
 
 def _ftfy_is_identity(text: str, plan: _Plan) -> bool:
@@ -251,36 +232,12 @@ def _ftfy_is_identity(text: str, plan: _Plan) -> bool:
     return plan.ftfy_trigger.search(text) is None and (text.isascii() or _looks_fixed(text, plan))
 
 
-_MOJIBAKE_CLUE_RE = re.compile(f"[{mojibake_clues()}]")
-
-
-_FTFY_NAMES = {
-    "decode_inconsistent_utf8": "fix-mojibake",
-    "fix_c1_controls": "fix-c1-controls",
-    "fix_latin_ligatures": "fix-latin-ligatures",
-    "fix_character_width": "fix-character-width",
-    "uncurl_quotes": "uncurl-quotes",
-    "fix_line_breaks": "replace-inner-line-breaks",
-    "fix_surrogates": "fix-surrogates",
-    "remove_terminal_escapes": "remove-terminal-escapes",
-    "remove_control_chars": "remove-control-characters",
-}
-
-
-def _ftfy_step_name(action: str, parameter: str) -> str | None:
-    if action == "normalize":
-        return "normalize-unicode"
-    if action == "decode":
-        return "fix-c1-controls" if parameter == "windows-1252" else "fix-mojibake"
-    return _FTFY_NAMES.get(parameter)  # None for "encode" and the transcoders inside a decode
-
-
 def _run_ftfy(text: str, plan: _Plan, seen: set[str] | None) -> str:
     if seen is None:
         return ftfy.fix_and_explain(text, plan.ftfy_quiet).text
     fixed, explanation = ftfy.fix_and_explain(text, plan.ftfy_explain)
     if fixed != text:
-        names = (_ftfy_step_name(action, parameter) for action, parameter in explanation or ())
+        names = (ftfy_step_name(action, parameter) for action, parameter in explanation or ())
         seen.update(name for name in names if name is not None)
     return fixed
 
@@ -292,13 +249,9 @@ def _apply(name: str, step: Callable[[str], str], text: str, seen: set[str] | No
     return fixed
 
 
-def _decode_entities(text: str) -> str:
-    return _ENTITY_RE.sub(_decode_entity, text)
-
-
 def _one_pass(text: str, plan: _Plan, gated: bool, seen: set[str] | None) -> str:
     if plan.entities and "&" in text:
-        text = _apply("decode-html-entities", _decode_entities, text, seen)
+        text = _apply("decode-html-entities", decode_entities, text, seen)
     if not (gated and _ftfy_is_identity(text, plan)):
         text = _run_ftfy(text, plan, seen)
     for name, step in plan.own_steps:
@@ -313,46 +266,16 @@ def _fix_line(line: str, plan: _Plan, gated: bool = True, seen: set[str] | None 
         seen.add("strip-trailing-whitespace")
     if gated and _is_clean(text, plan):
         return text
+    return _run_passes(text, plan, gated, seen)
+
+
+def _run_passes(text: str, plan: _Plan, gated: bool, seen: set[str] | None) -> str:
     for _ in range(_MAX_PASSES):
         fixed = _one_pass(text, plan, gated, seen)
         if fixed == text or (gated and _is_clean(fixed, plan)):  # the gate proves the next pass idle
             return fixed
         text = fixed
     return text
-
-
-def split_lines(text: str) -> list[tuple[int, int]]:
-    r"""Find the lines of ``text`` as ``(start, end)`` spans, terminators excluded.
-
-    Terminators are ``\r\n``, ``\n``, ``\r``, ``\v``, ``\f``, U+2028 and U+2029. U+0085 and
-    ``\x1c``–``\x1e`` are not: they are mojibake or controls, fixed inside the line.
-
-    Args:
-        text: any text.
-
-    Returns:
-        One span per line; a final terminator does not start another line.
-
-    Example:
-        >>> split_lines("a\r\nbc\n\nd\n")
-        [(0, 1), (3, 5), (6, 6), (7, 8)]
-    """
-    spans = []
-    start = 0
-    for match in _TERMINATOR_RE.finditer(text):
-        spans.append((start, match.start()))
-        start = match.end()
-    if start < len(text):
-        spans.append((start, len(text)))
-    return spans
-
-
-def _lines(text: str) -> list[str]:
-    """The line strings of :func:`split_lines`, faster."""
-    lines = _TERMINATOR_RE.split(text)
-    if not lines[-1]:
-        lines.pop()
-    return lines
 
 
 def normalize_line(line: str, config: NormalizeConfig | None = None) -> str:
@@ -369,11 +292,43 @@ def normalize_line(line: str, config: NormalizeConfig | None = None) -> str:
         >>> normalize_line("Caf\u00c3\u00a9 &amp; cr\u00e8me\u00a0br\u00fbl\u00e9e\u200b  ")
         'Café & crème brûlée'
     """
+    return _normalized(line.rstrip(), _plan_for(config))
+
+
+def normalize_lines(text: str, config: NormalizeConfig | None = None) -> tuple[list[tuple[int, int]], list[str]]:
+    r"""Split a document into lines and normalise each: :func:`split_lines` and :func:`normalize_line`, faster.
+
+    The result equals ``spans = split_lines(text)`` and
+    ``[normalize_line(text[start:end], config) for start, end in spans]``, for every text and
+    config; the per-line gate only runs on the lines a scan of the whole document points at.
+
+    Args:
+        text: any text.
+        config: the options; ``None`` means the defaults.
+
+    Returns:
+        The line spans in ``text``, and the normalised lines (one per span).
+
+    Example:
+        >>> normalize_lines("Caf\u00c3\u00a9 &amp; co\r\nplain  \n")
+        ([(0, 14), (16, 23)], ['Café & co', 'plain'])
+    """
     plan = _plan_for(config)
-    text = line.rstrip()
-    if plan.trigger.search(text) is None and (text.isascii() or _looks_fixed(text, plan)):
-        return text
-    return _fix_line(text, plan)
+    spans, pieces = split_pieces(text)
+    return spans, _normalize_pieces(text, spans, pieces, plan)
+
+
+def _normalized(text: str, plan: _Plan) -> str:
+    """One right-stripped line through the gate, and the steps if it fails."""
+    return text if _is_clean(text, plan) else _run_passes(text, plan, True, None)
+
+
+def _normalize_pieces(text: str, spans: list[tuple[int, int]], pieces: list[str], plan: _Plan) -> list[str]:
+    """Normalise the lines ``pieces`` (at ``spans``) of ``text``: the gate only where the scan points."""
+    lines = list(map(str.rstrip, pieces))
+    for index in find_suspect_lines(text, spans, pieces, plan.scan):
+        lines[index] = _normalized(lines[index], plan)
+    return lines
 
 
 def _collapse_blank_lines(lines: list[str]) -> str:
@@ -402,19 +357,8 @@ def normalize(text: str, config: NormalizeConfig | None = None) -> str:
         >>> normalize("\r\nIt\u00e2\u0080\u0099s  \r\n\r\n\r\n&lt;ok&gt;\n")
         'It’s\n\n<ok>'
     """
-    plan = _plan_for(config)
-    lines = _lines(text)
-    if text.isascii() and plan.text_trigger.search(text) is None:
-        return _collapse_blank_lines([line.rstrip() for line in lines])
-    trigger, fix = plan.trigger, _fix_line
-    fixed = []
-    for line in lines:
-        stripped = line.rstrip()
-        if trigger.search(stripped) is None and (stripped.isascii() or _looks_fixed(stripped, plan)):
-            fixed.append(stripped)
-        else:
-            fixed.append(fix(stripped, plan))
-    return _collapse_blank_lines(fixed)
+    spans, pieces = split_pieces(text)
+    return _collapse_blank_lines(_normalize_pieces(text, spans, pieces, _plan_for(config)))
 
 
 def normalize_and_explain(
@@ -439,9 +383,9 @@ def normalize_and_explain(
     """
     plan = _plan_for(config)
     counts: Counter[str] = Counter()
-    counts["unify-line-endings"] = sum(match.group() != "\n" for match in _TERMINATOR_RE.finditer(text))
+    counts["unify-line-endings"] = sum(match.group() != "\n" for match in TERMINATOR_RE.finditer(text))
     fixed = []
-    for line in _lines(text):
+    for line in split_pieces(text)[1]:
         seen: set[str] = set()
         fixed.append(_fix_line(line, plan, seen=seen))
         counts.update(seen)
@@ -449,24 +393,3 @@ def normalize_and_explain(
     counts["collapse-blank-lines"] = len(fixed) - (result.count("\n") + 1 if result else 0)
     steps = (NormalizeStep(name, counts[name]) for name in STEP_NAMES if counts[name])
     return result, tuple(steps)
-
-
-#: Every step name, in pipeline order (the order of :func:`normalize_and_explain`'s steps).
-STEP_NAMES = (
-    "unify-line-endings",
-    "decode-html-entities",
-    "fix-mojibake",
-    "fix-c1-controls",
-    "fix-latin-ligatures",
-    "fix-character-width",
-    "uncurl-quotes",
-    "fix-surrogates",
-    "remove-terminal-escapes",
-    "normalize-unicode",
-    "replace-inner-line-breaks",
-    "normalize-spaces",
-    "remove-zero-width",
-    "remove-control-characters",
-    "strip-trailing-whitespace",
-    "collapse-blank-lines",
-)

@@ -8,7 +8,7 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from textclean._errors import ConfigError
-from textclean._normalize import NormalizeConfig, normalize_line, split_lines
+from textclean._normalize import NormalizeConfig, normalize_lines
 from textclean._templates import TemplateConfig, TemplateStore, _key, _Site
 
 __all__ = ["TemplateLearner", "learn_templates"]
@@ -61,8 +61,7 @@ class TemplateLearner:
         self.pages_added += 1
         words: dict[int, int] = {}
         page = hashlib.blake2b(digest_size=16)
-        for start, end in split_lines(text):
-            line = normalize_line(text[start:end], self.normalize)
+        for line in normalize_lines(text, self.normalize)[1]:
             if line:
                 words[_key(line)] = min(len(line.split()), _WORD_MASK)
                 page.update(line.encode("utf-8", "surrogatepass") + b"\n")
