@@ -21,7 +21,15 @@ import numpy.typing as npt
 
 from textclean._features import BASE_FEATURES, LineScores
 
-__all__ = ["INSIDE_FACTOR", "MAIN_TEXT_SCORE", "MAIN_TEXT_WORDS", "TRAILING_LINES", "adaptive_note", "line_thresholds"]
+__all__ = [
+    "INSIDE_FACTOR",
+    "MAIN_TEXT_SCORE",
+    "MAIN_TEXT_WORDS",
+    "TRAILING_LINES",
+    "adaptive_note",
+    "adaptive_notes",
+    "line_thresholds",
+]
 
 MAIN_TEXT_SCORE = 0.8
 """Content score at or above which a long line anchors the main-text block."""
@@ -73,3 +81,14 @@ def adaptive_note(score: float, threshold: float) -> str:
     if score < lenient:
         return ""
     return f"; outside the main-text block (adaptive threshold {threshold:.2f} there, {lenient:.2f} inside)"
+
+
+def adaptive_notes(scores: npt.NDArray[np.float64], threshold: float) -> list[str]:
+    """:func:`adaptive_note` of each score (one comparison for all of them).
+
+    Examples:
+        >>> adaptive_notes(np.array([0.01, 0.15]), 0.2) == [adaptive_note(0.01, 0.2), adaptive_note(0.15, 0.2)]
+        True
+    """
+    note = adaptive_note(threshold * INSIDE_FACTOR, threshold)  # the note for any score at or above the lenient cut
+    return [note if outside else "" for outside in (~(scores < threshold * INSIDE_FACTOR)).tolist()]

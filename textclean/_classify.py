@@ -11,6 +11,7 @@ Order of decisions for each non-blank line:
 
 from __future__ import annotations
 
+import bisect
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,27 +20,23 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
-from textclean._adaptive import adaptive_note, line_thresholds
+from textclean._adaptive import adaptive_notes, line_thresholds
+from textclean._classify_comments import CommentDetector
+from textclean._classify_model import model_verdicts, structure_of
 from textclean._config import CleanConfig
 from textclean._features import (
     BASE_FEATURES,
-    CONTEXT_FEATURES,
     LineModel,
     LineScores,
-    document_features,
+    PreparedLines,
+    features_of,
     load_line_model,
+    prepare_lines,
 )
-from textclean._matcher import MAX_PATTERN_CHARS, Matcher, fold_case_twins
+from textclean._matcher import MAX_PATTERN_CHARS, Matcher
 from textclean._rule import KEEP, MODES, Verdict
 from textclean._rules import PATTERN_RULES, rule_by_code_or_name
-from textclean._rules._literals import required_words
-from textclean._rules.comments import (
-    COMMENT_HEADERS,
-    COMMENT_LOOKAHEAD,
-    COMMENT_MAIN_TEXT_WORDS,
-    COMMENT_MARKERS,
-    COMMENT_MIN_MARKERS,
-)
+from textclean._rules.comments import COMMENT_HEADERS, COMMENT_MARKERS
 
 __all__ = [
     "MAX_PATTERN_CHARS",
@@ -72,6 +69,9 @@ class CompiledRules:
         keep_comments: keep reader-comment sections.
         model: the line model (``None`` when ``B510`` is disabled).
         threshold: lines whose content score is below this are chrome.
+        comment_headers: the comment-section headers as one alternation (matched at a line's start).
+        comment_markers: the comment markers as one alternation (searched).
+        comments: the same two, gated for speed (:mod:`textclean._classify_comments`).
     """
 
     mode: str
@@ -82,6 +82,7 @@ class CompiledRules:
     threshold: float
     comment_headers: regex.Pattern[str]
     comment_markers: regex.Pattern[str]
+    comments: CommentDetector
 
 
 def compile_rules(config: CleanConfig) -> CompiledRules:
@@ -118,7 +119,13 @@ def compile_rules(config: CleanConfig) -> CompiledRules:
         threshold=model.thresholds[config.mode] if model is not None else 0.0,
         comment_headers=regex.compile("|".join(f"(?:{p})" for p in COMMENT_HEADERS), _FLAGS),
         comment_markers=regex.compile("|".join(f"(?:{p})" for p in COMMENT_MARKERS), _FLAGS),
+        comments=_comment_detector(),
     )
+
+
+@functools.cache
+def _comment_detector() -> CommentDetector:
+    return CommentDetector.build(COMMENT_HEADERS, COMMENT_MARKERS)
 
 
 def classify_lines(lines: Sequence[str], rules: CompiledRules) -> list[Verdict]:
@@ -157,6 +164,10 @@ def score_lines(
     return verdicts, rules.model.score(features), index
 
 
+_HIT = BASE_FEATURES.index("pattern-rule-hit")
+_IN_COMMENTS = Verdict(False, "B505", "comment-section", "inside the reader-comment section")
+
+
 def rule_pass(
     lines: Sequence[str], rules: CompiledRules
 ) -> tuple[list[Verdict], npt.NDArray[np.float64], list[int], npt.NDArray[np.float64]]:
@@ -166,24 +177,54 @@ def rule_pass(
         The verdicts (one per line), the features (one row per non-blank line), the indexes of
         those lines, and their word counts.
     """
+    prepared = prepare_lines(lines)
+    section = rules.comments.section_start(prepared)
+    in_comments = np.zeros(len(lines), dtype=bool)
+    if section is not None:
+        in_comments[section:] = True
+    features = features_of(prepared, np.zeros(len(lines), dtype=bool), in_comments)
+    index, rows, words = prepared.index, prepared.rows, prepared.shape.words
+    matched = rules.matcher.match_lines(rows, words.astype(int).tolist())
     verdicts: list[Verdict] = [KEEP] * len(lines)
-    in_comments = _comment_section(lines, rules)
-    features, index, words = document_features(lines, [False] * len(lines), in_comments)
-    hits = features[:, BASE_FEATURES.index("pattern-rule-hit")]
-    matched = rules.matcher.match_lines([lines[i].strip() for i in index], words.astype(int).tolist())
-    for row, (i, verdict) in enumerate(zip(index, matched, strict=True)):
-        if verdict is not None:
-            verdicts[i] = verdict
-            hits[row] = 1.0
-        elif rules.mode != "conservative" and "B502" not in rules.disabled and _separator_items(lines[i]) >= 3:
-            evidence = f"{_separator_items(lines[i])} short items joined by separators"
-            verdicts[i] = Verdict(False, "B502", "separator-menu", evidence)
-        elif in_comments[i] and not rules.keep_comments and "B505" not in rules.disabled:
-            verdicts[i] = Verdict(False, "B505", "comment-section", "inside the reader-comment section")
+    hit = [row for row, verdict in enumerate(matched) if verdict is not None]
+    if hit:
+        features[hit, _HIT] = 1.0
+    for row in hit:
+        verdicts[index[row]] = matched[row]  # type: ignore[assignment]
+    taken = set(hit)
+    if rules.mode != "conservative" and "B502" not in rules.disabled:
+        for row in _separator_rows(prepared):
+            items = _separator_items(rows[row]) if row not in taken else 0
+            if items >= 3:
+                evidence = f"{items} short items joined by separators"
+                verdicts[index[row]] = Verdict(False, "B502", "separator-menu", evidence)
+                taken.add(row)
+    if section is not None and not rules.keep_comments and "B505" not in rules.disabled:
+        first = bisect.bisect_left(index, section)
+        for row in range(first, len(index)):
+            if row not in taken:
+                verdicts[index[row]] = _IN_COMMENTS
     return verdicts, features, index, words
 
 
 _MENU_SEPARATOR = regex.compile(r"\s*[|·•]\s*")
+_MENU_CHARS = "|·•"
+
+
+def _separator_rows(prepared: PreparedLines) -> list[int]:
+    """The rows holding one of the menu separators (the only ones ``_separator_items`` can count)."""
+    text = prepared.text
+    if text is None:
+        return [row for row, line in enumerate(prepared.rows) if any(char in line for char in _MENU_CHARS)]
+    positions = []
+    for char in _MENU_CHARS:
+        at = text.joined.find(char)
+        while at >= 0:
+            positions.append(at)
+            at = text.joined.find(char, at + 1)
+    if not positions:
+        return []
+    return sorted(set((text.starts.searchsorted(positions, side="right") - 1).tolist()))
 
 
 def _separator_items(line: str) -> int:
@@ -196,108 +237,15 @@ def _separator_items(line: str) -> int:
 
 
 def _comment_section(lines: Sequence[str], rules: CompiledRules) -> list[bool]:
-    """Mark lines from a confirmed comment header to the end of the page.
-
-    A header counts only below the page's first long line (the article comes before its
-    comments, so a "Comments" menu link never opens a section), and only when at least
-    :data:`COMMENT_MIN_MARKERS` comment markers ("X says:", "Reply", a dated byline, a clock
-    time; not all of them bare dates) follow within :data:`COMMENT_LOOKAHEAD` lines.
-    """
-    flags = [False] * len(lines)
-    candidates = _header_candidates(lines)
-    if not candidates:
-        return flags
-    main = next(
-        (i for i, text in enumerate(map(str.strip, lines))
-         if text and (len(text) > 200 or len(text.split()) >= COMMENT_MAIN_TEXT_WORDS)),
-        len(lines),
-    )
-    for i in candidates:
-        text = lines[i].strip()
-        if i <= main or not text or len(text) > 200 or rules.comment_headers.match(text) is None:
-            continue
-        following = (s.strip() for s in lines[i + 1 : i + 1 + COMMENT_LOOKAHEAD])
-        found = [rules.comment_markers.search(s) for s in following if s and len(s) <= 200]
-        markers = [hit for hit in found if hit is not None]
-        if len(markers) >= COMMENT_MIN_MARKERS and any(hit.group("date") is None for hit in markers):
-            flags[i:] = [True] * (len(lines) - i)
-            break
-    return flags
-
-
-def _header_candidates(lines: Sequence[str]) -> Sequence[int]:
-    """The lines that may hold a comment header: those containing one of the headers' required words.
-
-    The words come from :func:`~textclean._rules._literals.required_words` (looked up lowercased,
-    case twins folded, as the pattern matcher's gates are); all lines when a header has none.
-    """
-    words = _header_words(COMMENT_HEADERS)
-    if words is None:
-        return range(len(lines))
-    lowered = list(map(str.lower, lines))
-    document = fold_case_twins("\n".join(lowered))
-    present = [word for word in words if word in document]
-    if not present:
-        return ()
-    if document.count("\n") != len(lines) - 1:
-        return range(len(lines))
-    ends = np.cumsum(np.fromiter(map(len, lowered), dtype=np.intp, count=len(lowered)) + 1)
-    found: set[int] = set()
-    for word in present:
-        at = document.find(word)
-        while at >= 0:
-            line = int(np.searchsorted(ends, at, side="right"))
-            found.add(line)
-            at = document.find(word, int(ends[line]))
-    return sorted(found)
-
-
-@functools.cache
-def _header_words(headers: tuple[str, ...]) -> tuple[str, ...] | None:
-    """Strings (lowercase, twins folded) one of which every header match contains, or ``None``."""
-    words: set[str] = set()
-    for pattern in headers:
-        required = required_words(pattern)
-        if required is None:
-            return None
-        words |= {fold_case_twins(word) for word in required}
-    return tuple(sorted(words))
+    """Mark lines from a confirmed comment header to the end of the page (see :mod:`textclean._classify_comments`)."""
+    section = rules.comments.section_start(prepare_lines(lines))
+    start = len(lines) if section is None else section
+    return [False] * start + [True] * (len(lines) - start)
 
 
 def _model_verdicts(rows: npt.NDArray[np.intp], scores: LineScores, rules: CompiledRules) -> list[Verdict]:
-    """The verdicts of the lines (rows of ``scores``) the model scores as chrome, one argsort for all."""
-    tops = np.argsort(scores.contributions[rows], axis=1)[:, :3].tolist()
-    verdicts = []
-    for row, top in zip(rows.tolist(), tops, strict=True):
-        code, name, where = _structure_of(row, scores.features)
-        if code in rules.disabled:
-            verdicts.append(KEEP)
-            continue
-        against = scores.contributions[row]
-        named = ", ".join(scores.names[k] for k in top if against[k] < 0)
-        evidence = f"{where}; content score {scores.content[row]:.2f} (most against: {named})" + adaptive_note(
-            float(scores.content[row]), rules.threshold)
-        verdicts.append(Verdict(keep=False, code=code, rule=name, evidence=evidence))
-    return verdicts
+    """The verdicts of the lines (rows of ``scores``) the model scores as chrome."""
+    return model_verdicts(rows, scores, rules.disabled, adaptive_notes(scores.content[rows], rules.threshold))
 
 
-_COLUMN = {name: k for k, name in enumerate(BASE_FEATURES + CONTEXT_FEATURES)}
-
-
-def _structure_of(row: int, features: npt.NDArray[np.float64]) -> tuple[str, str, str]:
-    """The structure rule that best describes a line the model scores as chrome."""
-    f = features[row]
-    if f[_COLUMN["separators"]] >= np.log1p(2) and not f[_COLUMN["ends-sentence"]]:
-        separators = round(float(np.expm1(f[_COLUMN["separators"]])))
-        return "B502", "separator-menu", f"{separators} separators between short items"
-    run = round(float(np.expm1(f[_COLUMN["log-short-run"]])))
-    if run >= 3:
-        return "B501", "menu-run", f"run of {run} short link-like lines"
-    n = len(features)
-    if f[_COLUMN["long-lines-before-fraction"]] == 0 and f[_COLUMN["log-distance-long-before"]] == np.log1p(n + 1):
-        return "B503", "header-band", f"line {row + 1} of {n}, before the main text"
-    if f[_COLUMN["log-distance-long-after"]] == np.log1p(n + 1):
-        return "B504", "footer-band", f"line {row + 1} of {n}, after the main text"
-    return "B510", "low-content-line", "short or isolated line"
-
-
+_structure_of = structure_of

@@ -12,15 +12,22 @@ import functools
 import importlib.resources
 import json
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from itertools import compress, repeat
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 import regex
+
+from textclean._features_context import context_into, window_mean
+
+if TYPE_CHECKING:
+    from textclean._lineshape import LineText, Shape
 
 __all__ = [
     "BASE_FEATURES",
@@ -30,10 +37,13 @@ __all__ = [
     "SMOOTH_FEATURES",
     "LineModel",
     "LineScores",
+    "PreparedLines",
     "count_words",
     "document_features",
+    "features_of",
     "line_model_from_dict",
     "load_line_model",
+    "prepare_lines",
     "smooth_features",
 ]
 
@@ -46,12 +56,12 @@ _CLOSERS = "\"'”’»」』)]）›"
 _BULLET = regex.compile(r"^(?:[-–—•*·▪►◦‣●○■□]|\d{1,3}[.)]|[a-z][.)])\s", regex.I)
 _SEPARATORS = regex.compile(r"\s[|·•»›/]\s|\s[|·•]|[|·•]\s")
 _URL = regex.compile(r"https?://|www\.|\S@\S+\.\w{2,}|\.(?:com|org|net|html?)\b", regex.I)
-_BYLINE = regex.compile(
-    r"^(?i:by|von|par|por|di|door|автор|av|af|texte?:?)\s+\p{Lu}"
-)
+_BYLINE = regex.compile(r"^(?i:by|von|par|por|di|door|автор|av|af|texte?:?)\s+\p{Lu}")
 _DATE = regex.compile(
     r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b|\d{4}年"
 )
+
+_REPEAT_CHARS = 500  # lines up to this long count as repeats whatever their case
 
 _DIGIT = re.compile(r"\d")
 _PUNCT = re.compile(r"[^\w\s]")
@@ -157,6 +167,46 @@ def _shape(line: str, words: int) -> list[float]:
     ]
 
 
+@dataclass(frozen=True)
+class PreparedLines:
+    """A document's lines as the classifier's stages share them (see :func:`prepare_lines`).
+
+    Attributes:
+        count: how many lines the document has (blank ones included).
+        index: the indexes of its non-blank lines.
+        rows: those lines, stripped.
+        text: the rows as one text with their characters as arrays (``None`` when there are no
+            rows or one holds a ``"\\n"``).
+        shape: the rows' shape columns, word and token counts.
+        broken: some line holds a ``"\\n"``.
+    """
+
+    count: int
+    index: list[int]
+    rows: list[str]
+    text: LineText | None
+    shape: Shape
+    broken: bool = False
+
+
+def prepare_lines(lines: Sequence[str]) -> PreparedLines:
+    """Strip a document's lines, keep the non-blank ones and measure their shape (once per document)."""
+    from textclean._lineshape import Shape, line_text, shape_matrix  # numpy-heavy: loaded with the first document
+
+    stripped = list(map(str.strip, lines))
+    index = list(compress(range(len(stripped)), stripped))
+    rows = list(filter(None, stripped))
+    text = line_text(rows)
+    if text is not None:
+        blank = compress(lines, map(operator.not_, stripped))
+        broken = any(map(operator.contains, blank, repeat("\n")))
+        return PreparedLines(len(lines), index, rows, text, shape_matrix(text), broken)
+    words = np.array([count_words(line) for line in rows], dtype=np.float64)
+    shape = np.array([_shape(line, int(w)) for line, w in zip(rows, words, strict=True)], dtype=np.float64)
+    tokens = np.array([len(line[:HEAD_CHARS].split()) for line in rows], dtype=np.int64)
+    return PreparedLines(len(lines), index, rows, None, Shape(shape, words, tokens), bool(rows))
+
+
 def document_features(
     lines: Sequence[str], rule_hits: Sequence[bool], comment_lines: Sequence[bool]
 ) -> tuple[npt.NDArray[np.float64], list[int], npt.NDArray[np.float64]]:
@@ -171,107 +221,61 @@ def document_features(
         The feature matrix (one row per non-blank line, BASE_FEATURES then CONTEXT_FEATURES),
         the indexes of those lines in ``lines``, and their word counts.
     """
-    from textclean._lineshape import shape_matrix  # numpy-heavy: loaded with the first document
-
-    everything = list(map(str.strip, lines))
-    nonblank = np.fromiter(map(bool, everything), dtype=bool, count=len(everything))
-    rows = np.flatnonzero(nonblank)
-    index: list[int] = rows.tolist()
-    stripped = [everything[i] for i in index]
-    shaped = shape_matrix(stripped) if stripped else None
-    if shaped is None:  # no lines, or a line holding "\n": measure line by line
-        words = np.array([count_words(line) for line in stripped], dtype=np.float64)
-        shape = np.array([_shape(line, int(w)) for line, w in zip(stripped, words, strict=True)], dtype=np.float64)
-    else:
-        shape, words = shaped
-    keys = [line.lower() if len(line) <= 500 else line for line in stripped]
-    repeats = Counter(keys)
-    base = np.column_stack(
-        [
-            np.ones(len(index)),
-            shape.reshape(len(index), len(BASE_FEATURES) - 4),
-            np.fromiter(map(math.log, map(repeats.__getitem__, keys)), dtype=np.float64, count=len(keys)),
-            np.asarray(rule_hits, dtype=np.float64).reshape(len(lines))[rows],
-            np.asarray(comment_lines, dtype=np.float64).reshape(len(lines))[rows],
-        ]
-    )
-    context = _context(words, base[:, BASE_FEATURES.index("ends-sentence")], rows, ~nonblank)
-    return np.hstack([base, context]), index, words
+    prepared = prepare_lines(lines)
+    return features_of(prepared, rule_hits, comment_lines), prepared.index, prepared.shape.words
 
 
-def _window_mean(values: npt.NDArray[np.float64], radius: int) -> npt.NDArray[np.float64]:
-    padded = np.concatenate([np.zeros(radius), values, np.zeros(radius)])
-    sums = np.convolve(padded, np.ones(2 * radius + 1), mode="valid")
-    counts = np.convolve(
-        np.concatenate([np.zeros(radius), np.ones(len(values)), np.zeros(radius)]),
-        np.ones(2 * radius + 1),
-        mode="valid",
-    )
-    result: npt.NDArray[np.float64] = sums / np.maximum(counts, 1.0)
-    return result
-
-
-def _distance_to_flag(flags: npt.NDArray[np.bool_], reverse: bool) -> npt.NDArray[np.float64]:
-    """Distance (in lines) to the nearest flagged line before (or after) each line; n+1 when none."""
-    n = len(flags)
-    at = np.arange(n)
-    if reverse:
-        following = np.minimum.accumulate(np.where(flags, at, n)[::-1])[::-1]  # first flagged line >= i
-        nearest = np.append(following[1:], n)
-        return np.where(nearest < n, nearest - at, n + 1).astype(np.float64)
-    preceding = np.maximum.accumulate(np.where(flags, at, -1))  # last flagged line <= i
-    nearest = np.insert(preceding[:-1], 0, -1)
-    return np.where(nearest >= 0, at - nearest, n + 1).astype(np.float64)
-
-
-def _short_runs(short: npt.NDArray[np.bool_]) -> npt.NDArray[np.float64]:
-    """For each line, the length of the run of consecutive short lines it belongs to (0 if not short)."""
-    edges = np.flatnonzero(np.diff(np.concatenate([[False], short, [False]]).astype(np.int8)))
-    lengths = edges[1::2] - edges[::2]
-    out = np.zeros(len(short), dtype=np.float64)
-    out[short] = np.repeat(lengths, lengths)
+def features_of(
+    prepared: PreparedLines,
+    rule_hits: Sequence[bool] | npt.NDArray[np.bool_],
+    comment_lines: Sequence[bool] | npt.NDArray[np.bool_],
+) -> npt.NDArray[np.float64]:
+    """The feature matrix of :func:`document_features`, from the prepared lines."""
+    n = len(prepared.index)
+    shape, words = prepared.shape.matrix, prepared.shape.words
+    rows = np.array(prepared.index, dtype=np.intp)
+    out = np.empty((n, len(BASE_FEATURES) + len(CONTEXT_FEATURES)))
+    base = len(BASE_FEATURES)
+    out[:, 0] = 1.0
+    out[:, 1 : base - 3] = shape.reshape(n, base - 4)
+    out[:, base - 3] = _log_counts(_repeats(prepared))
+    out[:, base - 2] = np.asarray(rule_hits, dtype=np.float64).reshape(prepared.count)[rows]
+    out[:, base - 1] = np.asarray(comment_lines, dtype=np.float64).reshape(prepared.count)[rows]
+    blank = np.ones(prepared.count, dtype=bool)
+    blank[rows] = False
+    context_into(words, out[:, BASE_FEATURES.index("ends-sentence")], rows, blank, out[:, base:])
     return out
 
 
-def _context(
-    words: npt.NDArray[np.float64],
-    ends: npt.NDArray[np.float64],
-    index: npt.NDArray[np.intp],
-    blank: npt.NDArray[np.bool_],
-) -> npt.NDArray[np.float64]:
-    n = len(words)
-    if n == 0:
-        return np.zeros((0, len(CONTEXT_FEATURES)))
-    logw = np.log1p(words)
-    total = max(words.sum(), 1.0)
-    before = (np.cumsum(words) - words) / total
-    long_lines = words >= 15
-    long_before: npt.NDArray[np.float64] = (np.cumsum(long_lines) - long_lines).astype(np.float64)
-    long_total = max(int(long_lines.sum()), 1)
-    shifted = np.concatenate([[0.0], logw[:-1]]), np.concatenate([logw[1:], [0.0]])
-    short = (words < 6) & (ends < 1)
-    padded = np.concatenate([[False], blank, [False]])
-    columns = [
-        np.arange(n) / max(n - 1, 1),
-        before,
-        1.0 - before - words / total,
-        shifted[0],
-        shifted[1],
-        np.concatenate([[0.0], ends[:-1]]),
-        np.concatenate([ends[1:], [0.0]]),
-        _window_mean(logw, 2),
-        _window_mean(logw, 5),
-        np.log1p(_distance_to_flag(long_lines, reverse=False)),
-        np.log1p(_distance_to_flag(long_lines, reverse=True)),
-        long_before / long_total,
-        (long_total - long_before - long_lines) / long_total if long_lines.any() else np.zeros(n),
-        np.log1p(_short_runs(short)),
-        padded[index].astype(np.float64),  # blank line before
-        padded[index + 2].astype(np.float64),  # blank line after
-        (np.arange(n) == 0).astype(np.float64),
-        (np.arange(n) == n - 1).astype(np.float64),
-    ]
-    return np.column_stack(columns)
+def _repeats(prepared: PreparedLines) -> npt.NDArray[np.intp]:
+    """How often each row's text (lowercased when at most 500 characters) occurs among the rows."""
+    rows, text = prepared.rows, prepared.text
+    if text is None:
+        keys = [line.lower() if len(line) <= _REPEAT_CHARS else line for line in rows]
+    elif text.full.max() <= _REPEAT_CHARS:  # lowercased at once: "\n" keeps each line's own (final sigma) context
+        keys = text.joined.lower().split("\n")
+    else:
+        short = (text.full <= _REPEAT_CHARS).nonzero()[0].tolist()
+        keys = list(rows)
+        lowered = "\n".join([rows[row] for row in short]).lower().split("\n") if short else []
+        for row, key in zip(short, lowered, strict=True):
+            keys[row] = key
+    counts = Counter(keys)
+    return np.fromiter(map(counts.__getitem__, keys), dtype=np.intp, count=len(keys))
+
+
+@functools.cache
+def _log_table(size: int) -> npt.NDArray[np.float64]:
+    return np.fromiter(map(math.log, range(1, size)), dtype=np.float64, count=size - 1)
+
+
+def _log_counts(counts: npt.NDArray[np.intp]) -> npt.NDArray[np.float64]:
+    """``math.log`` of each count (positive integers), by table for the usual small ones."""
+    table = _log_table(4096)
+    if not len(counts) or int(counts.max()) <= len(table):
+        result: npt.NDArray[np.float64] = table[counts - 1]
+        return result
+    return np.fromiter(map(math.log, counts.tolist()), dtype=np.float64, count=len(counts))
 
 
 SMOOTH_FEATURES: tuple[str, ...] = (
@@ -294,25 +298,27 @@ def smooth_features(logits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         >>> smooth_features(np.array([2.0, -1.0, 2.0])).shape
         (3, 8)
     """
+    out = np.empty((len(logits), len(SMOOTH_FEATURES)))
+    _smooth_into(logits, out)
+    return out
+
+
+def _smooth_into(logits: npt.NDArray[np.float64], out: npt.NDArray[np.float64]) -> None:
+    """Fill ``out`` (one row per line, SMOOTH_FEATURES columns) from the first pass's logits."""
     n = len(logits)
     score = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-    previous = np.concatenate([[0.0], score[:-1]])
-    following = np.concatenate([score[1:], [0.0]])
-    padded = np.concatenate([np.zeros(3), score, np.zeros(3)])
+    padded = np.zeros(n + 6)
+    padded[3 : n + 3] = score
     before_max = np.maximum(np.maximum(padded[2 : n + 2], padded[1 : n + 1]), np.maximum(padded[:n], 0.0))
     after_max = np.maximum(np.maximum(padded[4 : n + 4], padded[5 : n + 5]), np.maximum(padded[6 : n + 6], 0.0))
-    return np.column_stack(
-        [
-            np.clip(logits, -10, 10),
-            previous,
-            following,
-            _window_mean(score, 2),
-            _window_mean(score, 5),
-            np.minimum(before_max, after_max),
-            before_max,
-            after_max,
-        ]
-    ).reshape(n, len(SMOOTH_FEATURES))
+    out[:, 0] = np.clip(logits, -10, 10)
+    out[:, 1] = padded[2 : n + 2]  # the previous line's score
+    out[:, 2] = padded[4 : n + 4]  # the next line's
+    out[:, 3] = window_mean(score, 2)
+    out[:, 4] = window_mean(score, 5)
+    out[:, 5] = np.minimum(before_max, after_max)
+    out[:, 6] = before_max
+    out[:, 7] = after_max
 
 
 @dataclass(frozen=True)
@@ -363,7 +369,9 @@ class LineModel:
     def score(self, features: npt.NDArray[np.float64]) -> LineScores:
         """Score a document's feature matrix (from :func:`document_features`)."""
         first = self.first.contributions(features).sum(axis=1) + self.first.bias
-        full = np.hstack([features, smooth_features(first)])
+        full = np.empty((len(features), features.shape[1] + len(SMOOTH_FEATURES)))
+        full[:, : features.shape[1]] = features
+        _smooth_into(first, full[:, features.shape[1] :])
         contributions = self.second.contributions(full)
         logits = contributions.sum(axis=1) + self.second.bias
         content = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))

@@ -1,0 +1,295 @@
+"""The reader-comment section detector (``B505``): from a confirmed comment header to the end of the page.
+
+A header (:data:`~textclean._rules.comments.COMMENT_HEADERS`) counts only below the page's first
+long line (the article comes before its comments, so a "Comments" menu link never opens a
+section), and only when at least ``COMMENT_MIN_MARKERS`` comment markers ("X says:", "Reply", a
+dated byline, a clock time; not all of them bare dates) follow within ``COMMENT_LOOKAHEAD`` lines.
+
+Trying some forty patterns on every line would be slow, so each pattern has a gate
+(:mod:`textclean._classify_gates`): a header is tried only on lines whose first letters fit it
+(checked for all lines at once with numpy), or that hold the characters and words it needs; a
+marker only on lines holding the words (or the digit) it needs. Markers are looked at only in the
+lines after a header, each line once. The verdicts are exactly those of matching the two
+alternations line by line (``tests/test_classify_fast.py`` checks against that reference).
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import regex
+
+from textclean._classify_gates import StartTable, letter_gate, required_chars, requires_digit, strip_comment
+from textclean._features import PreparedLines
+from textclean._lineshape import LineText
+from textclean._matcher import fold_case_twins
+from textclean._rules._literals import required_words
+from textclean._rules.comments import COMMENT_LOOKAHEAD, COMMENT_MAIN_TEXT_WORDS, COMMENT_MIN_MARKERS
+
+__all__ = ["CommentDetector"]
+
+_FLAGS = regex.IGNORECASE | regex.V0
+_LONG = 200  # a longer line is main text, never a header or a marker
+_NONE, _DATE, _MARKER = 0, 1, 2  # what a line is to the detector: nothing, a bare date, another marker
+_DIGIT = regex.compile(r"\d")
+_SEEN_LINES = 1 << 15  # lines remembered as header or not, and as marker or not
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, eq=False)
+class _Gated:
+    """One pattern (an alternative of the header or marker alternation) and its gates.
+
+    Attributes:
+        source: the pattern (compiled alone, on first use: see :attr:`pattern`).
+        anchored: it can only match at the line's start (``Pattern.match`` then gives its matches).
+        starts: strings a matching line's first letters begin with (see :func:`letter_gate`), or ``None``.
+        chars: characters one of which a matching line holds, or ``None``.
+        words: strings one of which a matching line holds (as :func:`_lowered` gives it), or ``None``.
+        digit: every match holds a digit.
+    """
+
+    source: str
+    anchored: bool
+    starts: frozenset[str] | None
+    chars: frozenset[str] | None
+    words: frozenset[str] | None
+    digit: bool
+
+    @classmethod
+    def build(cls, source: str, *, matched: bool) -> _Gated:
+        """Gate ``source``, used with ``Pattern.match`` (``matched``) or ``Pattern.search``."""
+        words = _required_words(source)
+        body = strip_comment(source)
+        anchored = matched or body.startswith("^") or bool(regex.match(r"\(\?P<\w+>\^", body))
+        return cls(
+            source=source,
+            anchored=anchored,
+            starts=letter_gate(source) if anchored else None,
+            chars=required_chars(body),
+            words=None if words is None else frozenset(fold_case_twins(word) for word in words),
+            digit=requires_digit(source),
+        )
+
+    @functools.cached_property
+    def pattern(self) -> regex.Pattern[str]:
+        """The pattern, compiled (case-insensitively, as in the alternation it belongs to)."""
+        return regex.compile(self.source, _FLAGS)
+
+    def may_match(self, line: str, lowered: str) -> bool:
+        """The word and digit gates (``lowered``: :func:`_lowered` of the line)."""
+        if self.words is not None and not any(map(lowered.__contains__, self.words)):
+            return False
+        return not self.digit or _DIGIT.search(line) is not None
+
+
+def _lowered(line: str) -> str:
+    """``line`` as word gates look at it: lowercase, case twins folded, and ``İ`` as ``i`` (``regex`` equates
+    them case-insensitively, but ``"İ".lower()`` is two characters)."""
+    return fold_case_twins((line.replace("İ", "i") if "İ" in line else line).lower())
+
+
+def _required_words(source: str) -> frozenset[str] | None:
+    body = strip_comment(source)
+    if body.startswith("(?P<") and body.endswith(")"):
+        body = body[body.index(">") + 1 : -1]
+    return required_words(body)
+
+
+@dataclass(frozen=True)
+class CommentDetector:
+    """The header and marker patterns behind their gates (built once per process and configuration).
+
+    Pickled as its two pattern lists, and rebuilt (once per process) from them.
+
+    Attributes:
+        header_patterns: the header patterns (matched at a line's start).
+        marker_patterns: the marker patterns (searched; their alternation's leftmost match counts).
+        headers: the header patterns, gated.
+        markers: the marker patterns, gated, in order.
+        date: which marker is the bare date (a weak marker), by its named group ``date``.
+        starts: the headers' first-letter gates, as numbers.
+        header_words: the words one of which a header line must hold, lowercased by ``str.lower``
+            (``None``: no such words). Kept from the first version of the detector, which looked for
+            headers only on such lines: a line whose ``İ`` stands for an ``i`` of those words is not a
+            header (``"İ".lower()`` is two characters), although the header pattern matches it.
+    """
+
+    header_patterns: tuple[str, ...]
+    marker_patterns: tuple[str, ...]
+    headers: tuple[_Gated, ...] = field(compare=False, repr=False)
+    markers: tuple[_Gated, ...] = field(compare=False, repr=False)
+    date: int | None = field(compare=False, repr=False)
+    starts: StartTable = field(compare=False, repr=False)
+    header_words: tuple[str, ...] | None = field(compare=False, repr=False)
+    _header_seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _marker_seen: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def build(cls, headers: Sequence[str], markers: Sequence[str]) -> CommentDetector:
+        """The detector for these header and marker patterns (built once per process)."""
+        return _detector(tuple(headers), tuple(markers))
+
+    def __reduce__(self) -> tuple[object, tuple[tuple[str, ...], tuple[str, ...]]]:
+        return _detector, (self.header_patterns, self.marker_patterns)
+
+    def section_start(self, prepared: PreparedLines) -> int | None:
+        """The line where the page's comment section starts, or ``None``."""
+        rows = prepared.rows
+        if not rows:
+            return None
+        text = prepared.text
+        full = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows)) if text is None else text.full
+        long = (full > _LONG) | (prepared.shape.tokens >= COMMENT_MAIN_TEXT_WORDS)
+        main = int(long.argmax())
+        if not long[main]:
+            return None  # no main text: no header counts
+        after = (full[main + 1 :] <= _LONG).nonzero()[0] + (main + 1)
+        if not len(after):
+            return None
+        kinds: dict[int, int] = {}
+        for row, (mask, unstarted) in self._header_candidates(prepared, after):
+            line = rows[row]
+            header = self._is_header(line, mask, unstarted) and self._has_header_word(line, prepared.broken)
+            if header and self._confirmed(prepared, row, full, kinds):
+                return prepared.index[row]
+        return None
+
+    def _has_header_word(self, line: str, broken: bool) -> bool:
+        """Whether ``line`` holds one of :attr:`header_words` (any line does in a page with a line break in a line)."""
+        if self.header_words is None or broken:
+            return True
+        lowered = fold_case_twins(line.lower())
+        return any(map(lowered.__contains__, self.header_words))
+
+    def _header_candidates(
+        self, prepared: PreparedLines, after: npt.NDArray[np.intp]
+    ) -> list[tuple[int, tuple[int, tuple[_Gated, ...]]]]:
+        """The rows (among ``after``, in order) that pass the gate of some header, each with the mask of the
+        first-letter gated headers it may match and the other headers it may match."""
+        unstarted = tuple(gated for gated in self.headers if gated.starts is None)
+        if prepared.text is None:
+            return [(row, (self.starts.mask_of(prepared.rows[row]), unstarted)) for row in after.tolist()]
+        found: dict[int, tuple[int, tuple[_Gated, ...]]] = {
+            row: (mask, ()) for row, mask in self.starts.masks_of(prepared.text, after).items()
+        }
+        for gated in unstarted:
+            for row in _rows_with(prepared.text, gated.chars, after):
+                mask, others = found.get(row, (0, ()))
+                found[row] = (mask, (*others, gated))
+        return sorted(found.items())
+
+    def _is_header(self, line: str, mask: int, unstarted: tuple[_Gated, ...]) -> bool:
+        """Whether a header matches ``line``: one of the first-letter gated ones in ``mask``, or of ``unstarted``
+        (remembered per line text: chrome repeats from page to page)."""
+        found = self._header_seen.get(line)
+        if found is not None:
+            return found
+        if mask and any(self.headers[k].pattern.match(line) is not None for k in _bits_of(mask)):
+            return _remember(self._header_seen, line, True)
+        lowered = _lowered(line) if unstarted else ""
+        found = any(gated.may_match(line, lowered) and gated.pattern.match(line) is not None for gated in unstarted)
+        return _remember(self._header_seen, line, found)
+
+    def _confirmed(self, prepared: PreparedLines, row: int, full: npt.NDArray[np.intp], kinds: dict[int, int]) -> bool:
+        """Whether enough comment markers follow the header on ``row`` (``kinds``: markers seen so far)."""
+        index, rows = prepared.index, prepared.rows
+        end = bisect.bisect_right(index, index[row] + COMMENT_LOOKAHEAD, lo=row + 1)
+        window = [following for following in range(row + 1, end) if full[following] <= _LONG]
+        unseen = []
+        for following in window:
+            if following not in kinds:
+                kind = self._marker_seen.get(rows[following])
+                if kind is None:
+                    unseen.append(following)
+                else:
+                    kinds[following] = kind
+        if unseen:
+            lowered = [_lowered(rows[following]) for following in unseen]
+            joined = "\n".join(lowered)  # a marker whose words are in none of the lines matches none of them
+            possible = [
+                k
+                for k, gated in enumerate(self.markers)
+                if gated.words is None or any(map(joined.__contains__, gated.words))
+            ]
+            for following, lower in zip(unseen, lowered, strict=True):
+                line = rows[following]
+                kinds[following] = _remember(self._marker_seen, line, self._marker_kind(line, lower, possible))
+        hits = strong = 0
+        for following in window:
+            kind = kinds[following]
+            hits += kind != _NONE
+            strong += kind == _MARKER
+        return hits >= COMMENT_MIN_MARKERS and strong > 0
+
+    def _marker_kind(self, line: str, lowered: str, possible: list[int]) -> int:
+        """What ``line`` is: no marker, a bare date, or another marker (the alternation's leftmost match decides).
+
+        ``lowered`` is :func:`_lowered` of the line; ``possible`` the markers that may match it, in order.
+        """
+        best: tuple[int, int] | None = None  # (start, alternative) of the leftmost match so far
+        digit: bool | None = None
+        for k in possible:
+            gated = self.markers[k]
+            if gated.words is not None and not any(map(lowered.__contains__, gated.words)):
+                continue
+            if gated.digit:
+                if digit is None:
+                    digit = _DIGIT.search(line) is not None
+                if not digit:
+                    continue
+            hit = gated.pattern.match(line) if gated.anchored else gated.pattern.search(line)
+            if hit is not None and (best is None or hit.start() < best[0]):
+                best = (hit.start(), k)
+                if not hit.start():
+                    break
+        if best is None:
+            return _NONE
+        return _DATE if best[1] == self.date else _MARKER
+
+
+@functools.lru_cache(maxsize=8)
+def _detector(headers: tuple[str, ...], markers: tuple[str, ...]) -> CommentDetector:
+    gated_markers = tuple(_Gated.build(pattern, matched=False) for pattern in markers)
+    date = next((k for k, marker in enumerate(gated_markers) if "(?P<date>" in marker.source), None)
+    gated_headers = tuple(_Gated.build(pattern, matched=True) for pattern in headers)
+    starts = StartTable.build([gated.starts for gated in gated_headers])
+    known = [gated.words for gated in gated_headers]
+    header_words = None if None in known else tuple(sorted({word for words in known for word in words or ()}))
+    return CommentDetector(headers, markers, gated_headers, gated_markers, date, starts, header_words)
+
+
+@functools.lru_cache(maxsize=4096)
+def _bits_of(mask: int) -> tuple[int, ...]:
+    return tuple(k for k in range(mask.bit_length()) if mask >> k & 1)
+
+
+def _remember(seen: dict[str, _T], line: str, value: _T) -> _T:
+    """Store what a line was found to be (the memo is bounded: full, it starts over)."""
+    if len(seen) >= _SEEN_LINES:
+        seen.clear()
+    seen[line] = value
+    return value
+
+
+def _rows_with(text: LineText, chars: frozenset[str] | None, rows: npt.NDArray[np.intp]) -> list[int]:
+    """The rows (among ``rows``, ascending) holding one of ``chars`` (all of them when ``chars`` is ``None``)."""
+    if chars is None:
+        return rows.tolist()  # type: ignore[no-any-return]
+    positions = []
+    first = int(text.starts[rows[0]])
+    for char in chars:
+        at = text.joined.find(char, first)
+        while at >= 0:
+            positions.append(at)
+            at = text.joined.find(char, at + 1)
+    if not positions:
+        return []
+    held = set((text.starts.searchsorted(positions, side="right") - 1).tolist())
+    return [row for row in rows.tolist() if row in held]

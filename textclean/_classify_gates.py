@@ -1,0 +1,356 @@
+"""Gates for the comment detector's patterns: what a line must look like for a pattern to have a chance.
+
+The comment detector (:mod:`textclean._classify_comments`) tries a few dozen header and marker
+patterns; trying them all on every line is slow, so each pattern gets *gates*, necessary conditions
+worked out from the pattern itself:
+
+* :func:`letter_gate`: strings a line's *first letters* must begin with (counted from its first
+  character that is not punctuation, a digit, a space or ``_``). A pattern may allow any punctuation,
+  digits and spaces before its first letter (``^\\W{0,3}(?:\\d+\\s+)?comments``) and still be gated on
+  ``comm``; after the first letter the strings may hold literal punctuation and ``" "`` (any space).
+* :func:`required_chars`: characters one of which every match holds; :func:`requires_digit`:
+  every match holds a digit.
+
+All are conservative: syntax they do not follow gives ``None`` (or ``False``) and the caller then
+does without that gate. :class:`StartTable` checks the first-letter gates of many lines at once: it
+numbers the gate characters as ``regex``'s case-insensitive matching equates them, and packs a line's
+first four characters into one integer.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import regex
+
+from textclean._lineshape import LETTER, LineText
+from textclean._rules._index import split_alternatives
+from textclean._rules._literals import tokens
+
+__all__ = [
+    "GATE_LETTERS",
+    "StartTable",
+    "is_letter",
+    "letter_gate",
+    "required_chars",
+    "requires_digit",
+    "strip_comment",
+]
+
+GATE_LETTERS = 4
+"""Gates look at (at most) this many letters."""
+
+_NOT_LETTER = regex.compile(r"[\W\d_]", regex.IGNORECASE | regex.V0)
+_SPACE = regex.compile(r"\s", regex.V0)
+_ZERO_WIDTH = frozenset({"\\b", "\\B", "\\A", "\\Z"})
+_NOT_LETTER_ITEMS = frozenset({"\\W", "\\d", "\\s", "[\\W\\d_]"})
+
+_BMP = 0x10000
+_FLAGS = regex.IGNORECASE | regex.V0
+_CLASS_OF = {" ": r"\s"}  # the gate strings' " " stands for any space
+_SKIP_LEAD = regex.compile(r"[\W\d_]*+")  # what comes before a line's first letter
+_PEEK = np.arange(8)  # how far into a line its first letter is looked for with numpy
+_OFFSETS = np.arange(GATE_LETTERS)
+_SHIFTS = (8 * _OFFSETS).astype(np.uint32)
+
+_SKIP, _OPEN, _CLOSED = 0, 1, 2
+_State = tuple[str, int]  # the letters read so far, and whether more may be read
+_START: frozenset[_State] = frozenset({("", _SKIP)})
+
+
+class _Unknown(Exception):
+    """The first letters cannot be worked out (the caller then does without the gate)."""
+
+
+def is_letter(char: str) -> bool:
+    """Whether ``char`` is a letter for the gates: not matched by ``[\\W\\d_]``.
+
+    Examples:
+        >>> is_letter("é"), is_letter("_"), is_letter("٣"), is_letter("評")
+        (True, False, False, True)
+    """
+    return _NOT_LETTER.match(char) is None
+
+
+def strip_comment(pattern: str) -> str:
+    """Drop a leading ``(?#...)`` comment (the language tag of phrase rules).
+
+    Examples:
+        >>> strip_comment("(?#en)^reply$")
+        '^reply$'
+    """
+    return pattern[pattern.index(")") + 1 :] if pattern.startswith("(?#") else pattern
+
+
+def letter_gate(pattern: str) -> frozenset[str] | None:
+    """Strings one of which the first letters of any line the pattern matches (at its start) begin with.
+
+    In the strings, ``" "`` stands for any space. ``None`` when no such strings can be worked out.
+
+    Examples:
+        >>> sorted(letter_gate(r"^\\W{0,3}(?:(?:\\d+|no)\\s+)?(?:comments?|replies)\\W*$"))
+        ['comm', 'no ', 'repl']
+        >>> sorted(letter_gate(r"^[\\W\\d_]{0,8}(?:e-?mail|i\\s+campi)"))
+        ['e-ma', 'emai', 'i ']
+        >>> letter_gate(r"^.{0,30}\\((?:comments?|replies)\\)") is None
+        True
+    """
+    source = strip_comment(pattern).removeprefix("^")
+    try:
+        states = _alternation(source, _START)
+    except (_Unknown, ValueError):
+        return None
+    if any(phase == _SKIP for _, phase in states):
+        return None  # a match may hold no letter at all
+    if any(len(text.lower()) != len(text) for text, _ in states):
+        return None  # a letter whose lowercase is longer
+    return frozenset(text.lower() for text, _ in states)
+
+
+def _alternation(source: str, states: frozenset[_State]) -> frozenset[_State]:
+    """The states after matching one of ``source``'s alternatives from ``states``."""
+    out: set[_State] = set()
+    for alternative in split_alternatives(source):
+        items = tokens(alternative)
+        current = states
+        for item in items:
+            if all(phase == _CLOSED for _, phase in current):
+                break
+            current = _step(item, current)
+        out |= current
+    return frozenset(out)
+
+
+def _step(item: tuple[str, str, int, int | None], states: frozenset[_State]) -> frozenset[_State]:
+    """The states after one item (with its quantifier)."""
+    kind, value, low, high = item
+    if kind == "other" and value in _ZERO_WIDTH:
+        return states
+    done = {state for state in states if state[1] == _CLOSED}
+    live = states - done
+    if kind == "group":
+        once = set(_alternation(value, live))
+        if high != 1:  # repeated: a later repetition could hold the first letter
+            if any(phase == _SKIP for _, phase in once) and _alternation(value, _START) != _START:
+                raise _Unknown
+            once = {(text, _CLOSED if phase == _OPEN else phase) for text, phase in once}
+        return frozenset(done | once | (live if low == 0 else set()))
+    letter = kind == "lit" and is_letter(value)
+    skipped = not letter and _matches_no_letter(kind, value)  # punctuation, digits, spaces
+    char = _char_of(kind, value)
+    out = set(done)
+    for text, phase in live:
+        if phase == _SKIP and not letter:
+            if not skipped:
+                raise _Unknown  # the first letter could be anywhere in this item
+            out.add((text, _SKIP))  # skipped before the first letter, however many
+            continue
+        if low == 0:
+            out.add((text, phase))  # the item may be absent
+        if char is None:
+            out.add((text, _CLOSED))
+            continue
+        grown = text + char
+        out.add((grown, _OPEN if high == 1 and len(grown) < GATE_LETTERS else _CLOSED))
+    return frozenset(out)
+
+
+def _char_of(kind: str, value: str) -> str | None:
+    """The character a gate string records for an item once its letters have started (``" "``: any space)."""
+    if kind == "lit":
+        return " " if _SPACE.match(value) else value
+    return " " if value == "\\s" else None
+
+
+def _matches_no_letter(kind: str, value: str) -> bool:
+    """Whether an item (a literal, escape or class) can only match characters that are not letters."""
+    if kind == "lit":
+        return not is_letter(value)
+    if value in _NOT_LETTER_ITEMS:
+        return True
+    return _listed_non_letters(value)
+
+
+@functools.cache
+def _listed_non_letters(item: str) -> bool:
+    """Whether ``item`` is a class listing only literal non-letters (``[(\\[]``, ``[:：]``; no ranges, no ``\\w``)."""
+    if not item.startswith("[") or item.startswith("[^") or not item.endswith("]") or len(item) < 3:
+        return False
+    body, chars, i = item[1:-1], [], 0
+    while i < len(body):
+        char = body[i]
+        if char == "\\":
+            char, i = body[i + 1 : i + 2], i + 1
+            if not char or char.isalnum():
+                return False
+        elif char in "-[":
+            return False
+        chars.append(char)
+        i += 1
+    return all(not is_letter(char) for char in chars)
+
+
+def requires_digit(pattern: str) -> bool:
+    """Whether every match of ``pattern`` contains a digit (``\\d``); ``False`` when unsure.
+
+    A named group wrapping the whole pattern is looked through.
+
+    Examples:
+        >>> requires_digit(r"^.{0,60}(?:\\d+|an?) hours? ago"), requires_digit(r"^.{0,9}\\d{1,2}:\\d{2}")
+        (False, True)
+        >>> requires_digit(r"(?P<date>^.{0,5}(?:\\d{4}|\\d{1,2}\\.\\d{1,2}))")
+        True
+    """
+    source = strip_comment(pattern)
+    if source.startswith("(?P<") and source.endswith(")"):
+        source = source[source.index(">") + 1 : -1]
+    try:
+        return all(_alternative_requires_digit(tokens(alternative)) for alternative in split_alternatives(source))
+    except ValueError:
+        return False
+
+
+def _alternative_requires_digit(items: list[tuple[str, str, int, int | None]]) -> bool:
+    for kind, value, low, _ in items:
+        if low < 1:
+            continue
+        if kind == "other" and value == "\\d":
+            return True
+        if kind == "group" and requires_digit(value):
+            return True
+    return False
+
+
+def required_chars(source: str) -> frozenset[str] | None:
+    """Characters (non-letters, literal or listed in a class) one of which every match holds, or ``None``.
+
+    Examples:
+        >>> sorted(required_chars(r"^.{0,30}[(\\[]\\d+ comments[)\\]]$"))
+        ['(', '[']
+        >>> required_chars(r"^\\W{0,3}comments") is None
+        True
+    """
+    found: frozenset[str] | None = None
+    for alternative in split_alternatives(source):
+        try:
+            items = tokens(alternative)
+        except ValueError:
+            return None
+        best = None
+        for kind, value, low, _ in items:
+            chars = _listed(kind, value) if low >= 1 else None
+            if chars is not None and (best is None or len(chars) < len(best)):
+                best = chars
+        if best is None:
+            return None
+        found = best if found is None else found | best
+    return found
+
+
+def _listed(kind: str, value: str) -> frozenset[str] | None:
+    if kind == "lit":
+        return None if is_letter(value) or value.isspace() else frozenset({value})
+    if len(value) < 3 or not value.startswith("[") or value.startswith("[^") or not value.endswith("]"):
+        return None
+    body = value[1:-1].replace("\\[", "[").replace("\\]", "]")
+    if "\\" in body or "-" in body[1:-1] or any(is_letter(char) or char.isspace() for char in body):
+        return None
+    return frozenset(body)
+
+
+@dataclass(frozen=True, eq=False)
+class StartTable:
+    """Several patterns' first-letter gates as numbers, to check many lines at once.
+
+    Each gate character gets a number (characters ``regex`` equates case-insensitively share one;
+    ``" "`` stands for any space); a gate string is its characters' numbers, one byte each; a set of
+    patterns is a bit mask.
+
+    Attributes:
+        classes: per BMP code point, the number of the gate character it equals (0: none).
+        by_key: per packed gate string, the mask of the patterns it gates.
+        keys: the packed gate strings, sorted.
+        masks: their masks.
+    """
+
+    classes: bytes
+    by_key: dict[int, int]
+    keys: npt.NDArray[np.uint32]
+    masks: npt.NDArray[np.uint64]
+    numbers: npt.NDArray[np.uint8]
+
+    @classmethod
+    def build(cls, starts: Sequence[frozenset[str] | None]) -> StartTable:
+        """The table of these patterns' gates (``None``: a pattern without one), some milliseconds."""
+        if len(starts) > 64:
+            raise ValueError("at most 64 gated patterns (one bit each)")
+        chars = sorted({char for strings in starts for string in strings or () for char in string})
+        number, classes = _char_numbers(chars)
+        by_key: dict[int, int] = {}
+        for k, strings in enumerate(starts):
+            for string in strings or ():
+                key = _pack(number[char] for char in string)
+                by_key[key] = by_key.get(key, 0) | 1 << k
+        keys = sorted(by_key)
+        masks = np.array([by_key[key] for key in keys], dtype=np.uint64)
+        return cls(classes, by_key, np.array(keys, dtype=np.uint32), masks, np.frombuffer(classes, dtype=np.uint8))
+
+    def mask_of(self, line: str) -> int:
+        """The patterns whose gate strings the first letters of ``line`` begin with."""
+        start = _SKIP_LEAD.match(line).end()  # type: ignore[union-attr]
+        key, mask = 0, 0
+        for k, char in enumerate(line[start : start + GATE_LETTERS]):
+            number = self.classes[ord(char)] if ord(char) < _BMP else 0
+            if not number:
+                break
+            key |= number << (8 * k)
+            mask |= self.by_key.get(key, 0)
+        return mask
+
+    def masks_of(self, text: LineText, rows: npt.NDArray[np.intp]) -> dict[int, int]:
+        """:meth:`mask_of` of each of ``rows`` of ``text`` (numpy for all of them), for those with patterns."""
+        starts, size = text.starts[rows], text.size[rows]
+        peek = text.bits[np.minimum(starts[:, None] + _PEEK, len(text.bits) - 1)]
+        lettered = ((peek & LETTER) != 0) & (size[:, None] > _PEEK)
+        first = lettered.argmax(axis=1)
+        found = lettered[np.arange(len(rows)), first]
+        late = rows[~found & (size > len(_PEEK))].tolist()  # the first letter (if any) lies further in
+        rows, starts, size = rows[found], (starts + first)[found], (size - first)[found]
+        points = text.points[np.minimum(starts[:, None] + _OFFSETS, len(text.points) - 1)].astype(np.uint32)
+        inside = (points < _BMP) & (size[:, None] > _OFFSETS)
+        numbers = self.numbers[np.minimum(points, _BMP - 1)].astype(np.uint32) * inside
+        keys = (numbers << _SHIFTS).cumsum(axis=1, dtype=np.uint32)  # the first one, two, three, four, packed
+        at = np.minimum(self.keys.searchsorted(keys), len(self.keys) - 1)
+        masks = np.bitwise_or.reduce(np.where(self.keys[at] == keys, self.masks[at], np.uint64(0)), axis=1)
+        hit = masks.nonzero()[0]
+        out = dict(zip(rows[hit].tolist(), masks[hit].tolist(), strict=True))
+        for row in late:
+            mask = self.mask_of(text.lines[row])
+            if mask:
+                out[row] = mask
+        return out
+
+
+def _char_numbers(chars: list[str]) -> tuple[dict[str, int], bytes]:
+    """A number per gate character, and per BMP code point the number of the gate character it equals."""
+    if len(chars) > 255:
+        raise ValueError("too many distinct gate characters for one byte each")
+    # One group per character: a match's group is the first character (in order) the code point equals.
+    groups = regex.compile("|".join(f"({_CLASS_OF.get(char, regex.escape(char))})" for char in chars), _FLAGS)
+    numbers = {char: k + 1 for k, char in enumerate(chars)}
+    for char in chars:  # a gate character equal to an earlier one shares its number
+        first = groups.fullmatch(" " if char == " " else char)
+        if first is not None:
+            numbers[char] = numbers[chars[first.lastindex - 1]]  # type: ignore[operator]
+    classes = bytearray(_BMP)
+    for hit in groups.finditer("".join(map(chr, range(_BMP)))):
+        classes[hit.start()] = numbers[chars[hit.lastindex - 1]]  # type: ignore[operator]
+    return numbers, bytes(classes)
+
+
+def _pack(numbers: Iterable[int]) -> int:
+    return sum(value << (8 * k) for k, value in enumerate(numbers))
