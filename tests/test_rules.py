@@ -10,6 +10,8 @@ import pytest
 from textclean import CleanConfig
 from textclean._classify import classify_lines, compile_rules
 from textclean._errors import ConfigError
+from textclean._matcher import Matcher
+from textclean._matcher_probe import ALL
 from textclean._rule import Rule
 from textclean._rules import PATTERN_RULES, RULES, rule_by_code_or_name
 from textclean._rules_doc import render_rules_reference
@@ -91,3 +93,17 @@ def test_rule_reference_is_generated() -> None:
     assert (ROOT / "docs" / "rules.md").read_text(encoding="utf-8") == render_rules_reference("markdown")
     text = render_rules_reference("text")
     assert all(rule.code in text for rule in RULES)
+
+
+@pytest.mark.parametrize("rule", PATTERN_RULES, ids=lambda r: r.code)
+def test_every_pattern_alternative_has_a_probe(rule: Rule) -> None:
+    """The matcher screens lines by each alternative's start, end or words (textclean/_matcher_probe.py).
+
+    An alternative none of them can be read from sends every line to the exact matching: correct,
+    but the whole corpus then pays for it. Give the phrase a literal start, end or word.
+    """
+    matcher = Matcher.build([rule], frozenset())
+    others = (*matcher.anchored, *matcher.floating)
+    unprobed = [e.source for e in others if ALL in (e.probe.kind(True), e.probe.kind(False))]
+    assert not unprobed
+    assert not matcher.probes.always and not matcher.probes.always_nonletter

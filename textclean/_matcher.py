@@ -1,104 +1,101 @@
-"""The pattern-rule matcher: every phrase alternative behind a cheap gate, compiled on first use.
+"""The pattern-rule matcher: every phrase alternative behind cheap probes, compiled on first use.
 
-Most lines match no rule, so a line should cost a dictionary lookup, not a regex search:
+Most lines match no rule, so a line should cost a few string-method calls mapped over the whole
+document, not a regex search:
 
-* an alternative of an anchored phrase rule is filed under the exact characters it starts
-  with (up to :data:`_KEY` of them, after the line's leading punctuation); a line tries only
-  the alternatives filed under a prefix of its own first characters, and the list for each
-  4-character key is worked out once and cached;
-* every other alternative (anchored elsewhere, or floating) carries the words one of which
-  any match must contain (:func:`~textclean._rules._literals.required_words`); the words are
-  first looked up in the whole document, then in the line. Alternatives without such words
-  are tried only on lines that do not start with a letter when every match must start with a
-  digit or punctuation, else on every line.
+* a document's lines are first looked up in a bounded memo of lines already matched (web pages
+  repeat their menus and footers), so each distinct line is matched once per process;
+* the new ones are screened by :class:`~textclean._matcher_probe.Probes` (start strings, final
+  words, first characters and required words of every alternative, at C speed); only the few
+  lines a probe lets through reach the exact matching, and there only the alternatives whose
+  probe did;
+* an alternative of an anchored phrase rule is filed under the exact characters it starts with
+  (up to :data:`_KEY` of them, after the line's leading punctuation), so a line tries only the
+  alternatives filed under a prefix of its own first characters.
 
 Matching is the order-preserving equivalent of one big alternation per family: the verdict is
-the first rule (in table order) whose alternative matches, exactly as before the gates.
+the first rule (in table order) whose alternative matches, exactly as without the probes.
 Patterns are compiled the first time a line needs them, so building a matcher is cheap.
 """
 
 from __future__ import annotations
 
 import itertools
+import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 import regex
 
+from textclean._matcher_entries import (
+    HEAD,
+    Entry,
+    Gates,
+    anchored_entry,
+    filed_entry,
+    floating_entry,
+    pattern_gates,
+    search_rule,
+)
+from textclean._matcher_probe import (
+    ALL,
+    LEADING,
+    MAX_LEAD,
+    NONLETTER,
+    STARTS,
+    Probes,
+    Screened,
+    fold_case_twins,
+    respaced,
+)
+from textclean._matcher_routes import Routes
 from textclean._rule import Rule, Verdict
-from textclean._rules._build import ANCHORS, language_of
+from textclean._rules._build import language_of
 from textclean._rules._index import anchored_parts, first_prefixes, required_literals
-from textclean._rules._literals import literal_starts, required_words, starts_with_non_letter
+from textclean._rules._literals import literal_starts
 
 __all__ = ["MAX_PATTERN_CHARS", "Matcher", "fold_case_twins"]
 
 MAX_PATTERN_CHARS = 600
 """Pattern rules only look at lines up to this long (so no pattern ever runs on a huge line)."""
 
-_FLAGS = regex.IGNORECASE | regex.V0
-_LEADING = regex.compile(r"[\W\d_]*")
-_HEAD = ANCHORS["start"][0][: -len("(?:")]  # the optional leading punctuation phrase rules allow
-_MAX_LEAD = 8
 _KEY = 4
 _CACHE_LIMIT = 200_000
+_MEMO_LINES = 1 << 17
+_MEMO_CHARS = 1 << 23
 
-# Lowercase characters that case-insensitive matching (``regex``, simple folding) equates with
-# another lowercase character. Gate words are compared after mapping each class to its first member.
-_CASE_CLASSES = (
-    "s\u017f \xb5\u03bc \u0345\u03b9\u1fbe \u0390\u1fd3 \u03b0\u1fe3 \u03b2\u03d0 \u03b5\u03f5 \u03b8\u03d1 "
-    "\u03ba\u03f0 \u03c0\u03d6 \u03c1\u03f1 \u03c2\u03c3 \u03c6\u03d5 \u0432\u1c80 \u0434\u1c81 \u043e\u1c82 "
-    "\u0441\u1c83 \u0442\u1c84\u1c85 \u044a\u1c86 \u0463\u1c87 \u1c88\ua64b \u1e61\u1e9b \ufb05\ufb06"
-)
-_FOLD = {ord(ch): group[0] for group in _CASE_CLASSES.split() for ch in group[1:]}
-_TWINS = frozenset(chr(code) for code in _FOLD)
+_Hit = tuple[int, Verdict]  # the first matching rule (index into Matcher.rules) and its verdict
+_UNSEEN: _Hit = (-1, Verdict(keep=True))
+_ROUGH = Screened(ALL, ())
 
 
-def fold_case_twins(text: str) -> str:
-    """Map case twins to one representative (only lines holding a twin pay for it)."""
-    if text.isascii() or _TWINS.isdisjoint(text):
-        return text
-    return text.translate(_FOLD)
+class _Memo:
+    """First hits of lines already matched (``None``: no rule), bounded in lines and characters.
 
+    ``slow`` keeps the verdicts of :meth:`Matcher._slow_match` (by line and word count) as well.
+    """
 
-_fold = fold_case_twins
+    def __init__(self) -> None:
+        self.hits: dict[str, _Hit | None] = {}
+        self.slow: dict[tuple[str, int], Verdict | None] = {}
+        self.chars = 0
 
-
-@dataclass(frozen=True)
-class _Entry:
-    """One alternative: its rule (index into ``Matcher.rules``), source, flags and gate."""
-
-    rule: int
-    source: str
-    flags: int
-    words: frozenset[str] | None = None
-    non_letter: bool = False  # every match starts with a character that is not an ASCII letter
-
-    def compiled(self) -> regex.Pattern[str]:
-        return _compile(self.source, self.flags)
-
-
-class _Active(NamedTuple):
-    """The gate words present in a document, and the alternatives that may match in it."""
-
-    words: tuple[str, ...]
-    anchored: tuple[_Entry, ...]
-    floating: tuple[_Entry, ...]
-
-
-_PATTERNS: dict[tuple[str, int], regex.Pattern[str]] = {}
-
-
-def _compile(source: str, flags: int) -> regex.Pattern[str]:
-    pattern = _PATTERNS.get((source, flags))
-    if pattern is None:
-        pattern = _PATTERNS[(source, flags)] = regex.compile(source, flags)
-    return pattern
+    def add(self, found: dict[str, _Hit | None]) -> None:
+        """Remember ``found`` (forgetting everything first when the memo would outgrow its bounds)."""
+        size = sum(map(len, found))
+        if len(self.hits) + len(found) > _MEMO_LINES or self.chars + size > _MEMO_CHARS:
+            self.hits.clear()
+            self.slow.clear()
+            self.chars = 0
+        if len(self.slow) > _MEMO_LINES:
+            self.slow.clear()
+        self.hits.update(found)
+        self.chars += size
 
 
 @dataclass(frozen=True)
 class Matcher:
-    """Pattern rules compiled behind cheap gates (see the module docstring).
+    """Pattern rules compiled behind cheap probes (see the module docstring).
 
     Attributes:
         rules: the rules with at least one pattern in the selected languages, in table order.
@@ -107,24 +104,31 @@ class Matcher:
         anchored: other alternatives anchored at the line's start, in order.
         floating: alternatives searched anywhere in the line, in order.
         floating_gate: the words one of which a line must contain for any floating search.
+        probes: the document-wide screen (:class:`~textclean._matcher_probe.Probes`).
+        routes: which anchored (ids below ``len(anchored)``) and floating alternatives to try on
+            a line the screen let through (:class:`~textclean._matcher_routes.Routes`).
+        max_words: the largest ``max_words`` of the rules (``None``: some rule has no cap).
     """
 
     rules: tuple[Rule, ...]
-    filed: dict[str, tuple[tuple[tuple[int, int, int], _Entry], ...]]
-    anchored: tuple[_Entry, ...]
-    floating: tuple[_Entry, ...]
+    filed: dict[str, tuple[tuple[tuple[int, int, int], Entry], ...]]
+    anchored: tuple[Entry, ...]
+    floating: tuple[Entry, ...]
     floating_gate: tuple[str, ...] | None
-    gate_words: tuple[str, ...]
+    probes: Probes
+    routes: Routes
     max_words: int | None
-    _keys: dict[str, tuple[tuple[int, regex.Pattern[str]], ...]] = field(default_factory=dict, compare=False)
+    _keys: dict[str, tuple[Entry, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _memo: _Memo = field(default_factory=_Memo, compare=False, repr=False)
+    _gates: dict[int, Gates] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, rules: Sequence[Rule], languages: frozenset[str]) -> Matcher:
         """File every alternative of the rules on in ``languages`` (compiling nothing yet)."""
         kept: list[Rule] = []
-        filed: dict[str, list[tuple[tuple[int, int, int], _Entry]]] = {}
-        anchored: list[_Entry] = []
-        loose: list[_Entry] = []
+        filed: dict[str, list[tuple[tuple[int, int, int], Entry]]] = {}
+        anchored: list[Entry] = []
+        loose: list[Entry] = []
         literals: set[str] = set()
         ungated = False
         filing = itertools.count()
@@ -137,127 +141,188 @@ class Matcher:
             for pattern in patterns:
                 head, alternatives, tail = anchored_parts(pattern)
                 for alternative in alternatives:
-                    prefixes = first_prefixes(alternative) if head == _HEAD else None
+                    prefixes = first_prefixes(alternative) if head == HEAD else None
                     if prefixes is not None:
-                        entry = _Entry(number, f"(?:{alternative}){tail}", regex.V0)
+                        entry = filed_entry(number, alternative, tail, prefixes)
                         starts = literal_starts(alternative, _KEY) or frozenset({""})
                         for prefix in prefixes:
                             order = (number, 1 if len(prefix) == 1 else 0, next(filing))
                             for key in _keys_for(prefix, starts):
                                 filed.setdefault(key, []).append((order, entry))
                         continue
-                    source = f"{head}(?:{alternative}){tail}"
-                    words = required_words(alternative)
-                    gate = frozenset(_fold(word) for word in words) if words else None
                     if head.startswith("^"):
-                        non_letter = head == _HEAD and starts_with_non_letter(alternative)
-                        anchored.append(_Entry(number, source, _FLAGS, gate, non_letter))
+                        anchored.append(anchored_entry(number, head, alternative, tail))
                         continue
                     old = required_literals(alternative)
                     ungated = ungated or old is None
                     literals |= old or set()
-                    loose.append(_Entry(number, source, _FLAGS, gate))
+                    loose.append(floating_entry(number, f"{head}(?:{alternative}){tail}"))
         anchored.sort(key=lambda entry: entry.rule)  # stable: alternation order is (rule, filing)
         loose.sort(key=lambda entry: entry.rule)
-        words_used = {w for entry in (*anchored, *loose) for w in entry.words or ()}
+        others = (*anchored, *loose)
         return cls(
             rules=tuple(kept),
             filed={key: tuple(entries) for key, entries in filed.items()},
             anchored=tuple(anchored),
             floating=tuple(loose),
             floating_gate=None if ungated else tuple(sorted(literals)),
-            gate_words=tuple(sorted(words_used)),
+            probes=Probes.build((e.probe for found in filed.values() for _, e in found), (e.probe for e in others)),
+            routes=Routes.build([e.probe for e in others]),
             max_words=_largest_cap(kept),
         )
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle without the caches (a worker process builds its own)."""
+        return {**self.__dict__, "_keys": {}, "_memo": _Memo(), "_gates": {}}
+
     def match_lines(self, lines: Sequence[str], words: Sequence[int]) -> list[Verdict | None]:
-        """:meth:`match` for each of a document's stripped lines (gate words looked up once per document)."""
-        limit = self.max_words
-        lowers = [
-            line.lower() if len(line) <= MAX_PATTERN_CHARS and (limit is None or count <= limit) else ""
-            for line, count in zip(lines, words, strict=True)
-        ]
-        document = _fold("\n".join(lower for lower in lowers if lower))
-        present = frozenset(word for word in self.gate_words if word in document)
-        gated = _Active(
-            tuple(word for word in self.gate_words if word in present),
-            tuple(e for e in self.anchored if e.words is None or not present.isdisjoint(e.words)),
-            tuple(e for e in self.floating if e.words is None or not present.isdisjoint(e.words)),
-        )
-        return [
-            None if not lower else self._match(line, lower, count, gated)
-            for line, lower, count in zip(lines, lowers, words, strict=True)
-        ]
+        """:meth:`match` for each of a document's stripped lines, with their word counts.
+
+        Lines met before (in this process) are answered from the memo; the others are screened
+        together, and matched only where a probe lets them through.
+
+        Examples:
+            >>> from textclean._rules import PATTERN_RULES
+            >>> matcher = Matcher.build(PATTERN_RULES, frozenset())
+            >>> lines = ["Share on Facebook", "The river rose two metres overnight."]
+            >>> [v and v.code for v in matcher.match_lines(lines, [3, 6])]
+            ['B030', None]
+            >>> [v and v.code for v in matcher.match_lines(lines, [30, 6])]  # too many words for B030
+            [None, None]
+        """
+        hits = list(map(self._memo.hits.get, lines, itertools.repeat(_UNSEEN)))
+        new = list(map(operator.is_, hits, itertools.repeat(_UNSEEN)))
+        if any(new):
+            found = self._first_hits(list(itertools.compress(lines, new)), list(itertools.compress(words, new)))
+            hits = list(map(found.get, lines, hits))
+        verdicts: list[Verdict | None] = [None] * len(lines)
+        for i in itertools.compress(range(len(lines)), hits):
+            number, verdict = hits[i] or _UNSEEN
+            cap = self.rules[number].max_words
+            verdicts[i] = verdict if cap is None or words[i] <= cap else self._slow_match(lines[i], words[i])
+        return verdicts
 
     def match(self, line: str, words: int) -> Verdict | None:
         """The verdict of the first rule matching ``line`` (stripped), or ``None``."""
         return self.match_lines([line], [words])[0]
 
-    def _match(self, line: str, lower: str, words: int, gated: _Active) -> Verdict | None:
-        found = self._first_hit(lower, gated)
+    def _first_hits(self, lines: list[str], words: list[int]) -> dict[str, _Hit | None]:
+        """The first hits of lines not in the memo (``None``: no rule may take the line).
+
+        A line longer than :data:`MAX_PATTERN_CHARS`, or with more words than any rule allows,
+        gets ``None`` (whatever its first hit, no rule could keep it within its ``max_words``).
+        """
+        short = map(operator.le, map(len, lines), itertools.repeat(MAX_PATTERN_CHARS))
+        if self.max_words is not None:
+            short = map(operator.and_, short, map(operator.le, words, itertools.repeat(self.max_words)))
+        distinct = dict.fromkeys(itertools.compress(lines, short))
+        distinct.pop("", None)  # an empty line is never matched
+        texts = list(distinct)
+        lowers = list(map(str.lower, texts))
+        found: dict[str, _Hit | None] = dict.fromkeys(texts)
+        for j, screened in self.probes.screen(lowers).items():
+            found[texts[j]] = self._first_hit(texts[j], lowers[j], screened)
+        self._memo.add(found)
+        return {**dict.fromkeys(lines), **found}
+
+    def _first_hit(self, line: str, lower: str, screened: Screened = _ROUGH) -> _Hit | None:
+        found = self._hit(lower, screened)
         if found is None:
             return None
         number, hit = found
-        rule = self.rules[number]
-        if rule.max_words is None or words <= rule.max_words:
-            return _removed(rule, line[hit.start() : hit.end()])
-        return self._slow_match(line, words)
+        return number, _removed(self.rules[number], line[hit.start() : hit.end()])
 
-    def _first_hit(self, lower: str, gated: _Active) -> tuple[int, regex.Match[str]] | None:
-        letter = "a" <= lower[:1] <= "z"
-        start = 0 if letter else _LEADING.match(lower).end()  # type: ignore[union-attr]
-        if start <= _MAX_LEAD:
-            for number, pattern in self._candidates(lower[start : start + _KEY]):
-                hit = pattern.match(lower, start)
+    def _hit(self, lower: str, screened: Screened) -> tuple[int, regex.Match[str]] | None:
+        """The first alternative (in alternation order) matching the lowered line, and its match.
+
+        ``screened`` says what let the line through the screen. Without ``ALL``, the line holds
+        no case twin and only the alternatives whose probe holds on it are tried; with ``ALL``,
+        every alternative is, behind the probes that hold on the line.
+        """
+        mask = screened.mask
+        if mask & ALL:
+            return self._rough_hit(lower)
+        letter = not mask & NONLETTER
+        start = 0 if letter else LEADING.match(lower).end()  # type: ignore[union-attr]  # [..]* always matches
+        rest = respaced(lower[start:]) if letter or mask & STARTS else ""
+        if mask & STARTS and start <= MAX_LEAD:
+            found = self._filed_hit(lower, rest, start)
+            if found is not None:
+                return found
+        split = len(self.anchored)
+        ids = self.routes.ids(lower, rest if letter else "", start, screened)
+        for i in ids:
+            if i < split:
+                hit = self.anchored[i].compiled().match(lower)
                 if hit is not None:
-                    return number, hit
-        folded = _fold(lower)
-        words = frozenset(word for word in gated.words if word in folded) if gated.words else frozenset()
-        if words or not letter:
-            for entry in gated.anchored:
-                if (entry.words is None or not words.isdisjoint(entry.words)) and not (letter and entry.non_letter):
-                    hit = entry.compiled().match(lower)
-                    if hit is not None:
-                        return entry.rule, hit
-        if not gated.floating:
-            return None
-        if self.floating_gate is not None and not any(word in lower for word in self.floating_gate):
-            return None
-        return _search_floating(lower, words, gated.floating)
+                    return self.anchored[i].rule, hit
+        return self._search_floating(lower, [self.floating[i - split] for i in ids if i >= split])
 
-    def _candidates(self, key: str) -> tuple[tuple[int, regex.Pattern[str]], ...]:
+    def _rough_hit(self, lower: str) -> tuple[int, regex.Match[str]] | None:
+        """:meth:`_hit` on a line the screen could not sort: every alternative, behind the probes that hold."""
+        letter = lower[:1].isalpha()
+        start = 0 if letter else LEADING.match(lower).end()  # type: ignore[union-attr]  # [..]* always matches
+        if start <= MAX_LEAD:
+            found = self._filed_hit(lower, respaced(lower[start:]), start)
+            if found is not None:
+                return found
+        folded = fold_case_twins(lower)
+        for entry in self.anchored:
+            if entry.may_match(folded, letter, start):
+                hit = entry.compiled().match(lower)
+                if hit is not None:
+                    return entry.rule, hit
+        return self._search_floating(lower, [e for e in self.floating if e.may_match(folded, letter, start)])
+
+    def _filed_hit(self, lower: str, rest: str, start: int) -> tuple[int, regex.Match[str]] | None:
+        """The first filed alternative matching at ``start`` (``rest``: the line from there, respaced)."""
+        for entry in self._candidates(lower[start : start + _KEY]):
+            if rest.startswith(entry.probe.letter_starts or ("",)):
+                hit = entry.compiled().match(lower, start)
+                if hit is not None:
+                    return entry.rule, hit
+        return None
+
+    def _search_floating(self, lower: str, entries: Sequence[Entry]) -> tuple[int, regex.Match[str]] | None:
+        """The leftmost floating match (earliest rule first among matches at the same place)."""
+        if not entries or (self.floating_gate is not None and not any(word in lower for word in self.floating_gate)):
+            return None
+        best: tuple[int, regex.Match[str]] | None = None
+        for entry in entries:
+            hit = entry.compiled().search(lower)
+            if hit is not None and (best is None or hit.start() < best[1].start()):
+                best = entry.rule, hit
+        return best
+
+    def _candidates(self, key: str) -> tuple[Entry, ...]:
         """The filed alternatives a line starting with ``key`` may match, in alternation order."""
         found = self._keys.get(key)
         if found is None:
             entries = [item for j in range(1, len(key) + 1) for item in self.filed.get(key[:j], ())]
             entries.sort(key=lambda item: item[0])
-            found = tuple((entry.rule, entry.compiled()) for _, entry in entries)
+            found = tuple(entry for _, entry in entries)
             if len(self._keys) < _CACHE_LIMIT:
                 self._keys[key] = found
         return found
 
     def _slow_match(self, line: str, words: int) -> Verdict | None:
         """Try each rule in turn (when the first match belonged to a rule for shorter lines)."""
-        for rule in self.rules:
+        known = self._memo.slow
+        if (line, words) not in known:
+            known[(line, words)] = self._first_rule(line, words)
+        return known[(line, words)]
+
+    def _first_rule(self, line: str, words: int) -> Verdict | None:
+        text = fold_case_twins(line.replace("\u0130", "i").lower())  # İ lowers to two characters
+        for number, rule in enumerate(self.rules):
             if rule.max_words is None or words <= rule.max_words:
-                hit = _compile("|".join(f"(?:{p})" for p in rule.patterns), _FLAGS).search(line)
+                gates = self._gates.get(number)
+                if gates is None:
+                    gates = self._gates[number] = pattern_gates(rule)
+                hit = search_rule(rule, gates, line, text)
                 if hit is not None:
                     return _removed(rule, hit.group(0))
         return None
-
-
-def _search_floating(
-    lower: str, words: frozenset[str], entries: Sequence[_Entry]
-) -> tuple[int, regex.Match[str]] | None:
-    """The leftmost floating match (earliest rule first among matches at the same place)."""
-    best: tuple[int, regex.Match[str]] | None = None
-    for entry in entries:
-        if entry.words is not None and words.isdisjoint(entry.words):
-            continue
-        hit = entry.compiled().search(lower)
-        if hit is not None and (best is None or hit.start() < best[1].start()):
-            best = entry.rule, hit
-    return best
 
 
 def _keys_for(prefix: str, starts: frozenset[str]) -> set[str]:

@@ -14,6 +14,7 @@ analysis (exact prefixes, required words) is in :mod:`textclean._rules._literals
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 __all__ = [
@@ -36,13 +37,19 @@ def split_alternatives(source: str) -> list[str]:
         >>> split_alternatives(r"a(?:b|c)|[|]d|e\\|f")
         ['a(?:b|c)', '[|]d', 'e\\\\|f']
     """
+    return list(_split(source))
+
+
+@functools.lru_cache(maxsize=8192)
+def _split(source: str) -> tuple[str, ...]:
+    """:func:`split_alternatives`, cached (rule tables are analysed in several ways)."""
     parts, start = [], 0
     for i, char, depth in _structure(source):
         if char == "|" and depth == 0:
             parts.append(source[start:i])
             start = i + 1
     parts.append(source[start:])
-    return parts
+    return tuple(parts)
 
 
 def _structure(source: str, start: int = 0) -> Iterator[tuple[int, str, int]]:

@@ -8,6 +8,8 @@ tries the pattern on every line.
 
 from __future__ import annotations
 
+import functools
+
 from textclean._rules._index import _group_end, split_alternatives, strip_skippable
 
 __all__ = ["literal_prefix", "literal_starts", "required_words", "starts_with_non_letter", "tokens"]
@@ -102,6 +104,12 @@ def tokens(alternative: str) -> list[_Token]:
         >>> tokens(r"ab?(?:c|d)+")
         [('lit', 'a', 1, 1), ('lit', 'b', 0, 1), ('group', 'c|d', 1, None)]
     """
+    return list(_read_tokens(alternative))
+
+
+@functools.lru_cache(maxsize=8192)
+def _read_tokens(alternative: str) -> tuple[_Token, ...]:
+    """:func:`tokens`, cached (rule tables are analysed in several ways)."""
     out: list[_Token] = []
     i = 0
     try:
@@ -111,7 +119,7 @@ def tokens(alternative: str) -> list[_Token]:
             out.append((kind, value, low, high))
     except (_Unsupported, IndexError, ValueError) as error:
         raise ValueError(f"unsupported syntax in {alternative!r}") from error
-    return out
+    return tuple(out)
 
 
 def literal_prefix(alternative: str) -> str:
