@@ -26,6 +26,7 @@ from textclean._features import (
     CONTEXT_FEATURES,
     LineModel,
     LineScores,
+    count_words,
     document_features,
     load_line_model,
 )
@@ -51,7 +52,7 @@ __all__ = [
     "score_lines",
 ]
 
-RULESET_VERSION = "2026.11.3"
+RULESET_VERSION = "2026.11.4"
 """Bumped whenever a rule or the line model changes what is removed."""
 
 _FLAGS = regex.IGNORECASE | regex.V0
@@ -121,12 +122,16 @@ def compile_rules(config: CleanConfig) -> CompiledRules:
     )
 
 
-def classify_lines(lines: Sequence[str], rules: CompiledRules) -> list[Verdict]:
+def classify_lines(
+    lines: Sequence[str], rules: CompiledRules, *, tokens: Sequence[list[str]] | None = None
+) -> list[Verdict]:
     """Classify each line of a document as content (kept) or chrome (removed, with its reason).
 
     Args:
         lines: the document's normalised lines, blank ones (``""``) included.
         rules: from :func:`compile_rules`.
+        tokens: per line, its lowercased words (:func:`~textclean._paragraphs.lowercase_words`), when the
+            caller has them already (the cleaner's paragraph dedup needs them too).
 
     Returns:
         One verdict per line, in order; blank lines are kept.
@@ -137,28 +142,31 @@ def classify_lines(lines: Sequence[str], rules: CompiledRules) -> list[Verdict]:
         >>> [(v.keep, v.code) for v in classify_lines(page, rules)]
         [(False, 'B030'), (True, None), (True, None)]
     """
-    verdicts, scores, index = score_lines(lines, rules)
+    verdicts, scores, index = score_lines(lines, rules, tokens=tokens)
     if scores is None or len(index) < 2:  # a lone line has no neighbours to be told apart from
         return verdicts
-    low = np.flatnonzero(scores.content < line_thresholds(scores, rules.threshold))  # see textclean/_adaptive.py
+    cuts = line_thresholds(scores, rules.threshold)  # see textclean/_adaptive.py
+    low = np.flatnonzero(scores.content < cuts)
+    if rules.keep_comments:  # the reader comments the user keeps are not the model's to remove either
+        low = low[scores.features[low, _COLUMN["comment-section"]] == 0]
     rows = low[[verdicts[index[row]].keep for row in low.tolist()]] if len(low) else low
-    for row, verdict in zip(rows.tolist(), _model_verdicts(rows, scores, rules), strict=True):
+    for row, verdict in zip(rows.tolist(), _model_verdicts(rows, scores, rules, cuts), strict=True):
         verdicts[index[row]] = verdict
     return verdicts
 
 
 def score_lines(
-    lines: Sequence[str], rules: CompiledRules
+    lines: Sequence[str], rules: CompiledRules, *, tokens: Sequence[list[str]] | None = None
 ) -> tuple[list[Verdict], LineScores | None, list[int]]:
     """Rule and comment verdicts for every line, and the model's content scores for the non-blank ones."""
-    verdicts, features, index, _ = rule_pass(lines, rules)
+    verdicts, features, index, _ = rule_pass(lines, rules, tokens=tokens)
     if rules.model is None or not index:
         return verdicts, None, index
     return verdicts, rules.model.score(features), index
 
 
 def rule_pass(
-    lines: Sequence[str], rules: CompiledRules
+    lines: Sequence[str], rules: CompiledRules, *, tokens: Sequence[list[str]] | None = None
 ) -> tuple[list[Verdict], npt.NDArray[np.float64], list[int], npt.NDArray[np.float64]]:
     """Pattern-rule and comment-section verdicts, and the feature matrix of the non-blank lines.
 
@@ -168,7 +176,7 @@ def rule_pass(
     """
     verdicts: list[Verdict] = [KEEP] * len(lines)
     in_comments = _comment_section(lines, rules)
-    features, index, words = document_features(lines, [False] * len(lines), in_comments)
+    features, index, words = document_features(lines, [False] * len(lines), in_comments, tokens)
     hits = features[:, BASE_FEATURES.index("pattern-rule-hit")]
     matched = rules.matcher.match_lines([lines[i].strip() for i in index], words.astype(int).tolist())
     for row, (i, verdict) in enumerate(zip(index, matched, strict=True)):
@@ -209,7 +217,8 @@ def _comment_section(lines: Sequence[str], rules: CompiledRules) -> list[bool]:
         return flags
     main = next(
         (i for i, text in enumerate(map(str.strip, lines))
-         if text and (len(text) > 200 or len(text.split()) >= COMMENT_MAIN_TEXT_WORDS)),
+         if len(text.split()) >= COMMENT_MAIN_TEXT_WORDS  # count_words is never below the token count;
+         or (len(text) >= 2 * COMMENT_MAIN_TEXT_WORDS and count_words(text) >= COMMENT_MAIN_TEXT_WORDS)),  # CJK
         len(lines),
     )
     for i in candidates:
@@ -264,7 +273,9 @@ def _header_words(headers: tuple[str, ...]) -> tuple[str, ...] | None:
     return tuple(sorted(words))
 
 
-def _model_verdicts(rows: npt.NDArray[np.intp], scores: LineScores, rules: CompiledRules) -> list[Verdict]:
+def _model_verdicts(
+    rows: npt.NDArray[np.intp], scores: LineScores, rules: CompiledRules, cuts: npt.NDArray[np.float64]
+) -> list[Verdict]:
     """The verdicts of the lines (rows of ``scores``) the model scores as chrome, one argsort for all."""
     tops = np.argsort(scores.contributions[rows], axis=1)[:, :3].tolist()
     verdicts = []
@@ -276,7 +287,7 @@ def _model_verdicts(rows: npt.NDArray[np.intp], scores: LineScores, rules: Compi
         against = scores.contributions[row]
         named = ", ".join(scores.names[k] for k in top if against[k] < 0)
         evidence = f"{where}; content score {scores.content[row]:.2f} (most against: {named})" + adaptive_note(
-            float(scores.content[row]), rules.threshold)
+            float(scores.content[row]), float(cuts[row]), rules.threshold)
         verdicts.append(Verdict(keep=False, code=code, rule=name, evidence=evidence))
     return verdicts
 

@@ -26,6 +26,7 @@ __all__ = [
     "BASE_FEATURES",
     "CONTEXT_FEATURES",
     "HEAD_CHARS",
+    "LEXICAL_FEATURES",
     "MODEL_FEATURES",
     "SMOOTH_FEATURES",
     "LineModel",
@@ -105,6 +106,9 @@ CONTEXT_FEATURES: tuple[str, ...] = (
 )
 """Features of the line's neighbourhood and position (non-blank lines only)."""
 
+LEXICAL_FEATURES: tuple[str, ...] = ("main-text-overlap", "chrome-word-share", "log-chrome-words")
+"""The line's words: shared with the page's other long lines, from the chrome lexicon (:mod:`textclean._lexical`)."""
+
 
 def count_words(line: str) -> int:
     """Count words, counting two CJK characters as one word (CJK text has no spaces).
@@ -158,20 +162,26 @@ def _shape(line: str, words: int) -> list[float]:
 
 
 def document_features(
-    lines: Sequence[str], rule_hits: Sequence[bool], comment_lines: Sequence[bool]
+    lines: Sequence[str],
+    rule_hits: Sequence[bool],
+    comment_lines: Sequence[bool],
+    tokens: Sequence[list[str]] | None = None,
 ) -> tuple[npt.NDArray[np.float64], list[int], npt.NDArray[np.float64]]:
-    """Base and context features of a document's non-blank lines.
+    """Base, context and lexical features of a document's non-blank lines.
 
     Args:
         lines: the document's lines (blank ones included).
         rule_hits: per line, whether a pattern rule removed it.
         comment_lines: per line, whether it lies in a detected comment section.
+        tokens: per line, its lowercased words (:func:`~textclean._paragraphs.lowercase_words`), when the
+            caller has them already; computed here otherwise (lines over HEAD_CHARS are re-read up to it).
 
     Returns:
-        The feature matrix (one row per non-blank line, BASE_FEATURES then CONTEXT_FEATURES),
-        the indexes of those lines in ``lines``, and their word counts.
+        The feature matrix (one row per non-blank line, BASE_FEATURES, CONTEXT_FEATURES, then
+        LEXICAL_FEATURES), the indexes of those lines in ``lines``, and their word counts.
     """
-    from textclean._lineshape import shape_matrix  # numpy-heavy: loaded with the first document
+    from textclean._lexical import lexical_features  # numpy-heavy: loaded with the first document
+    from textclean._lineshape import shape_matrix
 
     everything = list(map(str.strip, lines))
     nonblank = np.fromiter(map(bool, everything), dtype=bool, count=len(everything))
@@ -196,7 +206,20 @@ def document_features(
         ]
     )
     context = _context(words, base[:, BASE_FEATURES.index("ends-sentence")], rows, ~nonblank)
-    return np.hstack([base, context]), index, words
+    return np.hstack([base, context, lexical_features(_head_tokens(stripped, index, tokens), words)]), index, words
+
+
+def _head_tokens(stripped: Sequence[str], index: Sequence[int], tokens: Sequence[list[str]] | None) -> list[list[str]]:
+    """Each line's lowercased words, of its first HEAD_CHARS characters (the caller's tokens where they are those)."""
+    from textclean._paragraphs import lowercase_words
+
+    if tokens is None:
+        return [lowercase_words(line[:HEAD_CHARS]) for line in stripped]
+    heads = [tokens[i] for i in index]
+    lengths = np.fromiter(map(len, stripped), dtype=np.intp, count=len(stripped))
+    for row in np.flatnonzero(lengths > HEAD_CHARS).tolist():  # a 50 MB line is re-read up to HEAD_CHARS only
+        heads[row] = lowercase_words(stripped[row][:HEAD_CHARS])
+    return heads
 
 
 def _window_mean(values: npt.NDArray[np.float64], radius: int) -> npt.NDArray[np.float64]:
@@ -321,7 +344,7 @@ class LineScores:
 
     Attributes:
         content: per line, the probability that it is content.
-        features: the first-pass feature matrix (BASE_FEATURES then CONTEXT_FEATURES).
+        features: the first-pass feature matrix (BASE_FEATURES, CONTEXT_FEATURES, LEXICAL_FEATURES).
         contributions: per line and second-pass feature, its standardised contribution to the logit.
         names: the second-pass feature names.
     """
@@ -349,7 +372,7 @@ class LineModel:
     """A two-pass logistic line model: line and context features, then the neighbours' first-pass scores.
 
     Attributes:
-        first: the first pass over BASE_FEATURES + CONTEXT_FEATURES.
+        first: the first pass over BASE_FEATURES + CONTEXT_FEATURES + LEXICAL_FEATURES.
         second: the second pass over those plus SMOOTH_FEATURES.
         thresholds: per mode, the content score under which a line is chrome.
         version: the model file's version.
@@ -370,7 +393,7 @@ class LineModel:
         return LineScores(content, features, contributions, MODEL_FEATURES)
 
 
-MODEL_FEATURES: tuple[str, ...] = BASE_FEATURES + CONTEXT_FEATURES + SMOOTH_FEATURES
+MODEL_FEATURES: tuple[str, ...] = BASE_FEATURES + CONTEXT_FEATURES + LEXICAL_FEATURES + SMOOTH_FEATURES
 """The second pass's feature names, in column order."""
 
 MODEL_FILE = "line_model.json"
