@@ -203,6 +203,7 @@ _DATE = regex.compile(
 )
 _DIGIT = __import__("re").compile(r"\d")
 _PUNCT = __import__("re").compile(r"[^\w\s]")
+_WORD_RE = __import__("re").compile(r"\w+")
 _WORD_BINS = (1, 2, 4, 7, 12, 20, 40)
 
 
@@ -265,7 +266,22 @@ def reference_document_features(
     ).reshape(len(index), len(BASE_FEATURES))
     blank = [not line.strip() for line in lines]
     context = _context(words, base[:, BASE_FEATURES.index("ends-sentence")], index, blank)
-    return np.hstack([base, context]), index, words
+    return np.hstack([base, context, reference_lexical_features(stripped, words)]), index, words
+
+
+def reference_lexical_features(stripped: Sequence[str], words: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """``_lexical.lexical_features`` line by line, with sets."""
+    from textclean._lexical import CONTENT_WORD_LETTERS, LONG_LINE_WORDS, chrome_lexicon
+
+    tokens = [_WORD_RE.findall(line[:HEAD_CHARS].lower()) for line in stripped]
+    rows = []
+    for k, mine in enumerate(tokens):
+        others = {word for j, theirs in enumerate(tokens) if j != k and words[j] >= LONG_LINE_WORDS for word in theirs}
+        content = [word for word in mine if len(word) >= CONTENT_WORD_LETTERS and not word.isdigit()]
+        chrome = sum(word in chrome_lexicon() for word in mine)
+        shared = sum(word in others for word in content)
+        rows.append([shared / max(len(content), 1), chrome / max(len(mine), 1), math.log1p(chrome)])
+    return np.array(rows, dtype=np.float64).reshape(len(stripped), 3)
 
 
 def _distance_to_flag(flags: npt.NDArray[np.bool_], reverse: bool) -> npt.NDArray[np.float64]:
@@ -338,7 +354,7 @@ def reference_comment_section(
         if not text:
             continue
         if not main_text_seen:
-            main_text_seen = len(text) > 200 or len(text.split()) >= COMMENT_MAIN_TEXT_WORDS
+            main_text_seen = reference_count_words(text) >= COMMENT_MAIN_TEXT_WORDS
             continue
         if len(text) > 200 or headers.match(text) is None:
             continue
@@ -352,15 +368,16 @@ def reference_comment_section(
 
 
 def reference_model_verdict(
-    row: int, scores: LineScores, code: str, name: str, where: str, disabled: frozenset[str], *, threshold: float
+    row: int, scores: LineScores, code: str, name: str, where: str, disabled: frozenset[str], *, threshold: float,
+    cut: float,
 ) -> Verdict:
-    """``_model_verdict`` given the structure rule (``_structure_of`` is unchanged)."""
+    """``_model_verdict`` given the structure rule (``_structure_of`` is unchanged) and the line's cut."""
     if code in disabled:
         return KEEP
     top = np.argsort(scores.contributions[row])[:3]
     named = ", ".join(scores.names[k] for k in top if scores.contributions[row][k] < 0)
     evidence = f"{where}; content score {scores.content[row]:.2f} (most against: {named})" + adaptive_note(
-        float(scores.content[row]), threshold)
+        float(scores.content[row]), cut, threshold)
     return Verdict(keep=False, code=code, rule=name, evidence=evidence)
 
 

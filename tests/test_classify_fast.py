@@ -363,11 +363,14 @@ def reference_classify(lines: list[str], mode: str) -> list[object]:
     if scores is None or len(index) < 2:
         return list(verdicts)
     cuts = line_thresholds(scores, rules.threshold)
+    in_comments = scores.features[:, scores.names.index("comment-section")]
     for row, i in enumerate(index):
+        if rules.keep_comments and in_comments[row]:
+            continue
         if verdicts[i].keep and scores.content[row] < cuts[row]:
             code, name, where = _structure_of(row, scores.features)
             verdicts[i] = reference_model_verdict(
-                row, scores, code, name, where, rules.disabled, threshold=rules.threshold
+                row, scores, code, name, where, rules.disabled, threshold=rules.threshold, cut=float(cuts[row])
             )
     return list(verdicts)
 
@@ -534,3 +537,23 @@ def test_a_dotted_capital_i_in_a_header_word_opens_no_section() -> None:
     assert not any(_comment_section([ARTICLE, "YOUR OPİNİON", *tail], RULES["balanced"]))
     assert _comment_section([ARTICLE, "YOUR OPINION", *tail], RULES["balanced"])[1]
     assert _comment_section([ARTICLE, "YOUR OPINION", "JOHN SAİD:", "March 3, 2021"], RULES["balanced"])[1]
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=documents)
+def test_features_from_the_cleaners_tokens_are_the_same(lines: list[str]) -> None:
+    """The cleaner hands classify_lines the words it tokenised for paragraph dedup: same features either way."""
+    from textclean._paragraphs import lowercase_words
+
+    flags = [False] * len(lines)
+    given_tokens = document_features(lines, flags, flags, [lowercase_words(line) for line in lines])
+    computed = document_features(lines, flags, flags)
+    assert np.array_equal(given_tokens[0], computed[0]) and given_tokens[1] == computed[1]
+
+
+def test_chrome_lexicon_comes_from_the_phrase_tables() -> None:
+    from textclean._lexical import CONTENT_WORD_LETTERS, chrome_lexicon
+    from textclean._rules.comments import COMMENT_HEADERS, COMMENT_MARKERS
+
+    sources = " ".join([p for rule in PATTERN_RULES for p in rule.patterns] + [*COMMENT_HEADERS, *COMMENT_MARKERS])
+    lexicon = chrome_lexicon()
+    assert {"newsletter", "abonnieren", "commentaires", "подписаться"} <= lexicon
+    assert all(len(word) >= CONTENT_WORD_LETTERS and word in sources.lower() for word in lexicon)

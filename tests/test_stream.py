@@ -86,7 +86,7 @@ def test_missing_or_non_text_field() -> None:
 
 
 def test_custom_field_names_and_config() -> None:
-    config = CleanConfig(disabled_rules=frozenset({"share-buttons"}))
+    config = CleanConfig(disabled_rules=frozenset({"share-buttons", "low-content-line"}))  # rule and line model
     [out] = clean_stream([{"body": page(STORY, "A")}], text_field="body", config=config)
     assert out["body"] == f"Share on Facebook\n{STORY}"
 

@@ -48,7 +48,7 @@ __all__ = [
     "score_lines",
 ]
 
-RULESET_VERSION = "2026.11.3"
+RULESET_VERSION = "2026.11.4"
 """Bumped whenever a rule or the line model changes what is removed."""
 
 _FLAGS = regex.IGNORECASE | regex.V0
@@ -128,12 +128,16 @@ def _comment_detector() -> CommentDetector:
     return CommentDetector.build(COMMENT_HEADERS, COMMENT_MARKERS)
 
 
-def classify_lines(lines: Sequence[str], rules: CompiledRules) -> list[Verdict]:
+def classify_lines(
+    lines: Sequence[str], rules: CompiledRules, *, tokens: Sequence[list[str]] | None = None
+) -> list[Verdict]:
     """Classify each line of a document as content (kept) or chrome (removed, with its reason).
 
     Args:
         lines: the document's normalised lines, blank ones (``""``) included.
         rules: from :func:`compile_rules`.
+        tokens: per line, its lowercased words (:func:`~textclean._paragraphs.lowercase_words`), when the
+            caller has them already (the cleaner's paragraph dedup needs them too).
 
     Returns:
         One verdict per line, in order; blank lines are kept.
@@ -144,21 +148,24 @@ def classify_lines(lines: Sequence[str], rules: CompiledRules) -> list[Verdict]:
         >>> [(v.keep, v.code) for v in classify_lines(page, rules)]
         [(False, 'B030'), (True, None), (True, None)]
     """
-    verdicts, scores, index = score_lines(lines, rules)
+    verdicts, scores, index = score_lines(lines, rules, tokens=tokens)
     if scores is None or len(index) < 2:  # a lone line has no neighbours to be told apart from
         return verdicts
-    low = np.flatnonzero(scores.content < line_thresholds(scores, rules.threshold))  # see textclean/_adaptive.py
+    cuts = line_thresholds(scores, rules.threshold)  # see textclean/_adaptive.py
+    low = np.flatnonzero(scores.content < cuts)
+    if rules.keep_comments:  # the reader comments the user keeps are not the model's to remove either
+        low = low[scores.features[low, _COMMENT_COLUMN] == 0]
     rows = low[[verdicts[index[row]].keep for row in low.tolist()]] if len(low) else low
-    for row, verdict in zip(rows.tolist(), _model_verdicts(rows, scores, rules), strict=True):
+    for row, verdict in zip(rows.tolist(), _model_verdicts(rows, scores, rules, cuts), strict=True):
         verdicts[index[row]] = verdict
     return verdicts
 
 
 def score_lines(
-    lines: Sequence[str], rules: CompiledRules
+    lines: Sequence[str], rules: CompiledRules, *, tokens: Sequence[list[str]] | None = None
 ) -> tuple[list[Verdict], LineScores | None, list[int]]:
     """Rule and comment verdicts for every line, and the model's content scores for the non-blank ones."""
-    verdicts, features, index, _ = rule_pass(lines, rules)
+    verdicts, features, index, _ = rule_pass(lines, rules, tokens=tokens)
     if rules.model is None or not index:
         return verdicts, None, index
     return verdicts, rules.model.score(features), index
@@ -169,7 +176,7 @@ _IN_COMMENTS = Verdict(False, "B505", "comment-section", "inside the reader-comm
 
 
 def rule_pass(
-    lines: Sequence[str], rules: CompiledRules
+    lines: Sequence[str], rules: CompiledRules, *, tokens: Sequence[list[str]] | None = None
 ) -> tuple[list[Verdict], npt.NDArray[np.float64], list[int], npt.NDArray[np.float64]]:
     """Pattern-rule and comment-section verdicts, and the feature matrix of the non-blank lines.
 
@@ -182,7 +189,7 @@ def rule_pass(
     in_comments = np.zeros(len(lines), dtype=bool)
     if section is not None:
         in_comments[section:] = True
-    features = features_of(prepared, np.zeros(len(lines), dtype=bool), in_comments)
+    features = features_of(prepared, np.zeros(len(lines), dtype=bool), in_comments, tokens)
     index, rows, words = prepared.index, prepared.rows, prepared.shape.words
     matched = rules.matcher.match_lines(rows, words.astype(int).tolist())
     verdicts: list[Verdict] = [KEEP] * len(lines)
@@ -243,9 +250,15 @@ def _comment_section(lines: Sequence[str], rules: CompiledRules) -> list[bool]:
     return [False] * start + [True] * (len(lines) - start)
 
 
-def _model_verdicts(rows: npt.NDArray[np.intp], scores: LineScores, rules: CompiledRules) -> list[Verdict]:
-    """The verdicts of the lines (rows of ``scores``) the model scores as chrome."""
-    return model_verdicts(rows, scores, rules.disabled, adaptive_notes(scores.content[rows], rules.threshold))
+_COMMENT_COLUMN = BASE_FEATURES.index("comment-section")
+
+
+def _model_verdicts(
+    rows: npt.NDArray[np.intp], scores: LineScores, rules: CompiledRules, cuts: npt.NDArray[np.float64]
+) -> list[Verdict]:
+    """The verdicts of the lines (rows of ``scores``) the model scores as chrome (``cuts``: every line's threshold)."""
+    notes = adaptive_notes(scores.content[rows], cuts[rows], rules.threshold)
+    return model_verdicts(rows, scores, rules.disabled, notes)
 
 
 _structure_of = structure_of

@@ -146,7 +146,12 @@ class CommentDetector:
             return None
         text = prepared.text
         full = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows)) if text is None else text.full
-        long = (full > _LONG) | (prepared.shape.tokens >= COMMENT_MAIN_TEXT_WORDS)
+        # the article has started at the first line of enough words (counted, not measured in characters: a long
+        # stock ticker or a link list is not an article); count_words is never below the token count (CJK)
+        words = prepared.shape.words
+        long = (prepared.shape.tokens >= COMMENT_MAIN_TEXT_WORDS) | (
+            (full >= 2 * COMMENT_MAIN_TEXT_WORDS) & (words >= COMMENT_MAIN_TEXT_WORDS)
+        )
         main = int(long.argmax())
         if not long[main]:
             return None  # no main text: no header counts

@@ -58,12 +58,12 @@ class Cleaner:
         ``site`` names the page's site for the learned site templates, if the cleaner has any.
         """
         spans, lines = normalize_lines(text, self.config.normalize)
-        verdicts = classify_lines(lines, self.rules)
+        words = [lowercase_words(line) if line else [] for line in lines]  # for the line model and dedup
+        verdicts = classify_lines(lines, self.rules, tokens=words)
         if self.templates is not None and site is not None:
             for index, verdict in self.templates.match(site, lines).items():
                 if verdicts[index].keep:
                     verdicts[index] = verdict
-        words = [lowercase_words(line) if line else [] for line in lines]
         twins: dict[int, tuple[int, float]] = {}
         if self.config.dedup_paragraphs:
             verdicts, twins = self._mark_repeats(lines, words, verdicts)

@@ -33,6 +33,7 @@ __all__ = [
     "BASE_FEATURES",
     "CONTEXT_FEATURES",
     "HEAD_CHARS",
+    "LEXICAL_FEATURES",
     "MODEL_FEATURES",
     "SMOOTH_FEATURES",
     "LineModel",
@@ -114,6 +115,9 @@ CONTEXT_FEATURES: tuple[str, ...] = (
     "last-line",
 )
 """Features of the line's neighbourhood and position (non-blank lines only)."""
+
+LEXICAL_FEATURES: tuple[str, ...] = ("main-text-overlap", "chrome-word-share", "log-chrome-words")
+"""The line's words: shared with the page's other long lines, from the chrome lexicon (:mod:`textclean._lexical`)."""
 
 
 def count_words(line: str) -> int:
@@ -208,33 +212,55 @@ def prepare_lines(lines: Sequence[str]) -> PreparedLines:
 
 
 def document_features(
-    lines: Sequence[str], rule_hits: Sequence[bool], comment_lines: Sequence[bool]
+    lines: Sequence[str],
+    rule_hits: Sequence[bool],
+    comment_lines: Sequence[bool],
+    tokens: Sequence[list[str]] | None = None,
 ) -> tuple[npt.NDArray[np.float64], list[int], npt.NDArray[np.float64]]:
-    """Base and context features of a document's non-blank lines.
+    """Base, context and lexical features of a document's non-blank lines.
 
     Args:
         lines: the document's lines (blank ones included).
         rule_hits: per line, whether a pattern rule removed it.
         comment_lines: per line, whether it lies in a detected comment section.
+        tokens: per line, its lowercased words (:func:`~textclean._paragraphs.lowercase_words`), when the
+            caller has them already; computed here otherwise (lines over HEAD_CHARS are re-read up to it).
 
     Returns:
-        The feature matrix (one row per non-blank line, BASE_FEATURES then CONTEXT_FEATURES),
-        the indexes of those lines in ``lines``, and their word counts.
+        The feature matrix (one row per non-blank line, BASE_FEATURES, CONTEXT_FEATURES, then
+        LEXICAL_FEATURES), the indexes of those lines in ``lines``, and their word counts.
     """
     prepared = prepare_lines(lines)
-    return features_of(prepared, rule_hits, comment_lines), prepared.index, prepared.shape.words
+    return features_of(prepared, rule_hits, comment_lines, tokens), prepared.index, prepared.shape.words
+
+
+def _head_tokens(prepared: PreparedLines, tokens: Sequence[list[str]] | None) -> list[list[str]]:
+    """Each row's lowercased words, of its first HEAD_CHARS characters (the caller's tokens where they are those)."""
+    from textclean._paragraphs import lowercase_words
+
+    stripped = prepared.rows
+    if tokens is None:
+        return [lowercase_words(line[:HEAD_CHARS]) for line in stripped]
+    heads = [tokens[i] for i in prepared.index]
+    lengths = np.fromiter(map(len, stripped), dtype=np.intp, count=len(stripped))
+    for row in np.flatnonzero(lengths > HEAD_CHARS).tolist():  # a 50 MB line is re-read up to HEAD_CHARS only
+        heads[row] = lowercase_words(stripped[row][:HEAD_CHARS])
+    return heads
 
 
 def features_of(
     prepared: PreparedLines,
     rule_hits: Sequence[bool] | npt.NDArray[np.bool_],
     comment_lines: Sequence[bool] | npt.NDArray[np.bool_],
+    tokens: Sequence[list[str]] | None = None,
 ) -> npt.NDArray[np.float64]:
     """The feature matrix of :func:`document_features`, from the prepared lines."""
+    from textclean._lexical import lexical_features
+
     n = len(prepared.index)
     shape, words = prepared.shape.matrix, prepared.shape.words
     rows = np.array(prepared.index, dtype=np.intp)
-    out = np.empty((n, len(BASE_FEATURES) + len(CONTEXT_FEATURES)))
+    out = np.empty((n, len(BASE_FEATURES) + len(CONTEXT_FEATURES) + len(LEXICAL_FEATURES)))
     base = len(BASE_FEATURES)
     out[:, 0] = 1.0
     out[:, 1 : base - 3] = shape.reshape(n, base - 4)
@@ -243,7 +269,9 @@ def features_of(
     out[:, base - 1] = np.asarray(comment_lines, dtype=np.float64).reshape(prepared.count)[rows]
     blank = np.ones(prepared.count, dtype=bool)
     blank[rows] = False
-    context_into(words, out[:, BASE_FEATURES.index("ends-sentence")], rows, blank, out[:, base:])
+    context = base + len(CONTEXT_FEATURES)
+    context_into(words, out[:, BASE_FEATURES.index("ends-sentence")], rows, blank, out[:, base:context])
+    out[:, context:] = lexical_features(_head_tokens(prepared, tokens), words)
     return out
 
 
@@ -327,7 +355,7 @@ class LineScores:
 
     Attributes:
         content: per line, the probability that it is content.
-        features: the first-pass feature matrix (BASE_FEATURES then CONTEXT_FEATURES).
+        features: the first-pass feature matrix (BASE_FEATURES, CONTEXT_FEATURES, LEXICAL_FEATURES).
         contributions: per line and second-pass feature, its standardised contribution to the logit.
         names: the second-pass feature names.
     """
@@ -355,7 +383,7 @@ class LineModel:
     """A two-pass logistic line model: line and context features, then the neighbours' first-pass scores.
 
     Attributes:
-        first: the first pass over BASE_FEATURES + CONTEXT_FEATURES.
+        first: the first pass over BASE_FEATURES + CONTEXT_FEATURES + LEXICAL_FEATURES.
         second: the second pass over those plus SMOOTH_FEATURES.
         thresholds: per mode, the content score under which a line is chrome.
         version: the model file's version.
@@ -378,7 +406,7 @@ class LineModel:
         return LineScores(content, features, contributions, MODEL_FEATURES)
 
 
-MODEL_FEATURES: tuple[str, ...] = BASE_FEATURES + CONTEXT_FEATURES + SMOOTH_FEATURES
+MODEL_FEATURES: tuple[str, ...] = BASE_FEATURES + CONTEXT_FEATURES + LEXICAL_FEATURES + SMOOTH_FEATURES
 """The second pass's feature names, in column order."""
 
 MODEL_FILE = "line_model.json"

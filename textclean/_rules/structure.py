@@ -90,8 +90,9 @@ LINE_MODEL = Rule(
     name="low-content-line",
     summary="Lines the line model scores as chrome: short, link-like, repeated or isolated from the text.",
     why=(
-        "A small linear model combines the line's shape (length, punctuation, digits, capitals), its neighbours "
-        "and its position; the evidence names the features that weighed most."
+        "A small linear model combines the line's shape (length, punctuation, digits, capitals), its neighbours, "
+        "its position and its words (how many it shares with the page's other long lines, how many are chrome "
+        "words of the phrase tables); the evidence names the features that weighed most."
     ),
     mode="balanced",
     examples=(

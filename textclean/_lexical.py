@@ -1,0 +1,110 @@
+"""Lexical features for the line model: a line's overlap with the page's main text, and its chrome words.
+
+- ``main-text-overlap``: the share of a line's *content words* (four letters or more, not all
+  digits) that occur in one of the page's *other* long lines (at least :data:`LONG_LINE_WORDS`
+  words). A paragraph of the article shares much of its vocabulary with the rest of the article;
+  a teaser of another article, a newsletter box or a comment policy shares little. Language-agnostic.
+- ``chrome-word-share`` and ``log-chrome-words``: the share (and the log count) of a line's words
+  that belong to the *chrome lexicon*, the words of four letters or more in the built-in
+  phrase tables (the pattern rules' phrases and the comment headers and markers, every language):
+  "newsletter", "abonnieren", "partager", "comments"... A long line that talks like a widget
+  ("Sign up for the free daily newsletter for more news!") is chrome even when no rule matches it
+  whole.
+
+Words are the lowercased ``\\w+`` tokens of each line's first :data:`~textclean._features.HEAD_CHARS`
+characters, the ones paragraph dedup uses (the cleaner tokenises each line once for both). One
+dictionary pass numbers the content words, numpy does the rest over the document's tokens: no Python
+loop per word or line.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Sequence
+from itertools import chain, compress, count
+
+import numpy as np
+import numpy.typing as npt
+
+from textclean._features import LEXICAL_FEATURES
+
+__all__ = ["CONTENT_WORD_LETTERS", "LONG_LINE_WORDS", "chrome_lexicon", "lexical_features"]
+
+LONG_LINE_WORDS = 12
+"""A line of at least this many words is part of the vocabulary the other lines are compared with."""
+
+CONTENT_WORD_LETTERS = 4
+"""A word of at least this many characters (and not all digits) is a content word / a lexicon word."""
+
+_PHRASE_WORD = re.compile(r"[^\W\d_]+")
+_ESCAPE = re.compile(r"\\[a-zA-Z]|\(\?#\w*\)")  # regex escapes (\d, \s, \w) and language tags
+
+
+@functools.cache
+def chrome_lexicon() -> frozenset[str]:
+    """The lowercased words of the built-in phrase tables (pattern rules, comment headers and markers).
+
+    Examples:
+        >>> {"newsletter", "weiterlesen", "commentaires"} <= chrome_lexicon()
+        True
+        >>> "river" in chrome_lexicon()
+        False
+    """
+    from textclean._rules import PATTERN_RULES
+    from textclean._rules.comments import COMMENT_HEADERS, COMMENT_MARKERS
+
+    patterns = [pattern for rule in PATTERN_RULES for pattern in rule.patterns]
+    words = set()
+    for pattern in (*patterns, *COMMENT_HEADERS, *COMMENT_MARKERS):
+        words.update(_PHRASE_WORD.findall(_ESCAPE.sub(" ", pattern).lower()))
+    return frozenset(word for word in words if len(word) >= CONTENT_WORD_LETTERS)
+
+
+def lexical_features(tokens: Sequence[list[str]], words: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The :data:`LEXICAL_FEATURES` columns of a document's non-blank lines.
+
+    Args:
+        tokens: each line's lowercased ``\\w+`` words (:func:`~textclean._paragraphs.lowercase_words`).
+        words: their word counts (:func:`~textclean._features.count_words`).
+
+    Returns:
+        One row per line, the columns of :data:`LEXICAL_FEATURES`.
+
+    Examples:
+        >>> article = ["The flood barrier along the river held back the water on Tuesday night again.",
+        ...            "Engineers said the barrier along the river will be raised by another metre.",
+        ...            "Sign up for our newsletter"]
+        >>> from textclean._paragraphs import lowercase_words
+        >>> lexical_features([lowercase_words(line) for line in article], np.array([15.0, 14.0, 5.0])).round(2).tolist()
+        [[0.3, 0.07, 0.69], [0.33, 0.15, 1.1], [0.0, 0.4, 1.1]]
+    """
+    n = len(tokens)
+    counts = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
+    flat = list(chain.from_iterable(tokens))
+    line = np.repeat(np.arange(n, dtype=np.int64), counts)
+    # content words only (lexicon words are content words too): two C-level filters
+    long_enough = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat)) >= CONTENT_WORD_LETTERS
+    candidates = list(compress(flat, long_enough.tolist()))
+    letters = ~np.fromiter(map(str.isdigit, candidates), dtype=bool, count=len(candidates))
+    content = list(compress(candidates, letters.tolist()))
+    line = line[long_enough][letters]
+    size = len(content)
+    numbers: dict[str, int] = {}
+    word = np.fromiter(map(numbers.setdefault, content, count()), dtype=np.int64, count=size)  # first occurrence
+    in_lexicon = np.fromiter(map(chrome_lexicon().__contains__, content), dtype=bool, count=size)
+    chrome = np.bincount(line, weights=in_lexicon, minlength=n)
+    # the first and last long line each word occurs in: a word is "elsewhere" when one of them is another line
+    in_long = (words >= LONG_LINE_WORDS)[line]
+    first, last = np.full(size, n, dtype=np.int64), np.full(size, -1, dtype=np.int64)
+    np.minimum.at(first, word[in_long], line[in_long])
+    np.maximum.at(last, word[in_long], line[in_long])
+    elsewhere = (last[word] >= 0) & ((first[word] != line) | (last[word] != line))
+    return np.column_stack(
+        [
+            np.bincount(line, weights=elsewhere, minlength=n) / np.maximum(np.bincount(line, minlength=n), 1),
+            chrome / np.maximum(counts, 1),
+            np.fromiter(map(math.log1p, chrome.tolist()), dtype=np.float64, count=n),  # as the reference: math
+        ]
+    ).reshape(n, len(LEXICAL_FEATURES))
