@@ -20,7 +20,7 @@ from __future__ import annotations
 import unicodedata
 
 from textclean._rules._index import _split, strip_skippable
-from textclean._rules._literals import _class_chars, _read_tokens
+from textclean._rules._literals import _class_chars, _class_members, _read_tokens
 
 __all__ = ["final_words", "first_chars", "letter_starts"]
 
@@ -287,17 +287,5 @@ def _caseless_non_alpha(char: str) -> bool:
 
 def _class_literals(item: str, most: int = 8) -> frozenset[str] | None:
     """The characters of a small class listing plain characters (no ranges, negation or class escapes)."""
-    if not item.startswith("[") or item.startswith("[^") or len(item) < 3:
-        return None
-    chars, body, i = set(), item[1:-1], 0
-    while i < len(body):
-        char = body[i]
-        if char == "\\":
-            char, i = body[i + 1 : i + 2], i + 1
-            if not char or char.isalnum():
-                return None
-        elif char in "[]" or (char == "-" and 0 < i < len(body) - 1):  # a range (a first or last "-" is plain)
-            return None
-        chars.add(char)
-        i += 1
-    return frozenset(chars) if 0 < len(chars) <= most else None
+    chars = _class_members(item)
+    return chars if chars is not None and 0 < len(chars) <= most else None

@@ -254,20 +254,33 @@ def _starts(source: str, size: int, limit: int) -> set[tuple[str, bool]] | None:
     return result
 
 
-def _class_chars(item: str) -> frozenset[str] | None:
-    """The characters of a class listing literal non-alphanumeric characters only (no ranges), or ``None``."""
+def _class_members(item: str) -> frozenset[str] | None:
+    """The characters a class lists one by one, or ``None`` (negated, a range, a class escape such as ``\\d``).
+
+    A ``-`` first or last in the class is a plain character; an escaped character stands for itself.
+    """
     if not item.startswith("[") or item.startswith("[^") or len(item) < 3:
         return None
     chars, body, i = set(), item[1:-1], 0
     while i < len(body):
-        ch = body[i]
-        if ch == "\\":
-            ch, i = body[i + 1 : i + 2], i + 1
-        if not ch or ch.isalnum() or ch in "-[]\\":
+        char = body[i]
+        if char == "\\":
+            char, i = body[i + 1 : i + 2], i + 1
+            if not char or char.isalnum():
+                return None
+        elif char in "[]" or (char == "-" and 0 < i < len(body) - 1):  # a range (a first or last "-" is plain)
             return None
-        chars.add(ch)
+        chars.add(char)
         i += 1
     return frozenset(chars)
+
+
+def _class_chars(item: str) -> frozenset[str] | None:
+    """The characters of a class listing literal non-alphanumeric characters only (no ranges), or ``None``."""
+    chars = _class_members(item)
+    if chars is None or any(char.isalnum() or char in "-[]\\" for char in chars):
+        return None
+    return chars
 
 
 def starts_with_non_letter(alternative: str) -> bool:
