@@ -29,7 +29,7 @@ import regex
 
 from textclean._lineshape import LETTER, LineText
 from textclean._rules._index import split_alternatives
-from textclean._rules._literals import tokens
+from textclean._rules._literals import _class_members, tokens
 
 __all__ = [
     "GATE_LETTERS",
@@ -178,20 +178,8 @@ def _matches_no_letter(kind: str, value: str) -> bool:
 @functools.cache
 def _listed_non_letters(item: str) -> bool:
     """Whether ``item`` is a class listing only literal non-letters (``[(\\[]``, ``[:：]``; no ranges, no ``\\w``)."""
-    if not item.startswith("[") or item.startswith("[^") or not item.endswith("]") or len(item) < 3:
-        return False
-    body, chars, i = item[1:-1], [], 0
-    while i < len(body):
-        char = body[i]
-        if char == "\\":
-            char, i = body[i + 1 : i + 2], i + 1
-            if not char or char.isalnum():
-                return False
-        elif char in "-[":
-            return False
-        chars.append(char)
-        i += 1
-    return all(not is_letter(char) for char in chars)
+    chars = _class_members(item)
+    return chars is not None and all(not is_letter(char) for char in chars)
 
 
 def requires_digit(pattern: str) -> bool:
