@@ -86,6 +86,24 @@ def commands(source: str, workdir: str) -> dict[str, list[str]]:
     }
 
 
+def _compile_bytecode() -> str:
+    """Byte-compile textclean's modules, as ``pip install`` does for jusText and ftfy.
+
+    An editable install (``pip install -e .``) leaves that to the first import, which never
+    happens where ``PYTHONDONTWRITEBYTECODE`` is set: every run would then re-compile textclean's
+    source while its competitors load theirs compiled.
+    """
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("textclean")
+    if spec is None or spec.origin is None:
+        return "textclean not found"
+    package = Path(spec.origin).parent
+    ok = compileall.compile_dir(str(package), quiet=1)
+    return f"compiled {package}" if ok else f"compileall failed on {package}"
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the comparison and print JSON."""
     parser = argparse.ArgumentParser(description="textclean clean vs jusText vs ftfy, whole processes")
@@ -98,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.run:
         {"justext": run_justext, "ftfy": run_ftfy}[args.run[0]](args.run[1], args.run[2])
         return 0
+    compiled = _compile_bytecode()
     with tempfile.TemporaryDirectory() as workdir:
         source = args.input or f"{workdir}/pages.jsonl"
         size = os.path.getsize(source) if args.input else write_corpus(source, args.docs)
@@ -109,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
             "machine": {"python": platform.python_version(), "platform": platform.platform(),
                         "cpus": os.cpu_count()},
             "input": {"docs": args.docs, "megabytes": round(size / 1e6, 2)},
+            "bytecode": compiled,
             "repeats": args.repeats,
             "median": {
                 name: {

@@ -263,7 +263,7 @@ from textclean._adaptive import line_thresholds  # noqa: E402
 from textclean._classify import _comment_section, _structure_of, classify_lines, compile_rules, score_lines  # noqa: E402
 from textclean._config import CleanConfig  # noqa: E402
 from textclean._features import document_features  # noqa: E402
-from textclean._lineshape import _BMP, _table, char_bits  # noqa: E402
+from textclean._lineshape import _BMP, _ClassTable, _table, char_bits  # noqa: E402
 
 SCRIPTS = (
     "The river rose two metres overnight, flooding the old town.",
@@ -326,6 +326,18 @@ def test_document_features_edge_cases(lines: list[str]) -> None:
 def test_character_table_matches_the_predicates() -> None:
     table = _table()
     assert all(int(table[code]) == char_bits(chr(code)) for code in range(_BMP))
+
+
+@given(st.lists(st.text(alphabet=CHARS, max_size=40) | st.text(max_size=40), max_size=8))
+def test_character_table_filled_by_blocks_matches_the_predicates(texts: list[str]) -> None:
+    """A fresh table, filled block by block as texts come (as in a process), gives every character its bits."""
+    fresh = _ClassTable()
+    for text in texts:
+        points = np.array([min(ord(ch), _BMP - 1) for ch in text], dtype=np.uint32)
+        if not len(points):
+            continue
+        bits = fresh.covering(int(points.max()) + 1, points)[points]
+        assert bits.tolist() == [char_bits(chr(code)) for code in points.tolist()]
 
 
 RULES = {mode: compile_rules(CleanConfig(mode=mode)) for mode in ("balanced", "aggressive")}

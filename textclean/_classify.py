@@ -69,9 +69,7 @@ class CompiledRules:
         keep_comments: keep reader-comment sections.
         model: the line model (``None`` when ``B510`` is disabled).
         threshold: lines whose content score is below this are chrome.
-        comment_headers: the comment-section headers as one alternation (matched at a line's start).
-        comment_markers: the comment markers as one alternation (searched).
-        comments: the same two, gated for speed (:mod:`textclean._classify_comments`).
+        comments: the comment-section headers and markers, gated for speed (:mod:`textclean._classify_comments`).
     """
 
     mode: str
@@ -80,9 +78,18 @@ class CompiledRules:
     keep_comments: bool
     model: LineModel | None
     threshold: float
-    comment_headers: regex.Pattern[str]
-    comment_markers: regex.Pattern[str]
     comments: CommentDetector
+
+    @property
+    def comment_headers(self) -> regex.Pattern[str]:
+        """The comment-section headers as one plain alternation (matched at a line's start): the reference
+        the gated detector is tested against, compiled on first use."""
+        return _comment_alternations()[0]
+
+    @property
+    def comment_markers(self) -> regex.Pattern[str]:
+        """The comment markers as one plain alternation (searched): the detector's reference, compiled on first use."""
+        return _comment_alternations()[1]
 
 
 def compile_rules(config: CleanConfig) -> CompiledRules:
@@ -117,9 +124,15 @@ def compile_rules(config: CleanConfig) -> CompiledRules:
         keep_comments=config.keep_comments,
         model=model,
         threshold=model.thresholds[config.mode] if model is not None else 0.0,
-        comment_headers=regex.compile("|".join(f"(?:{p})" for p in COMMENT_HEADERS), _FLAGS),
-        comment_markers=regex.compile("|".join(f"(?:{p})" for p in COMMENT_MARKERS), _FLAGS),
         comments=_comment_detector(),
+    )
+
+
+@functools.cache
+def _comment_alternations() -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    return (
+        regex.compile("|".join(f"(?:{p})" for p in COMMENT_HEADERS), _FLAGS),
+        regex.compile("|".join(f"(?:{p})" for p in COMMENT_MARKERS), _FLAGS),
     )
 
 

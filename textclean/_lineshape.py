@@ -61,6 +61,8 @@ _BULLET_CHAR = regex.compile(r"[-–—•*·▪►◦‣●○■□]", regex.I
 _BYLINE_FIRST = regex.compile(r"(?i:[bvpdаt])")  # the first letters of _BYLINE's words
 _NOT_LETTER = regex.compile(r"[\W\d_]")
 _RE_WORD = re.compile(r"\w")
+_RX_DIGIT = regex.compile(r"\d")
+_RX_SPACE = regex.compile(r"\s")
 _COMMA, _DOT, _PAREN, _COLON, _AT = map(ord, ",.):@")
 _MARK_DATE, _MARK_W, _MARK_CONH, _MARK_SLASH = 1, 2, 4, 8  # ASCII characters the date and URL gates look beside
 _ASCII_MARKS = np.zeros(128, dtype=np.uint8)
@@ -97,47 +99,89 @@ def char_bits(ch: str) -> int:
     return sum(bit for test, bit in _char_classes() if test(ch))
 
 
-@functools.cache
-def _table() -> npt.NDArray[np.uint16]:
-    """Class bits of every BMP code point (built once per process, a few milliseconds)."""
-    chars = "".join(map(chr, range(_BMP)))
-    table = np.zeros(_BMP, dtype=np.uint16)
-    table[np.fromiter(map(str.isspace, chars), bool, _BMP)] |= _SPACE
-    table[np.fromiter(map(str.isupper, chars), bool, _BMP)] |= _UPPER
-    table[~np.fromiter(map(str.isupper, map("A".__add__, chars)), bool, _BMP)] |= _LOWTITLE
+_BLOCK = 256  # the class table is filled a block of code points at a time, for the blocks a text uses
+
+
+class _ClassTable:
+    """Class bits of every BMP code point, filled one block of :data:`_BLOCK` code points at a time.
+
+    Most pages use a handful of blocks (ASCII and Latin-1 alone for most), so a process fills only
+    those; the bits of a code point never depend on its neighbours, so a block is the same whether
+    filled alone or with the whole BMP.
+    """
+
+    def __init__(self) -> None:
+        self.bits = np.zeros(_BMP, dtype=np.uint16)
+        self.filled = np.zeros(_BMP // _BLOCK, dtype=bool)
+
+    def covering(self, top: int, points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8]) -> npt.NDArray[np.uint16]:
+        """The table, with every block of ``points`` (all below ``top``, exclusive, and the BMP) filled."""
+        if top <= _BLOCK:
+            if not self.filled[0]:
+                self._fill([0])
+            return self.bits
+        blocks = np.flatnonzero((np.bincount(points >> 8) > 0) & ~self.filled[: ((top - 1) >> 8) + 1])
+        if len(blocks):
+            self._fill(blocks.tolist())
+        return self.bits
+
+    def _fill(self, blocks: list[int]) -> None:
+        for block in blocks:
+            first = block * _BLOCK
+            self.bits[first : first + _BLOCK] = _block_bits(first)
+            self.filled[block] = True
+
+
+def _block_bits(first: int) -> npt.NDArray[np.uint16]:
+    """Class bits of the code points ``first`` to ``first + _BLOCK - 1`` (from the per-line code's predicates)."""
+    chars = "".join(map(chr, range(first, first + _BLOCK)))
+    table = np.zeros(_BLOCK, dtype=np.uint16)
+    table[np.fromiter(map(str.isspace, chars), bool, _BLOCK)] |= _SPACE
+    table[np.fromiter(map(str.isupper, chars), bool, _BLOCK)] |= _UPPER
+    table[~np.fromiter(map(str.isupper, map("A".__add__, chars)), bool, _BLOCK)] |= _LOWTITLE
     for pattern, bit in (
         (_DIGIT, _DIGITB),
         (_RE_WORD, _WORD),
         (_CJK, _CJKB),
-        (regex.compile(r"\d"), _RXDIGIT),
-        (regex.compile(r"\s"), _RXSPACE),
+        (_RX_DIGIT, _RXDIGIT),
+        (_RX_SPACE, _RXSPACE),
         (_BULLET_CHAR, _BULLETB),
         (_BYLINE_FIRST, _BYLINEB),
     ):
         table[[match.start() for match in pattern.finditer(chars)]] |= bit
     table[(table & (_WORD | _SPACE)) == 0] |= _PUNCT
-    letters = np.ones(_BMP, dtype=bool)
+    letters = np.ones(_BLOCK, dtype=bool)
     letters[[match.start() for match in _NOT_LETTER.finditer(chars)]] = False
     table[letters] |= LETTER
-    for ch in "|·•»›/":
-        table[ord(ch)] |= _SEPA
-    for ch in "|·•":
-        table[ord(ch)] |= _SEPB
-    for ch in "@:.":
-        table[ord(ch)] |= _URLB
-    table[ord("\n")] |= _RXSPACE
+    for chars_of, bit in (("|·•»›/", _SEPA), ("|·•", _SEPB), ("@:.", _URLB), ("\n", _RXSPACE)):
+        for ch in chars_of:
+            if first <= ord(ch) < first + _BLOCK:
+                table[ord(ch) - first] |= bit
     return table
+
+
+@functools.cache
+def _class_table() -> _ClassTable:
+    return _ClassTable()
+
+
+def _table() -> npt.NDArray[np.uint16]:
+    """Class bits of every BMP code point, the whole table (the tests compare blocks with ``char_bits``)."""
+    table = _class_table()
+    table._fill(np.flatnonzero(~table.filled).tolist())
+    return table.bits
 
 
 def _bits(text: str) -> tuple[npt.NDArray[np.uint16], npt.NDArray[np.uint32] | npt.NDArray[np.uint8]]:
     """The class bits of each character of ``text``, and its code points."""
     if text.isascii():
         codes = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-        return _table()[codes], codes
+        return _class_table().covering(128, codes)[codes], codes
     points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if int(points.max()) < _BMP:
-        return _table()[points], points
-    bits = _table()[np.minimum(points, _BMP - 1)]
+    top = int(points.max()) + 1
+    if top <= _BMP:
+        return _class_table().covering(top, points)[points], points
+    bits = _class_table().covering(_BMP, np.minimum(points, _BMP - 1))[np.minimum(points, _BMP - 1)]
     astral = points >= _BMP
     found = points[astral]
     unique = np.unique(found)
