@@ -159,6 +159,9 @@ def main(argv: list[str] | None = None) -> None:
     group.add_argument("--folds", type=int, default=0,
                        help="score a freshly trained line model by K-fold cross-validation (pages never scored "
                             "by a model trained on them)")
+    group.add_argument("--hold-out-source", action="store_true",
+                       help="cross-validate by leaving one source out instead of --folds (each source's pages "
+                            "scored by a model trained on the other sources only)")
     group.add_argument("--train", action="append", default=[],
                        help="with --folds: gold files whose pages always train (never scored)")
     group = parser.add_argument_group("Output")
@@ -169,11 +172,11 @@ def main(argv: list[str] | None = None) -> None:
     records = list(read_jsonl(args.gold))[: args.limit]
     modes = ("conservative", "balanced", "aggressive") if args.mode == "all" else (args.mode,)
     started = time.perf_counter()
-    if args.folds:
+    if args.folds or args.hold_out_source:
         from train_line_model import cross_validated_by_mode  # benchmarks/ sibling
 
         extra = [r for path in args.train for r in read_jsonl(path)]
-        by_mode = cross_validated_by_mode(records, args.folds, modes, extra)
+        by_mode = cross_validated_by_mode(records, args.folds, modes, extra, by_source=args.hold_out_source)
     else:
         by_mode = {mode: run(records, textclean_predictor(mode))[0] for mode in modes}
     seconds = time.perf_counter() - started
@@ -182,7 +185,7 @@ def main(argv: list[str] | None = None) -> None:
         "gold": args.gold,
         "train": args.train,
         "mode": args.mode,
-        "folds": args.folds,
+        "folds": "one per source" if args.hold_out_source else args.folds,
         "machine": {"python": sys.version.split()[0], "platform": platform.platform()},
         "textclean": {"seconds": round(seconds, 2), "scores": score(records, predictions)},
         **{f"textclean-{mode}": {"scores": score(records, by_mode[mode])} for mode in modes if len(modes) > 1},

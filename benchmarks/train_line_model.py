@@ -194,20 +194,42 @@ def cross_validated_predictions(
 
 
 def cross_validated_by_mode(
-    records: Sequence[dict[str, Any]], folds: int, modes: Sequence[str], extra: Sequence[dict[str, Any]] = ()
+    records: Sequence[dict[str, Any]],
+    folds: int,
+    modes: Sequence[str],
+    extra: Sequence[dict[str, Any]] = (),
+    *,
+    by_source: bool = False,
 ) -> dict[str, dict[str, str]]:
-    """Per mode, each page cleaned with a model trained on the other folds (and ``extra``) only."""
+    """Per mode, each page cleaned with a model trained on the other folds (and ``extra``) only.
+
+    With ``by_source`` the folds are the records' ``source_dataset`` (leave one source out): each source's
+    pages are cleaned by a model that never saw a page of that source, the closest the development data
+    comes to a source it has never seen.
+    """
     rules = compile_rules(CleanConfig(disabled_rules=frozenset({"B510"})))
     pages = build_pages(records, rules)
     extra_pages = build_pages(extra, rules)
+    if by_source:
+        sources = sorted({str(r.get("source_dataset")) for r in records})
+        group = {r["id"]: sources.index(str(r.get("source_dataset"))) for r in records}
+        folds = len(sources)
+
+        def fold(page_id: str) -> int:
+            return group[page_id]
+    else:
+
+        def fold(page_id: str) -> int:
+            return fold_of(page_id, folds)
+
     predictions: dict[str, dict[str, str]] = {mode: {} for mode in modes}
-    for fold in range(folds):
-        training = [p for p in pages if fold_of(p.id, folds) != fold] + extra_pages
+    for held_out in range(folds):
+        training = [p for p in pages if fold(p.id) != held_out] + extra_pages
         model = line_model_from_dict(train(training))
         for mode in modes:
             cleaner = cleaner_with(model, mode)
             for record in records:
-                if fold_of(record["id"], folds) == fold:
+                if fold(record["id"]) == held_out:
                     predictions[mode][record["id"]] = cleaner.clean(record["scraped_text"]).text
     return predictions
 
