@@ -374,8 +374,22 @@ def reference_model_verdict(
     """``_model_verdict`` given the structure rule (``_structure_of`` is unchanged) and the line's cut."""
     if code in disabled:
         return KEEP
-    top = np.argsort(scores.contributions[row])[:3]
-    named = ", ".join(scores.names[k] for k in top if scores.contributions[row][k] < 0)
+    contributions = scores.contributions[row]
+    top = (np.argsort(contributions[1:], kind="stable") + 1)[:3].tolist()  # never the constant bias column
+    parts = []
+    for k in top:
+        if contributions[k] >= 0:
+            continue
+        if scores.names[k] == "first-pass-logit" and scores.first is not None:
+            first = scores.first[row]
+            ranked = (np.argsort(first[1:], kind="stable") + 1)[:3].tolist()
+            shown = [j for j in ranked if j not in top][:2]
+            inner = ", ".join(scores.names[j] for j in shown if first[j] < 0)
+            if inner:
+                parts.append(f"first pass ({inner})")
+                continue
+        parts.append(scores.names[k])
+    named = ", ".join(parts)
     evidence = f"{where}; content score {scores.content[row]:.2f} (most against: {named})" + adaptive_note(
         float(scores.content[row]), cut, threshold)
     return Verdict(keep=False, code=code, rule=name, evidence=evidence)

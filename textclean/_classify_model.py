@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from textclean._features import BASE_FEATURES, CONTEXT_FEATURES, LineScores
+from textclean._features import BASE_FEATURES, CONTEXT_FEATURES, LEXICAL_FEATURES, SMOOTH_FEATURES, LineScores
 from textclean._rule import KEEP, Verdict
 
 __all__ = ["model_verdicts", "structure_of", "structures"]
@@ -27,7 +27,12 @@ _RULES = (
     ("B510", "low-content-line"),
 )
 _MOST_AGAINST = 3
-_KEY_SHIFTS = np.arange(0, 16 * _MOST_AGAINST, 16)  # a feature index and its sign in 16 bits each
+_KEY_SHIFTS = np.arange(0, 8 * _MOST_AGAINST, 8)  # a feature index and its sign in 8 bits each (57 features)
+_MOST_AGAINST_FIRST = 3  # the first pass's strongest, of which those the second pass does not name are shown
+_FIRST_SHIFTS = np.arange(0, 8 * _MOST_AGAINST_FIRST, 8)
+_FIRST_AT = np.uint64(8 * _MOST_AGAINST)
+_SHOWN_FIRST = 2
+_FIRST_PASS = (BASE_FEATURES + CONTEXT_FEATURES + LEXICAL_FEATURES + SMOOTH_FEATURES).index("first-pass-logit")
 
 
 def structure_of(row: int, features: npt.NDArray[np.float64]) -> tuple[str, str, str]:
@@ -76,9 +81,40 @@ def _describe(kind: int, count: int, row: int, n: int) -> tuple[str, str, str]:
     return code, name, f"line {row + 1} of {n}, {'before' if kind == 2 else 'after'} the main text"
 
 
-def _named(names: Sequence[str], top: list[int], against: list[bool]) -> str:
-    """The names of the strongest features against a line (those with a negative contribution)."""
-    return ", ".join(names[k] for k, negative in zip(top, against, strict=True) if negative)
+def _named(names: Sequence[str], top: list[int], against: list[bool], first_pass: str = "") -> str:
+    """The names of the strongest features against a line (those with a negative contribution).
+
+    ``first_pass`` names the first pass's own strongest features against the line: the
+    ``first-pass-logit`` is then shown as what it stands for, ``first pass (chrome-word-share, …)``.
+    """
+    return ", ".join(
+        f"first pass ({first_pass})" if k == _FIRST_PASS and first_pass else names[k]
+        for k, negative in zip(top, against, strict=True)
+        if negative
+    )
+
+
+def _strongest_against(
+    contributions: npt.NDArray[np.float64], count: int
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]]:
+    """Per row, the ``count`` features with the lowest contributions and whether each is negative; the
+    constant ``bias`` column (the same for every line: it explains nothing about one) is left out."""
+    tops = np.argsort(contributions[:, 1:], axis=1, kind="stable")[:, :count] + 1
+    return tops, np.take_along_axis(contributions, tops, axis=1) < 0
+
+
+def _first_pass_tops(
+    rows: npt.NDArray[np.intp], scores: LineScores, tops: npt.NDArray[np.intp], negative: npt.NDArray[np.bool_]
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]] | tuple[None, None]:
+    """For each row: its :data:`_MOST_AGAINST_FIRST` strongest first-pass features and whether each is against it
+    (all zero on rows whose named second-pass features do not include the first-pass logit)."""
+    if scores.first is None or not ((tops == _FIRST_PASS) & negative).any():
+        return None, None
+    first_tops, first_negative = _strongest_against(scores.first[rows], _MOST_AGAINST_FIRST)
+    shown = ((tops == _FIRST_PASS) & negative).any(axis=1)
+    first_tops[~shown] = 0
+    first_negative[~shown] = False
+    return first_tops, first_negative
 
 
 def model_verdicts(
@@ -95,15 +131,21 @@ def model_verdicts(
     if not len(rows):
         return []
     kinds, counts = structures(rows, scores.features)
-    against = scores.contributions[rows]
-    tops = np.argsort(against, axis=1)[:, :_MOST_AGAINST]
-    negative = np.take_along_axis(against, tops, axis=1) < 0
-    numbered = ((tops * 2 + negative) << _KEY_SHIFTS).sum(axis=1)  # the features named, as one number
+    tops, negative = _strongest_against(scores.contributions[rows], _MOST_AGAINST)
+    numbered = ((tops * 2 + negative) << _KEY_SHIFTS).sum(axis=1).astype(np.uint64)  # the features named
+    first_tops, first_negative = _first_pass_tops(rows, scores, tops, negative)
+    if first_tops is not None:  # which first-pass features the first-pass logit stands for, in the next bits
+        numbered |= ((first_tops * 2 + first_negative) << _FIRST_SHIFTS).sum(axis=1).astype(np.uint64) << _FIRST_AT
     unique, first = np.unique(numbered, return_index=True)
-    names = {
-        key: _named(scores.names, tops[at].tolist(), negative[at].tolist())
-        for key, at in zip(unique.tolist(), first.tolist(), strict=True)
-    }
+    names = {}
+    for key, at in zip(unique.tolist(), first.tolist(), strict=True):
+        top, against = tops[at].tolist(), negative[at].tolist()
+        first_pass = ""
+        if first_tops is not None:
+            shown = [(k, no) for k, no in zip(first_tops[at].tolist(), first_negative[at].tolist(), strict=True)
+                     if k not in top][:_SHOWN_FIRST]
+            first_pass = _named(scores.names, [k for k, _ in shown], [no for _, no in shown])
+        names[key] = _named(scores.names, top, against, first_pass)
     keys = numbered.tolist()
     n = len(scores.features)
     verdicts = []

@@ -358,12 +358,15 @@ class LineScores:
         features: the first-pass feature matrix (BASE_FEATURES, CONTEXT_FEATURES, LEXICAL_FEATURES).
         contributions: per line and second-pass feature, its standardised contribution to the logit.
         names: the second-pass feature names.
+        first: per line and first-pass feature, its contribution to the first pass's logit (the first
+            columns of ``names``), so evidence can say what the ``first-pass-logit`` stands for.
     """
 
     content: npt.NDArray[np.float64]
     features: npt.NDArray[np.float64]
     contributions: npt.NDArray[np.float64]
     names: tuple[str, ...]
+    first: npt.NDArray[np.float64] | None = None
 
 
 @dataclass(frozen=True)
@@ -396,14 +399,15 @@ class LineModel:
 
     def score(self, features: npt.NDArray[np.float64]) -> LineScores:
         """Score a document's feature matrix (from :func:`document_features`)."""
-        first = self.first.contributions(features).sum(axis=1) + self.first.bias
+        first_contributions = self.first.contributions(features)
+        first = first_contributions.sum(axis=1) + self.first.bias
         full = np.empty((len(features), features.shape[1] + len(SMOOTH_FEATURES)))
         full[:, : features.shape[1]] = features
         _smooth_into(first, full[:, features.shape[1] :])
         contributions = self.second.contributions(full)
         logits = contributions.sum(axis=1) + self.second.bias
         content = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-        return LineScores(content, features, contributions, MODEL_FEATURES)
+        return LineScores(content, features, contributions, MODEL_FEATURES, first_contributions)
 
 
 MODEL_FEATURES: tuple[str, ...] = BASE_FEATURES + CONTEXT_FEATURES + LEXICAL_FEATURES + SMOOTH_FEATURES
