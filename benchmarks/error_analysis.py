@@ -30,7 +30,7 @@ from train_line_model import build_pages, cleaner_with, fold_of, label_lines, tr
 
 from textclean import CleanConfig, Cleaner
 from textclean._classify import compile_rules
-from textclean._features import line_model_from_dict
+from textclean._line_model import line_model_from_dict
 
 WORD = re.compile(r"\w+")
 

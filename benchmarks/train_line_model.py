@@ -37,7 +37,7 @@ from quality import read_jsonl, score
 import textclean
 from textclean import CleanConfig, Cleaner
 from textclean._classify import RULESET_VERSION, CompiledRules, compile_rules, rule_pass
-from textclean._features import (
+from textclean._line_model import (
     MODEL_FEATURES,
     LineModel,
     line_model_from_dict,

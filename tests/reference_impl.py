@@ -183,7 +183,8 @@ import math  # noqa: E402
 from collections import Counter  # noqa: E402
 
 from textclean._adaptive import adaptive_note  # noqa: E402
-from textclean._features import BASE_FEATURES, CONTEXT_FEATURES, HEAD_CHARS, LineScores  # noqa: E402
+from textclean._features import BASE_FEATURES, CONTEXT_FEATURES, HEAD_CHARS  # noqa: E402
+from textclean._line_model import LineScores  # noqa: E402
 from textclean._rule import KEEP  # noqa: E402
 from textclean._rules.comments import (  # noqa: E402
     COMMENT_LOOKAHEAD,

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from reference_impl import ReferenceMatcher, reference_smooth_features
 
-from textclean._features import count_words, smooth_features
+from textclean._features import count_words
+from textclean._line_model import smooth_features
 from textclean._matcher import _ROUGH, MAX_PATTERN_CHARS, Matcher
 from textclean._matcher_affixes import _never_letter_char
 from textclean._matcher_probe import _TAIL, LEADING, fold_case_twins, respaced

@@ -23,7 +23,8 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from textclean._features import BASE_FEATURES, LineScores
+from textclean._features import BASE_FEATURES
+from textclean._line_model import LineScores
 
 __all__ = [
     "INSIDE_FACTOR",
@@ -69,7 +70,7 @@ def line_thresholds(scores: LineScores, threshold: float) -> npt.NDArray[np.floa
     """Per non-blank line, the content score under which it is chrome.
 
     Examples:
-        >>> from textclean._features import MODEL_FEATURES
+        >>> from textclean._line_model import MODEL_FEATURES
         >>> features = np.zeros((10, 63))
         >>> features[:, _LOG_WORDS] = np.log1p([3, 3, 3, 30, 2, 30, 3, 25, 3, 3])
         >>> scores = LineScores(np.array([0.1] * 3 + [0.9, 0.1, 0.9] + [0.1] * 4), features, features, MODEL_FEATURES)

@@ -24,15 +24,8 @@ from textclean._adaptive import adaptive_notes, line_thresholds
 from textclean._classify_comments import CommentDetector
 from textclean._classify_model import model_verdicts, structure_of
 from textclean._config import CleanConfig
-from textclean._features import (
-    BASE_FEATURES,
-    LineModel,
-    LineScores,
-    PreparedLines,
-    features_of,
-    load_line_model,
-    prepare_lines,
-)
+from textclean._features import BASE_FEATURES, PreparedLines, features_of, prepare_lines
+from textclean._line_model import LineModel, LineScores, load_line_model
 from textclean._matcher import MAX_PATTERN_CHARS, Matcher
 from textclean._rule import KEEP, MODES, Verdict
 from textclean._rules import PATTERN_RULES, rule_by_code_or_name

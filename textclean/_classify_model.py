@@ -13,7 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from textclean._features import BASE_FEATURES, CONTEXT_FEATURES, LEXICAL_FEATURES, SMOOTH_FEATURES, LineScores
+from textclean._features import BASE_FEATURES, CONTEXT_FEATURES, LEXICAL_FEATURES
+from textclean._line_model import SMOOTH_FEATURES, LineScores
 from textclean._rule import KEEP, Verdict
 
 __all__ = ["model_verdicts", "structure_of", "structures"]
@@ -105,11 +106,11 @@ def _strongest_against(
 
 def _first_pass_tops(
     rows: npt.NDArray[np.intp], scores: LineScores, tops: npt.NDArray[np.intp], negative: npt.NDArray[np.bool_]
-) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]] | tuple[None, None]:
+) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]] | None:
     """For each row: its :data:`_MOST_AGAINST_FIRST` strongest first-pass features and whether each is against it
     (all zero on rows whose named second-pass features do not include the first-pass logit)."""
     if scores.first is None or not ((tops == _FIRST_PASS) & negative).any():
-        return None, None
+        return None
     first_tops, first_negative = _strongest_against(scores.first[rows], _MOST_AGAINST_FIRST)
     shown = ((tops == _FIRST_PASS) & negative).any(axis=1)
     first_tops[~shown] = 0
@@ -133,17 +134,21 @@ def model_verdicts(
     kinds, counts = structures(rows, scores.features)
     tops, negative = _strongest_against(scores.contributions[rows], _MOST_AGAINST)
     numbered = ((tops * 2 + negative) << _KEY_SHIFTS).sum(axis=1).astype(np.uint64)  # the features named
-    first_tops, first_negative = _first_pass_tops(rows, scores, tops, negative)
-    if first_tops is not None:  # which first-pass features the first-pass logit stands for, in the next bits
+    first_pass_tops = _first_pass_tops(rows, scores, tops, negative)
+    if first_pass_tops is not None:  # which first-pass features the first-pass logit stands for, in the next bits
+        first_tops, first_negative = first_pass_tops
         numbered |= ((first_tops * 2 + first_negative) << _FIRST_SHIFTS).sum(axis=1).astype(np.uint64) << _FIRST_AT
     unique, first = np.unique(numbered, return_index=True)
     names = {}
     for key, at in zip(unique.tolist(), first.tolist(), strict=True):
         top, against = tops[at].tolist(), negative[at].tolist()
         first_pass = ""
-        if first_tops is not None:
-            shown = [(k, no) for k, no in zip(first_tops[at].tolist(), first_negative[at].tolist(), strict=True)
-                     if k not in top][:_SHOWN_FIRST]
+        if first_pass_tops is not None:
+            shown = [
+                (k, no)
+                for k, no in zip(first_pass_tops[0][at].tolist(), first_pass_tops[1][at].tolist(), strict=True)
+                if k not in top
+            ][:_SHOWN_FIRST]
             first_pass = _named(scores.names, [k for k, _ in shown], [no for _, no in shown])
         names[key] = _named(scores.names, top, against, first_pass)
     keys = numbered.tolist()

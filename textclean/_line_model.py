@@ -1,0 +1,167 @@
+"""The line model: a two-pass logistic model over a document's line features, and its data file.
+
+The first pass scores each line from its own features (:mod:`textclean._features`); the second adds
+its neighbours' first-pass scores (:data:`SMOOTH_FEATURES`). The weights ship as
+``textclean/data/line_model.json``, trained by ``benchmarks/train_line_model.py`` (with its provenance).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from textclean._features import BASE_FEATURES, CONTEXT_FEATURES, LEXICAL_FEATURES
+from textclean._features_context import window_mean
+
+__all__ = [
+    "MODEL_FEATURES",
+    "MODEL_FILE",
+    "SMOOTH_FEATURES",
+    "LineModel",
+    "LineScores",
+    "line_model_from_dict",
+    "load_line_model",
+    "smooth_features",
+]
+
+
+SMOOTH_FEATURES: tuple[str, ...] = (
+    "first-pass-logit",
+    "previous-score",
+    "next-score",
+    "window2-score",
+    "window5-score",
+    "sandwiched-score",
+    "score-before-max",
+    "score-after-max",
+)
+"""Second-pass features: the first pass's content scores of the line's neighbours."""
+
+
+def smooth_features(logits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Neighbour-score features for the second pass, from the first pass's logits.
+
+    Examples:
+        >>> smooth_features(np.array([2.0, -1.0, 2.0])).shape
+        (3, 8)
+    """
+    out = np.empty((len(logits), len(SMOOTH_FEATURES)))
+    _smooth_into(logits, out)
+    return out
+
+
+def _smooth_into(logits: npt.NDArray[np.float64], out: npt.NDArray[np.float64]) -> None:
+    """Fill ``out`` (one row per line, SMOOTH_FEATURES columns) from the first pass's logits."""
+    n = len(logits)
+    score = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+    padded = np.zeros(n + 6)
+    padded[3 : n + 3] = score
+    before_max = np.maximum(np.maximum(padded[2 : n + 2], padded[1 : n + 1]), np.maximum(padded[:n], 0.0))
+    after_max = np.maximum(np.maximum(padded[4 : n + 4], padded[5 : n + 5]), np.maximum(padded[6 : n + 6], 0.0))
+    out[:, 0] = np.clip(logits, -10, 10)
+    out[:, 1] = padded[2 : n + 2]  # the previous line's score
+    out[:, 2] = padded[4 : n + 4]  # the next line's
+    out[:, 3] = window_mean(score, 2)
+    out[:, 4] = window_mean(score, 5)
+    out[:, 5] = np.minimum(before_max, after_max)
+    out[:, 6] = before_max
+    out[:, 7] = after_max
+
+
+@dataclass(frozen=True)
+class LineScores:
+    """The line model's view of a document's non-blank lines.
+
+    Attributes:
+        content: per line, the probability that it is content.
+        features: the first-pass feature matrix (BASE_FEATURES, CONTEXT_FEATURES, LEXICAL_FEATURES).
+        contributions: per line and second-pass feature, its standardised contribution to the logit.
+        names: the second-pass feature names.
+        first: per line and first-pass feature, its contribution to the first pass's logit (the first
+            columns of ``names``), so evidence can say what the ``first-pass-logit`` stands for.
+    """
+
+    content: npt.NDArray[np.float64]
+    features: npt.NDArray[np.float64]
+    contributions: npt.NDArray[np.float64]
+    names: tuple[str, ...]
+    first: npt.NDArray[np.float64] | None = None
+
+
+@dataclass(frozen=True)
+class _Layer:
+    mean: npt.NDArray[np.float64]
+    scale: npt.NDArray[np.float64]
+    weights: npt.NDArray[np.float64]
+    bias: float
+
+    def contributions(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+        result: npt.NDArray[np.float64] = (x - self.mean) / self.scale * self.weights
+        return result
+
+
+@dataclass(frozen=True)
+class LineModel:
+    """A two-pass logistic line model: line and context features, then the neighbours' first-pass scores.
+
+    Attributes:
+        first: the first pass over BASE_FEATURES + CONTEXT_FEATURES + LEXICAL_FEATURES.
+        second: the second pass over those plus SMOOTH_FEATURES.
+        thresholds: per mode, the content score under which a line is chrome.
+        version: the model file's version.
+    """
+
+    first: _Layer
+    second: _Layer
+    thresholds: dict[str, float]
+    version: str
+
+    def score(self, features: npt.NDArray[np.float64]) -> LineScores:
+        """Score a document's feature matrix (from :func:`document_features`)."""
+        first_contributions = self.first.contributions(features)
+        first = first_contributions.sum(axis=1) + self.first.bias
+        full = np.empty((len(features), features.shape[1] + len(SMOOTH_FEATURES)))
+        full[:, : features.shape[1]] = features
+        _smooth_into(first, full[:, features.shape[1] :])
+        contributions = self.second.contributions(full)
+        logits = contributions.sum(axis=1) + self.second.bias
+        content = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
+        return LineScores(content, features, contributions, MODEL_FEATURES, first_contributions)
+
+
+MODEL_FEATURES: tuple[str, ...] = BASE_FEATURES + CONTEXT_FEATURES + LEXICAL_FEATURES + SMOOTH_FEATURES
+"""The second pass's feature names, in column order."""
+
+MODEL_FILE = "line_model.json"
+
+
+def _layer(data: dict[str, Any]) -> _Layer:
+    return _Layer(
+        mean=np.asarray(data["mean"], dtype=np.float64),
+        scale=np.asarray(data["scale"], dtype=np.float64),
+        weights=np.asarray(data["weights"], dtype=np.float64),
+        bias=float(data["bias"]),
+    )
+
+
+def line_model_from_dict(data: dict[str, Any]) -> LineModel:
+    """Build a model from its JSON form (the file ``textclean/data/line_model.json``)."""
+    if tuple(data["features"]) != MODEL_FEATURES:
+        raise ValueError("the line model was trained on other features: retrain it (benchmarks/train_line_model.py)")
+    return LineModel(_layer(data["first"]), _layer(data["second"]), dict(data["thresholds"]), str(data["version"]))
+
+
+@functools.lru_cache(maxsize=1)
+def load_line_model() -> LineModel | None:
+    """The shipped line model, or ``None`` when the package carries none."""
+    resource = importlib.resources.files("textclean") / "data" / MODEL_FILE
+    if not resource.is_file():
+        return None
+    data: dict[str, Any] = json.loads(resource.read_text(encoding="utf-8"))
+    return line_model_from_dict(data)
