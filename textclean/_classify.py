@@ -29,7 +29,7 @@ from textclean._line_model import LineModel, LineScores, load_line_model
 from textclean._matcher import MAX_PATTERN_CHARS, Matcher
 from textclean._rule import KEEP, MODES, Verdict
 from textclean._rules import PATTERN_RULES, rule_by_code_or_name
-from textclean._rules.comments import COMMENT_HEADERS, COMMENT_MARKERS
+from textclean._rules.comments import COMMENT_HEADERS, COMMENT_MARKERS, MONTH_NAME
 
 __all__ = [
     "MAX_PATTERN_CHARS",
@@ -41,7 +41,7 @@ __all__ = [
     "score_lines",
 ]
 
-RULESET_VERSION = "2026.11.4"
+RULESET_VERSION = "2026.11.5"
 """Bumped whenever a rule or the line model changes what is removed."""
 
 _FLAGS = regex.IGNORECASE | regex.V0
@@ -212,6 +212,12 @@ def rule_pass(
                 evidence = f"{items} short items joined by separators"
                 verdicts[index[row]] = Verdict(False, "B502", "separator-menu", evidence)
                 taken.add(row)
+    if "B506" not in rules.disabled:
+        for first, last in _archive_runs(prepared, taken):
+            evidence = f"run of {last - first + 1} archive or category entries"
+            for row in range(first, last + 1):
+                verdicts[index[row]] = Verdict(False, "B506", "archive-list", evidence)
+                taken.add(row)
     if section is not None and not rules.keep_comments and "B505" not in rules.disabled:
         first = bisect.bisect_left(index, section)
         for row in range(first, len(index)):
@@ -247,6 +253,41 @@ def _separator_items(line: str) -> int:
         return 0
     items = [item for item in _MENU_SEPARATOR.split(text) if item]
     return len(items) if all(len(item.split()) <= 4 for item in items) else 0
+
+
+_ARCHIVE_ENTRY = regex.compile(
+    # a label and its count, not a year: "Politics (48)", "► May 2012 (7)"; or an archive month: "January 2004"
+    r"[►▼▸▹»›•·*–—-]?\s*(?:[\p{L}\p{N}][\p{L}\p{N}\p{M} &'’.,/:+-]{0,60}?\s*\((?!\s*(?:1\d|20)\d\d\s*\))\s*\d{1,6}\s*\)"
+    rf"|{MONTH_NAME},? (?:19|20)\d\d)",
+    regex.IGNORECASE,
+)
+_ARCHIVE_CHARS = 80  # an entry is short: a label of at most 60 characters and its count
+_ARCHIVE_RUN = 3
+
+
+def _archive_runs(prepared: PreparedLines, taken: set[int]) -> list[tuple[int, int]]:
+    """Runs (first and last row) of at least three consecutive rows, not taken by another rule, that are each an
+    archive or category entry: a short label and a count in parentheses, ``"► May 2012 (7)"``."""
+    rows, text = prepared.rows, prepared.text
+    if text is not None:  # the gate: short rows ending with ")" or a digit
+        last = text.points[text.starts + text.size - 1]
+        ends = (last == _CLOSE_PAREN) | ((last >= _ZERO) & (last <= _NINE))
+        gated = np.flatnonzero(ends & (text.full <= _ARCHIVE_CHARS)).tolist()
+    else:
+        gated = [row for row, line in enumerate(rows) if line[-1:] in _ARCHIVE_ENDS and len(line) <= _ARCHIVE_CHARS]
+    entries = [row for row in gated if row not in taken and _ARCHIVE_ENTRY.fullmatch(rows[row])]
+    runs: list[tuple[int, int]] = []
+    start = 0
+    for k in range(1, len(entries) + 1):
+        if k == len(entries) or entries[k] != entries[k - 1] + 1:
+            if k - start >= _ARCHIVE_RUN:
+                runs.append((entries[start], entries[k - 1]))
+            start = k
+    return runs
+
+
+_CLOSE_PAREN, _ZERO, _NINE = map(ord, ")09")
+_ARCHIVE_ENDS = frozenset(")0123456789")
 
 
 def _comment_section(lines: Sequence[str], rules: CompiledRules) -> list[bool]:

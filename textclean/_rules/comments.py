@@ -19,6 +19,7 @@ __all__ = [
     "COMMENT_MARKERS",
     "COMMENT_MIN_MARKERS",
     "COMMENT_RULES",
+    "MONTH_NAME",
 ]
 
 COMMENT_FORM = phrase_rule(
@@ -98,6 +99,10 @@ _MONTH = (
     r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez|janv|févr|mars|"
     r"avr|juin|juil|août|sept|déc|ene|abr|ago|dic|fev|mai|set|out|dez|gen|mag|giu|lug|ott|mei|okt)[a-zéû]{0,7}\.?"
 )
+
+MONTH_NAME = _MONTH
+"""A month name or its abbreviation, in English, German, French, Spanish, Portuguese, Italian and Dutch
+(a case-insensitive pattern; it also takes a few longer words that start like one, harmless beside a year)."""
 
 _SECTION = (
     r"(?:reader |user |visitor )?(?:comments?|responses?|replies|discussion|reactions?|trackbacks?|trackback pings|"

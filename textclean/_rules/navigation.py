@@ -51,7 +51,8 @@ RELATED_HEADING = phrase_rule(
                r"(?:more (?:from|in|on) (?:this|the) (?:section|site|category)|also (?:on|in) \w+(?: \w+)?)",
                r"(?:see also|further reading|in (?:other|related) news|latest (?:news|posts|stories|articles))",
                r"(?:recent (?:posts|comments|articles|entries)|(?:top|editor['’]s) (?:stories|picks|choice))",
-               r"what (?:to read|to watch) next", r"don['’]t miss", r"around the web", r"archives?", r"categories",
+               r"what (?:to read|to watch) next", r"don['’]t miss", r"around the web", r"(?:blog )?archives?",
+               r"categories",
                r"latest on", r"more (?:on|about) this (?:story|topic)"],
         "de": [r"(?:ähnliche|verwandte|weitere) (?:artikel|beiträge|themen|nachrichten)", r"das könnte sie auch interessieren",  # noqa: E501 (one phrase table row)
                r"(?:meistgelesen|am meisten gelesen|beliebte artikel)", r"(?:auch|mehr) interessant", r"lesen sie auch",

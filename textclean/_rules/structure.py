@@ -85,6 +85,26 @@ COMMENT_SECTION = Rule(
     ),
 )
 
+ARCHIVE_LIST = Rule(
+    code="B506",
+    name="archive-list",
+    summary="Archive and category widgets: runs of 'label (count)' or 'Month Year' lines ('► May 2012 (7)').",
+    why=(
+        "Blog sidebars list their archive months and categories, often with a post count each. Three or more "
+        "lines in a row, each a short label followed by a number in parentheses (not a year from 1000 to 2099), "
+        "or each a month and a year, are such a widget in any language; a list of titles with their years "
+        "('Titanic (1997)') is not."
+    ),
+    mode="conservative",
+    examples=(_ARTICLE + "\nArchives\n► November 2012 (31)\n► October 2012 (12)\n▼ September 2012 (8)",
+              "Categories\nPolitics (48)\nSport (12)\nWeltnachrichten (7)\n" + _ARTICLE,
+              _ARTICLE + "\nBlog Archive\nJanuary 2004\nDecember 2003\nNovember 2003\nOctober 2003"),
+    keeps=(
+        _ARTICLE + "\nHis best-known films:\nTitanic (1997)\nAvatar (2009)\nThe Terminator (1984)",
+        _ARTICLE + "\nThe results (in seats):\nLabour (412)\nConservatives (166)",
+    ),
+)
+
 LINE_MODEL = Rule(
     code="B510",
     name="low-content-line",
@@ -107,5 +127,6 @@ STRUCTURE_RULES: tuple[Rule, ...] = (
     HEADER_BAND,
     FOOTER_BAND,
     COMMENT_SECTION,
+    ARCHIVE_LIST,
     LINE_MODEL,
 )
