@@ -110,4 +110,52 @@ FOOTER_LINKS = phrase_rule(
     keeps=["Contact with the crew was lost shortly after midnight, the coast guard said."],
 )
 
-LEGAL_RULES: tuple[Rule, ...] = (COOKIE_NOTICE, COPYRIGHT_LINE, FOOTER_LINKS)
+DISCLAIMER = phrase_rule(
+    code="B023",
+    name="disclaimer",
+    summary="Site disclaimers: 'the views expressed here are the author's own', 'for personal, non-commercial use'.",
+    why=(
+        "Blogs and news sites close their pages with standing legal notices about whose opinions these are, "
+        "warranties and reprint terms; the same notice stands under every article, so it is not the article."
+    ),
+    anchor="any",
+    max_words=150,
+    mode="balanced",
+    phrases={
+        "en": [r"^\W{0,3}disclaimer\s*:",
+               # not "in this article": an article's own note on its author belongs to the article
+               r"\bthe (?:views|opinions)(?: and opinions| and views)? expressed (?:here(?:in|on)?\b|"
+               r"on this (?:site|blog|website|page)|by (?:the )?(?:commenters?|bloggers?))",
+               r"\bfor (?:your )?personal,? non-?commercial use only", r"\b(?:provided|distributed) (?:on an )?"
+               r"[\"“'‘]{0,2}as[- ]is\b", r"\bdo(?:es)? not necessarily (?:reflect|represent) the (?:views|"
+               r"opinions|position|official policy)"],
+        "de": [r"^\W{0,3}haftungsausschluss\s*:", r"\bdie (?:hier )?(?:geäußerten|veröffentlichten|wiedergegebenen) "
+               r"meinungen", r"\b(?:gibt|geben) nicht (?:unbedingt|notwendigerweise|zwingend) die meinung"],
+        "fr": [r"^\W{0,3}avertissement\s*:", r"\bles (?:opinions|propos|points de vue) (?:exprimée?s|tenus)",
+               r"\bn['’]engagent que (?:leurs?|son|ses) auteurs?"],
+        "es": [r"\blas opiniones expresadas", r"\bno (?:reflejan|representan) necesariamente (?:la|el|las|los)"],
+        "pt": [r"\bas opiniões expressas", r"\bnão (?:refletem|representam) necessariamente (?:a|o|as|os)"],
+        "it": [r"\ble opinioni espresse", r"\bnon (?:riflettono|rappresentano) necessariamente (?:la|il|le|i)"],
+        "nl": [r"\bde (?:hier )?geuite meningen", r"\bvertegenwoordigen niet (?:noodzakelijk(?:erwijs)?|per se)"],
+        "ru": [r"\b(?:мнение|точка зрения) (?:редакции|автора) (?:может )?не (?:совпадать|совпадает)"],
+        "zh": [r"(?:仅|只)代表作者(?:本人|个人)?(?:的)?(?:观点|立场)",
+               r"(?:不|并不)代表本(?:网|站|报|刊)(?:的)?(?:观点|立场)"],
+        "ja": [r"^\W{0,3}免責事項\s*[:：]", r"(?:個人的|筆者個人)(?:な|の)?(?:見解|意見)であり"],
+    },
+    examples=["Disclaimer: the author holds no position in any of the stocks mentioned.",
+              "The views expressed here are my own and do not represent my employer.",
+              "The opinions expressed on this site are those of the authors alone.",
+              "This copy is for your personal, non-commercial use only.",
+              "The information on this blog is distributed on an \"as is\" basis, without warranty of any kind.",
+              "Die hier geäußerten Meinungen sind die der Autoren.",
+              "Les opinions exprimées n'engagent que leurs auteurs.",
+              "Las opiniones expresadas son responsabilidad exclusiva de sus autores.",
+              "As opiniões expressas neste blog são de responsabilidade dos autores.",
+              "Le opinioni espresse sono personali.", "De hier geuite meningen zijn die van de auteur.",
+              "Мнение редакции может не совпадать с мнением автора.", "本文仅代表作者本人观点。",
+              "免責事項：当サイトの情報の正確性は保証しません。"],
+    keeps=["The views expressed at the town meeting were mixed, and the council promised a second vote in May.",
+           "Critics said the report does not reflect the views of most residents, who want the bridge rebuilt."],
+)
+
+LEGAL_RULES: tuple[Rule, ...] = (COOKIE_NOTICE, COPYRIGHT_LINE, FOOTER_LINKS, DISCLAIMER)
