@@ -570,3 +570,43 @@ def test_chrome_lexicon_comes_from_the_phrase_tables() -> None:
     lexicon = chrome_lexicon()
     assert {"newsletter", "abonnieren", "commentaires", "подписаться"} <= lexicon
     assert all(len(word) >= CONTENT_WORD_LETTERS and word in sources.lower() for word in lexicon)
+
+
+from textclean._cleaner import Cleaner  # noqa: E402
+from textclean._features import prepare_lines, prepare_many  # noqa: E402
+
+_CLEANERS = {mode: Cleaner(CleanConfig(mode=mode)) for mode in ("balanced", "conservative")}
+
+
+def _same_prepared(batch: object, alone: object) -> None:
+    from textclean._features import PreparedLines
+
+    assert isinstance(batch, PreparedLines) and isinstance(alone, PreparedLines)
+    assert (batch.count, batch.index, batch.rows, batch.broken) == (alone.count, alone.index, alone.rows, alone.broken)
+    for name in ("matrix", "words", "tokens"):
+        assert np.array_equal(getattr(batch.shape, name), getattr(alone.shape, name)), name
+    if alone.text is None:
+        assert batch.text is None
+        return
+    assert batch.text is not None
+    assert (batch.text.joined, list(batch.text.heads), list(batch.text.lines)) == (
+        alone.text.joined, list(alone.text.heads), list(alone.text.lines))
+    for name in ("full", "starts", "size", "bits", "points"):
+        assert getattr(batch.text, name).tolist() == getattr(alone.text, name).tolist(), name
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(documents, max_size=6))
+def test_prepare_many_is_prepare_lines_of_each_document(batch: list[list[str]]) -> None:
+    """One shape pass over a batch gives every document exactly what preparing it alone gives."""
+    for many, document in zip(prepare_many(batch), batch, strict=True):
+        _same_prepared(many, prepare_lines(document))
+
+
+@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(realistic, max_size=25).map("\n".join), max_size=5), st.sampled_from(sorted(_CLEANERS)))
+def test_clean_many_is_clean_of_each_page(pages: list[str], mode: str) -> None:
+    """The batch entry point gives each page exactly the result of cleaning it alone."""
+    cleaner = _CLEANERS[mode]
+    ids = list(range(len(pages)))
+    assert cleaner.clean_many(pages, doc_ids=ids) == [cleaner.clean(p, doc_id=i) for i, p in enumerate(pages)]

@@ -37,6 +37,7 @@ __all__ = [
     "CompiledRules",
     "classify_lines",
     "compile_rules",
+    "match_many",
     "rule_pass",
     "score_lines",
 ]
@@ -135,7 +136,12 @@ def _comment_detector() -> CommentDetector:
 
 
 def classify_lines(
-    lines: Sequence[str], rules: CompiledRules, *, tokens: Sequence[list[str]] | None = None
+    lines: Sequence[str],
+    rules: CompiledRules,
+    *,
+    tokens: Sequence[list[str]] | None = None,
+    prepared: PreparedLines | None = None,
+    matched: Sequence[Verdict | None] | None = None,
 ) -> list[Verdict]:
     """Classify each line of a document as content (kept) or chrome (removed, with its reason).
 
@@ -144,6 +150,8 @@ def classify_lines(
         rules: from :func:`compile_rules`.
         tokens: per line, its lowercased words (:func:`~textclean._paragraphs.lowercase_words`), when the
             caller has them already (the cleaner's paragraph dedup needs them too).
+        prepared: the lines prepared already (:func:`~textclean._features.prepare_many` for a batch).
+        matched: the pattern rules' verdicts of the prepared rows already (:func:`match_many`).
 
     Returns:
         One verdict per line, in order; blank lines are kept.
@@ -154,7 +162,7 @@ def classify_lines(
         >>> [(v.keep, v.code) for v in classify_lines(page, rules)]
         [(False, 'B030'), (True, None), (True, None)]
     """
-    verdicts, scores, index = score_lines(lines, rules, tokens=tokens)
+    verdicts, scores, index = score_lines(lines, rules, tokens=tokens, prepared=prepared, matched=matched)
     if scores is None or len(index) < 2:  # a lone line has no neighbours to be told apart from
         return verdicts
     cuts = line_thresholds(scores, rules.threshold)  # see textclean/_adaptive.py
@@ -168,10 +176,15 @@ def classify_lines(
 
 
 def score_lines(
-    lines: Sequence[str], rules: CompiledRules, *, tokens: Sequence[list[str]] | None = None
+    lines: Sequence[str],
+    rules: CompiledRules,
+    *,
+    tokens: Sequence[list[str]] | None = None,
+    prepared: PreparedLines | None = None,
+    matched: Sequence[Verdict | None] | None = None,
 ) -> tuple[list[Verdict], LineScores | None, list[int]]:
     """Rule and comment verdicts for every line, and the model's content scores for the non-blank ones."""
-    verdicts, features, index, _ = rule_pass(lines, rules, tokens=tokens)
+    verdicts, features, index, _ = rule_pass(lines, rules, tokens=tokens, prepared=prepared, matched=matched)
     if rules.model is None or not index:
         return verdicts, None, index
     return verdicts, rules.model.score(features), index
@@ -182,7 +195,12 @@ _IN_COMMENTS = Verdict(False, "B505", "comment-section", "inside the reader-comm
 
 
 def rule_pass(
-    lines: Sequence[str], rules: CompiledRules, *, tokens: Sequence[list[str]] | None = None
+    lines: Sequence[str],
+    rules: CompiledRules,
+    *,
+    tokens: Sequence[list[str]] | None = None,
+    prepared: PreparedLines | None = None,
+    matched: Sequence[Verdict | None] | None = None,
 ) -> tuple[list[Verdict], npt.NDArray[np.float64], list[int], npt.NDArray[np.float64]]:
     """Pattern-rule and comment-section verdicts, and the feature matrix of the non-blank lines.
 
@@ -190,14 +208,16 @@ def rule_pass(
         The verdicts (one per line), the features (one row per non-blank line), the indexes of
         those lines, and their word counts.
     """
-    prepared = prepare_lines(lines)
+    if prepared is None:
+        prepared = prepare_lines(lines)
     section = rules.comments.section_start(prepared)
     in_comments = np.zeros(len(lines), dtype=bool)
     if section is not None:
         in_comments[section:] = True
     features = features_of(prepared, np.zeros(len(lines), dtype=bool), in_comments, tokens)
     index, rows, words = prepared.index, prepared.rows, prepared.shape.words
-    matched = rules.matcher.match_lines(rows, words.astype(int).tolist())
+    if matched is None:
+        matched = rules.matcher.match_lines(rows, words.astype(int).tolist())
     verdicts: list[Verdict] = [KEEP] * len(lines)
     hit = [row for row, verdict in enumerate(matched) if verdict is not None]
     if hit:
@@ -224,6 +244,24 @@ def rule_pass(
             if row not in taken:
                 verdicts[index[row]] = _IN_COMMENTS
     return verdicts, features, index, words
+
+
+def match_many(prepared: Sequence[PreparedLines], rules: CompiledRules) -> list[list[Verdict | None]]:
+    """The pattern rules' verdicts of the rows of several prepared documents, matched in one call.
+
+    Equal to ``rules.matcher.match_lines`` of each document's rows: the matcher's answer for a line depends
+    on the line and its word count alone; one call screens the whole batch's new lines together.
+    """
+    rows = [row for document in prepared for row in document.rows]
+    words = [count for document in prepared for count in document.shape.words.astype(int).tolist()]
+    matched = rules.matcher.match_lines(rows, words)
+    out = []
+    first = 0
+    for document in prepared:
+        stop = first + len(document.rows)
+        out.append(matched[first:stop])
+        first = stop
+    return out
 
 
 _MENU_SEPARATOR = regex.compile(r"\s*[|·•]\s*")

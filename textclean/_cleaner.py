@@ -7,14 +7,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
-from textclean._classify import CompiledRules, classify_lines, compile_rules
+from textclean._classify import CompiledRules, classify_lines, compile_rules, match_many
 from textclean._config import CleanConfig
+from textclean._features import PreparedLines, prepare_many
 from textclean._normalize import normalize_lines
 from textclean._paragraphs import PARAGRAPH_RULES, find_repeats, lowercase_words
 from textclean._result import CleanResult, Removal
 from textclean._rule import Verdict
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = ["Cleaner", "clean_text"]
 
@@ -58,8 +62,18 @@ class Cleaner:
         ``site`` names the page's site for the learned site templates, if the cleaner has any.
         """
         spans, lines = normalize_lines(text, self.config.normalize)
+        return self._classify_lines(spans, lines, site)
+
+    def _classify_lines(
+        self,
+        spans: list[tuple[int, int]],
+        lines: list[str],
+        site: str | None,
+        prepared: PreparedLines | None = None,
+        matched: Sequence[Verdict | None] | None = None,
+    ) -> _Classified:
         words = [lowercase_words(line) if line else [] for line in lines]  # for the line model and dedup
-        verdicts = classify_lines(lines, self.rules, tokens=words)
+        verdicts = classify_lines(lines, self.rules, tokens=words, prepared=prepared, matched=matched)
         if self.templates is not None and site is not None:
             for index, verdict in self.templates.match(site, lines).items():
                 if verdicts[index].keep:
@@ -81,6 +95,38 @@ class Cleaner:
             The cleaned text, every removal with its reason, and the line and word counts.
         """
         return _assemble(text, self.classify(text, site=site), doc_id)
+
+    def clean_many(
+        self, texts: Sequence[str], *, doc_ids: Sequence[Any] | None = None, sites: Iterable[str | None] | None = None
+    ) -> list[CleanResult]:
+        """Clean several documents: the same results as :meth:`clean` of each, faster on many small pages.
+
+        The work that does not depend on a line's page (its shape, the pattern rules) is done for the
+        whole batch at once; everything else is per document, as in :meth:`clean`.
+
+        Args:
+            texts: the scraped texts.
+            doc_ids: an id for each (carried into its result), or ``None``.
+            sites: each page's site for learned site templates, or ``None``.
+
+        Examples:
+            >>> pages = ["Share on Facebook\\nThe river rose two metres overnight.", "Cookies help us. Accept all"]
+            >>> [r.text for r in Cleaner().clean_many(pages)]
+            ['The river rose two metres overnight.', '']
+        """
+        ids = list(doc_ids) if doc_ids is not None else [None] * len(texts)
+        site_list = list(sites) if sites is not None else [None] * len(texts)
+        if not len(ids) == len(site_list) == len(texts):
+            raise ValueError("clean_many: texts, doc_ids and sites must have the same length")
+        normalized = [normalize_lines(text, self.config.normalize) for text in texts]
+        prepared = prepare_many([lines for _, lines in normalized])
+        matched = match_many(prepared, self.rules)
+        return [
+            _assemble(text, self._classify_lines(spans, lines, site, ready, hits), doc_id)
+            for text, (spans, lines), site, ready, hits, doc_id in zip(
+                texts, normalized, site_list, prepared, matched, ids, strict=True
+            )
+        ]
 
     def _mark_repeats(
         self, lines: Sequence[str], words: Sequence[list[str]], verdicts: list[Verdict]

@@ -37,6 +37,7 @@ __all__ = [
     "document_features",
     "features_of",
     "prepare_lines",
+    "prepare_many",
 ]
 
 HEAD_CHARS = 2000
@@ -200,6 +201,38 @@ def prepare_lines(lines: Sequence[str]) -> PreparedLines:
     shape = np.array([_shape(line, int(w)) for line, w in zip(rows, words, strict=True)], dtype=np.float64)
     tokens = np.array([len(line[:HEAD_CHARS].split()) for line in rows], dtype=np.int64)
     return PreparedLines(len(lines), index, rows, None, Shape(shape, words, tokens), bool(rows))
+
+
+def prepare_many(documents: Sequence[Sequence[str]]) -> list[PreparedLines]:
+    """:func:`prepare_lines` of each document, with the shape of all their lines measured in one pass.
+
+    The shape columns of a line depend on that line alone, so the lines of a whole batch of documents
+    are joined into one :class:`~textclean._lineshape.LineText` and measured at once (the fixed cost of
+    the numpy passes is paid once per batch, not once per page); each document gets its own slice.
+    """
+    from textclean._lineshape import line_text, shape_matrix
+
+    stripped = [list(map(str.strip, lines)) for lines in documents]
+    rows = [list(filter(None, lines)) for lines in stripped]
+    text = line_text([row for document in rows for row in document])
+    if text is None:  # no rows at all, or a row holding a "\n": each document on its own
+        return [prepare_lines(lines) for lines in documents]
+    shape = shape_matrix(text)
+    prepared = []
+    first = 0
+    for lines, stripped_lines, document_rows in zip(documents, stripped, rows, strict=True):
+        stop = first + len(document_rows)
+        if first == stop:
+            prepared.append(prepare_lines(lines))
+            continue
+        index = list(compress(range(len(stripped_lines)), stripped_lines))
+        blank = compress(lines, map(operator.not_, stripped_lines))
+        broken = any(map(operator.contains, blank, repeat("\n")))
+        prepared.append(
+            PreparedLines(len(lines), index, document_rows, text.part(first, stop), shape.part(first, stop), broken)
+        )
+        first = stop
+    return prepared
 
 
 def document_features(

@@ -55,12 +55,14 @@ def process_batch(job: CleanJob, records: list[Record]) -> list[Processed]:
         >>> process_batch(job, [record])[0].output
         '{"id": "a", "text": "The river rose."}\\n'
     """
-    return [_process(job, record) for record in records]
+    sites = [site_for_record(record.data, job.site_field, job.url_field) for record in records]
+    results = job.cleaner.clean_many(
+        [record.text for record in records], doc_ids=[record.doc_id for record in records], sites=sites
+    )
+    return [_process(job, record, result) for record, result in zip(records, results, strict=True)]
 
 
-def _process(job: CleanJob, record: Record) -> Processed:
-    site = site_for_record(record.data, job.site_field, job.url_field)
-    result = job.cleaner.clean(record.text, doc_id=record.doc_id, site=site)
+def _process(job: CleanJob, record: Record, result: CleanResult) -> Processed:
     report = [_report_line(job, record, result, i) for i in range(len(result.removed))] if job.report else []
     removed = result.removed if job.explain else ()
     stats = CleanStats.from_result(result)

@@ -214,6 +214,22 @@ class LineText:
     bits: npt.NDArray[np.uint16]
     points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8]
 
+    def part(self, first: int, stop: int) -> LineText:
+        """The :class:`LineText` of rows ``first`` to ``stop - 1`` alone, equal to :func:`line_text` of those lines
+        (up to the code points' dtype); its arrays are views of this one's."""
+        base = int(self.starts[first])
+        end = int(self.starts[stop - 1] + self.size[stop - 1])
+        return LineText(
+            self.lines[first:stop],
+            self.full[first:stop],
+            self.heads[first:stop],
+            self.joined[base:end],
+            self.starts[first:stop] - base,
+            self.size[first:stop],
+            self.bits[base:end],
+            self.points[base:end],
+        )
+
 
 def line_text(lines: Sequence[str]) -> LineText | None:
     """The :class:`LineText` of stripped, non-blank lines; ``None`` when there are none or one holds a ``"\\n"``."""
@@ -242,6 +258,10 @@ class Shape:
     matrix: npt.NDArray[np.float64]
     words: npt.NDArray[np.float64]
     tokens: npt.NDArray[np.int64]
+
+    def part(self, first: int, stop: int) -> Shape:
+        """The rows ``first`` to ``stop - 1`` (every column of a row depends on that row alone)."""
+        return Shape(self.matrix[first:stop], self.words[first:stop], self.tokens[first:stop])
 
 
 @functools.cache
