@@ -16,6 +16,8 @@ seeded: they define *what* a shingle is. The MinHash ``seed`` only chooses the p
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -278,6 +280,13 @@ def permutations(num_perm: int, seed: int = 1) -> tuple[NDArray[np.uint32], NDAr
         >>> bool((MinHash(num_perm=4, seed=7).permutations == np.array([a, b])).all())
         True
     """
+    a, b = _permutations(num_perm, seed)
+    return a.copy(), b.copy()
+
+
+@functools.lru_cache(maxsize=16)
+def _permutations(num_perm: int, seed: int) -> tuple[NDArray[np.uint32], NDArray[np.uint32]]:
+    """:func:`permutations`, drawn once per process (a ``RandomState`` costs ~0.1 ms; callers get copies)."""
     generator = np.random.RandomState(seed)
     a = generator.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
     b = generator.randint(0, 1 << 32, num_perm, dtype=np.uint32)
