@@ -109,12 +109,12 @@ def _first_pass_tops(
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.bool_]] | None:
     """For each row: its :data:`_MOST_AGAINST_FIRST` strongest first-pass features and whether each is against it
     (all zero on rows whose named second-pass features do not include the first-pass logit)."""
-    if scores.first is None or not ((tops == _FIRST_PASS) & negative).any():
+    shown = np.flatnonzero(((tops == _FIRST_PASS) & negative).any(axis=1))
+    if scores.first is None or not len(shown):
         return None
-    first_tops, first_negative = _strongest_against(scores.first[rows], _MOST_AGAINST_FIRST)
-    shown = ((tops == _FIRST_PASS) & negative).any(axis=1)
-    first_tops[~shown] = 0
-    first_negative[~shown] = False
+    first_tops = np.zeros((len(rows), _MOST_AGAINST_FIRST), dtype=np.intp)
+    first_negative = np.zeros((len(rows), _MOST_AGAINST_FIRST), dtype=bool)
+    first_tops[shown], first_negative[shown] = _strongest_against(scores.first[rows[shown]], _MOST_AGAINST_FIRST)
     return first_tops, first_negative
 
 

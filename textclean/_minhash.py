@@ -17,7 +17,6 @@ seeded: they define *what* a shingle is. The MinHash ``seed`` only chooses the p
 from __future__ import annotations
 
 import functools
-
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
