@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from textclean._features import BASE_FEATURES, CONTEXT_FEATURES, LEXICAL_FEATURES
-from textclean._line_model import SMOOTH_FEATURES, LineScores
+from textclean._line_model import MODEL_FEATURES, SMOOTH_FEATURES, LineScores
 from textclean._rule import KEEP, Verdict
 
 __all__ = ["model_verdicts", "structure_of", "structures"]
@@ -139,8 +139,14 @@ def model_verdicts(
         first_tops, first_negative = first_pass_tops
         numbered |= ((first_tops * 2 + first_negative) << _FIRST_SHIFTS).sum(axis=1).astype(np.uint64) << _FIRST_AT
     unique, first = np.unique(numbered, return_index=True)
+    known = _NAMED if scores.names is MODEL_FEATURES else {}  # a key names the same features in every page
+    if len(known) >= _CACHED_VERDICTS:
+        known.clear()
     names = {}
     for key, at in zip(unique.tolist(), first.tolist(), strict=True):
+        if key in known:
+            names[key] = known[key]
+            continue
         top, against = tops[at].tolist(), negative[at].tolist()
         first_pass = ""
         if first_pass_tops is not None:
@@ -150,7 +156,7 @@ def model_verdicts(
                 if k not in top
             ][:_SHOWN_FIRST]
             first_pass = _named(scores.names, [k for k, _ in shown], [no for _, no in shown])
-        names[key] = _named(scores.names, top, against, first_pass)
+        names[key] = known[key] = _named(scores.names, top, against, first_pass)
     keys = numbered.tolist()
     n = len(scores.features)
     verdicts = []
@@ -182,5 +188,8 @@ def model_verdicts(
 
 _CACHED_VERDICTS = 1 << 16
 _VERDICTS: dict[tuple[int, int, int, str, str, str], Verdict] = {}
+_NAMED: dict[int, str] = {}
+"""The evidence's feature names by their key (the features and their signs, as one number), for the shipped
+model's feature list."""
 """Verdicts already built: the same structure, score (to two places) and features name the same, immutable verdict;
 chrome repeats, within a page and from page to page."""
