@@ -126,18 +126,20 @@ DISCLAIMER = phrase_rule(
                # not "in this article": an article's own note on its author belongs to the article
                r"\bthe (?:views|opinions)(?: and opinions| and views)? expressed (?:here(?:in|on)?\b|"
                r"on this (?:site|blog|website|page)|by (?:the )?(?:commenters?|bloggers?))",
-               r"\bfor (?:your )?personal,? non-?commercial use only", r"\b(?:provided|distributed) (?:on an )?"
-               r"[\"“'‘]{0,2}as[- ]is\b", r"\bdo(?:es)? not necessarily (?:reflect|represent) the (?:views|"
-               r"opinions|position|official policy)"],
+               # one long word every match holds, for each alternative: the matcher's screen looks for it
+               r"\bfor (?:your )?personal,? non-?commercial use only",
+               r"\bprovided (?:on an )?[\"“'‘]{0,2}as[- ]is\b", r"\bdistributed (?:on an )?[\"“'‘]{0,2}as[- ]is\b",
+               r"\bdo(?:es)? not necessarily (?:reflect|represent) the (?:views|opinions|position|official policy)"],
         "de": [r"^\W{0,3}haftungsausschluss\s*:", r"\bdie (?:hier )?(?:geäußerten|veröffentlichten|wiedergegebenen) "
                r"meinungen", r"\b(?:gibt|geben) nicht (?:unbedingt|notwendigerweise|zwingend) die meinung"],
-        "fr": [r"^\W{0,3}avertissement\s*:", r"\bles (?:opinions|propos|points de vue) (?:exprimée?s|tenus)",
-               r"\bn['’]engagent que (?:leurs?|son|ses) auteurs?"],
+        "fr": [r"^\W{0,3}avertissement\s*:", r"\bles opinions (?:exprimées|tenues)", r"\bles propos (?:exprimés|tenus)",
+               r"\bles points de vue exprimés", r"\bn['’]engagent que (?:leurs?|son|ses) auteurs?"],
         "es": [r"\blas opiniones expresadas", r"\bno (?:reflejan|representan) necesariamente (?:la|el|las|los)"],
         "pt": [r"\bas opiniões expressas", r"\bnão (?:refletem|representam) necessariamente (?:a|o|as|os)"],
         "it": [r"\ble opinioni espresse", r"\bnon (?:riflettono|rappresentano) necessariamente (?:la|il|le|i)"],
         "nl": [r"\bde (?:hier )?geuite meningen", r"\bvertegenwoordigen niet (?:noodzakelijk(?:erwijs)?|per se)"],
-        "ru": [r"\b(?:мнение|точка зрения) (?:редакции|автора) (?:может )?не (?:совпадать|совпадает)"],
+        "ru": [r"\bмнение (?:редакции|автора) (?:может )?не совпада(?:ть|ет)",
+               r"\bточка зрения (?:редакции|автора) (?:может )?не совпада(?:ть|ет)"],
         "zh": [r"(?:仅|只)代表作者(?:本人|个人)?(?:的)?(?:观点|立场)",
                r"(?:不|并不)代表本(?:网|站|报|刊)(?:的)?(?:观点|立场)"],
         "ja": [r"^\W{0,3}免責事項\s*[:：]", r"(?:個人的|筆者個人)(?:な|の)?(?:見解|意見)であり"],
