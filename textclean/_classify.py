@@ -305,7 +305,8 @@ _ARCHIVE_RUN = 3
 
 def _archive_runs(prepared: PreparedLines, taken: set[int]) -> list[tuple[int, int]]:
     """Runs (first and last row) of at least three consecutive rows, not taken by another rule, that are each an
-    archive or category entry: a short label and a count in parentheses, ``"► May 2012 (7)"``."""
+    archive or category entry: a short label and a count in parentheses (``"► May 2012 (7)"``), or a month and
+    a year (``"January 2004"``)."""
     rows, text = prepared.rows, prepared.text
     if text is not None:  # the gate: short rows ending with ")" or a digit
         last = text.points[text.starts + text.size - 1]

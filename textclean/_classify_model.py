@@ -188,8 +188,8 @@ def model_verdicts(
 
 _CACHED_VERDICTS = 1 << 16
 _VERDICTS: dict[tuple[int, int, int, str, str, str], Verdict] = {}
+"""Verdicts already built: the same structure, score (to two places) and features name the same, immutable verdict;
+chrome repeats, within a page and from page to page."""
 _NAMED: dict[int, str] = {}
 """The evidence's feature names by their key (the features and their signs, as one number), for the shipped
 model's feature list."""
-"""Verdicts already built: the same structure, score (to two places) and features name the same, immutable verdict;
-chrome repeats, within a page and from page to page."""
