@@ -16,6 +16,13 @@ _ARTICLE = (
     "Rescue teams worked through the night, and by morning most of the residents had reached the shelters.\n"
     "The mayor said the town would need months to repair the damage to its bridges and roads."
 )
+_LONG_ARTICLE = _ARTICLE + (  # a page long enough for the header and footer bands (short pages are lenient)
+    "\nVolunteers from the neighbouring villages brought sandbags, boats and hot food to the families who stayed."
+    "\nThe regional water authority said the river had not risen so fast since the great flood of 1953."
+    "\nInsurers expect thousands of claims, and the government promised emergency grants for the worst-hit streets."
+    "\nSchools in the old town will stay closed for the rest of the week while engineers inspect the buildings."
+    "\nResidents said the warning sirens came too late, and the council has promised a full inquiry."
+)
 
 MENU_RUN = Rule(
     code="B501",
@@ -49,7 +56,7 @@ HEADER_BAND = Rule(
         "run of real text are chrome unless they lead straight into it (a title, a byline, a dateline)."
     ),
     mode="balanced",
-    examples=("Riverside News\nYour source for local news\nSubscribe today\nToday's paper\n\n\n" + _ARTICLE,),
+    examples=("Riverside News\nYour source for local news\n\n" + _LONG_ARTICLE,),
     keeps=("Flood waters recede in the old town\nBy Jane Rivers\n" + _ARTICLE,),
 )
 
@@ -59,7 +66,7 @@ FOOTER_BAND = Rule(
     summary="Short lines in the page's footer band, after the main text ends.",
     why="After the last paragraph, scraped pages end with link lists, site names and legal lines.",
     mode="balanced",
-    examples=(_ARTICLE + "\nMore stories\nCity council\nWeather alerts\nSchool news\nObituaries\nClassifieds",),
+    examples=(_LONG_ARTICLE + "\nRiverside News Ltd\nPrinted in Riverside",),
     keeps=(_ARTICLE + "\n(Reporting by Jane Rivers; editing by Tom Bank)",),
 )
 
