@@ -186,7 +186,7 @@ def model_verdicts(
     return verdicts
 
 
-_CACHED_VERDICTS = 1 << 16
+_CACHED_VERDICTS = 1 << 12  # ~4k verdicts (~2 MB): a page repeats its chrome; a bigger cache bought no speed
 _VERDICTS: dict[tuple[int, int, int, str, str, str], Verdict] = {}
 """Verdicts already built: the same structure, score (to two places) and features name the same, immutable verdict;
 chrome repeats, within a page and from page to page."""
