@@ -261,10 +261,19 @@ from reference_impl import (  # noqa: E402
 )
 
 from textclean._adaptive import line_thresholds  # noqa: E402
-from textclean._classify import _comment_section, _structure_of, classify_lines, compile_rules, score_lines  # noqa: E402
+from textclean._classify import CompiledRules, classify_lines, compile_rules, score_lines  # noqa: E402
+from textclean._classify_model import structure_of as _structure_of  # noqa: E402
+from textclean._features import prepare_lines as _prepare_lines  # noqa: E402
+
+
+def _comment_section(lines: list[str], rules: CompiledRules) -> list[bool]:
+    """Per line, whether the detector puts it in the comment section (from its start to the page's end)."""
+    section = rules.comments.section_start(_prepare_lines(lines))
+    start = len(lines) if section is None else section
+    return [False] * start + [True] * (len(lines) - start)
 from textclean._config import CleanConfig  # noqa: E402
 from textclean._features import document_features  # noqa: E402
-from textclean._lineshape import _BMP, _ClassTable, _table, char_bits  # noqa: E402
+from textclean._lineshape import _BMP, _ClassTable, char_bits  # noqa: E402
 
 SCRIPTS = (
     "The river rose two metres overnight, flooding the old town.",
@@ -325,7 +334,8 @@ def test_document_features_edge_cases(lines: list[str]) -> None:
 
 
 def test_character_table_matches_the_predicates() -> None:
-    table = _table()
+    every = np.arange(_BMP, dtype=np.uint32)
+    table = _ClassTable().covering(_BMP, every)
     assert all(int(table[code]) == char_bits(chr(code)) for code in range(_BMP))
 
 

@@ -22,7 +22,7 @@ import regex
 
 from textclean._adaptive import adaptive_notes, line_thresholds
 from textclean._classify_comments import CommentDetector
-from textclean._classify_model import model_verdicts, structure_of
+from textclean._classify_model import model_verdicts
 from textclean._config import CleanConfig
 from textclean._features import BASE_FEATURES, PreparedLines, features_of, prepare_lines
 from textclean._line_model import LineModel, LineScores, load_line_model
@@ -49,7 +49,6 @@ _FLAGS = regex.IGNORECASE | regex.V0
 _NAMES = {rule.code: rule.name for rule in PATTERN_RULES}
 
 
-_Matcher = Matcher  # the compiled pattern rules (see :mod:`textclean._matcher`)
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ class CompiledRules:
     """
 
     mode: str
-    matcher: _Matcher
+    matcher: Matcher
     disabled: frozenset[str]
     keep_comments: bool
     model: LineModel | None
@@ -113,7 +112,7 @@ def compile_rules(config: CleanConfig) -> CompiledRules:
     model = None if "B510" in disabled else load_line_model()
     return CompiledRules(
         mode=config.mode,
-        matcher=_Matcher.build(active, config.languages),
+        matcher=Matcher.build(active, config.languages),
         disabled=disabled,
         keep_comments=config.keep_comments,
         model=model,
@@ -234,9 +233,9 @@ def rule_pass(
                 taken.add(row)
     if "B506" not in rules.disabled:
         for first, last in _archive_runs(prepared, taken):
-            evidence = f"run of {last - first + 1} archive or category entries"
+            archive = Verdict(False, "B506", "archive-list", f"run of {last - first + 1} archive or category entries")
             for row in range(first, last + 1):
-                verdicts[index[row]] = Verdict(False, "B506", "archive-list", evidence)
+                verdicts[index[row]] = archive
                 taken.add(row)
     if section is not None and not rules.keep_comments and "B505" not in rules.disabled:
         first = bisect.bisect_left(index, section)
@@ -329,13 +328,6 @@ _CLOSE_PAREN, _ZERO, _NINE = map(ord, ")09")
 _ARCHIVE_ENDS = frozenset(")0123456789")
 
 
-def _comment_section(lines: Sequence[str], rules: CompiledRules) -> list[bool]:
-    """Mark lines from a confirmed comment header to the end of the page (see :mod:`textclean._classify_comments`)."""
-    section = rules.comments.section_start(prepare_lines(lines))
-    start = len(lines) if section is None else section
-    return [False] * start + [True] * (len(lines) - start)
-
-
 _COMMENT_COLUMN = BASE_FEATURES.index("comment-section")
 
 
@@ -347,4 +339,3 @@ def _model_verdicts(
     return model_verdicts(rows, scores, rules.disabled, notes)
 
 
-_structure_of = structure_of

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-from textclean._features import BASE_FEATURES, CONTEXT_FEATURES, LEXICAL_FEATURES
-from textclean._line_model import MODEL_FEATURES, SMOOTH_FEATURES, LineScores
+from textclean._features import BASE_FEATURES, CONTEXT_FEATURES
+from textclean._line_model import MODEL_FEATURES, LineScores
 from textclean._rule import KEEP, Verdict
 
 __all__ = ["model_verdicts", "structure_of", "structures"]
@@ -33,7 +33,7 @@ _MOST_AGAINST_FIRST = 3  # the first pass's strongest, of which those the second
 _FIRST_SHIFTS = np.arange(0, 8 * _MOST_AGAINST_FIRST, 8)
 _FIRST_AT = np.uint64(8 * _MOST_AGAINST)
 _SHOWN_FIRST = 2
-_FIRST_PASS = (BASE_FEATURES + CONTEXT_FEATURES + LEXICAL_FEATURES + SMOOTH_FEATURES).index("first-pass-logit")
+_FIRST_PASS = MODEL_FEATURES.index("first-pass-logit")
 
 
 def structure_of(row: int, features: npt.NDArray[np.float64]) -> tuple[str, str, str]:

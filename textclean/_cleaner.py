@@ -6,8 +6,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
+from collections.abc import Iterable, Sequence
+from typing import Any, NamedTuple, Protocol
 
 from textclean._classify import CompiledRules, classify_lines, compile_rules, match_many
 from textclean._config import CleanConfig
@@ -16,9 +16,6 @@ from textclean._normalize import normalize_lines
 from textclean._paragraphs import PARAGRAPH_RULES, find_repeats, lowercase_words
 from textclean._result import CleanResult, Removal
 from textclean._rule import Verdict
-
-if TYPE_CHECKING:
-    from collections.abc import Iterable
 
 __all__ = ["Cleaner", "clean_text"]
 

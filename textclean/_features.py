@@ -190,17 +190,25 @@ def prepare_lines(lines: Sequence[str]) -> PreparedLines:
     from textclean._lineshape import Shape, line_text, shape_matrix  # numpy-heavy: loaded with the first document
 
     stripped = list(map(str.strip, lines))
-    index = list(compress(range(len(stripped)), stripped))
     rows = list(filter(None, stripped))
     text = line_text(rows)
     if text is not None:
-        blank = compress(lines, map(operator.not_, stripped))
-        broken = any(map(operator.contains, blank, repeat("\n")))
-        return PreparedLines(len(lines), index, rows, text, shape_matrix(text), broken)
+        return _prepared(lines, stripped, rows, text, shape_matrix(text))
     words = np.array([count_words(line) for line in rows], dtype=np.float64)
     shape = np.array([_shape(line, int(w)) for line, w in zip(rows, words, strict=True)], dtype=np.float64)
     tokens = np.array([len(line[:HEAD_CHARS].split()) for line in rows], dtype=np.int64)
+    index = list(compress(range(len(stripped)), stripped))
     return PreparedLines(len(lines), index, rows, None, Shape(shape, words, tokens), bool(rows))
+
+
+def _prepared(
+    lines: Sequence[str], stripped: list[str], rows: list[str], text: LineText, shape: Shape
+) -> PreparedLines:
+    """The :class:`PreparedLines` of a document whose rows are measured (``text`` and ``shape`` are theirs)."""
+    index = list(compress(range(len(stripped)), stripped))
+    blank = compress(lines, map(operator.not_, stripped))
+    broken = any(map(operator.contains, blank, repeat("\n")))
+    return PreparedLines(len(lines), index, rows, text, shape, broken)
 
 
 def prepare_many(documents: Sequence[Sequence[str]]) -> list[PreparedLines]:
@@ -222,15 +230,11 @@ def prepare_many(documents: Sequence[Sequence[str]]) -> list[PreparedLines]:
     first = 0
     for lines, stripped_lines, document_rows in zip(documents, stripped, rows, strict=True):
         stop = first + len(document_rows)
-        if first == stop:
+        if first == stop:  # a page without rows has nothing to slice
             prepared.append(prepare_lines(lines))
             continue
-        index = list(compress(range(len(stripped_lines)), stripped_lines))
-        blank = compress(lines, map(operator.not_, stripped_lines))
-        broken = any(map(operator.contains, blank, repeat("\n")))
-        prepared.append(
-            PreparedLines(len(lines), index, document_rows, text.part(first, stop), shape.part(first, stop), broken)
-        )
+        part = text.part(first, stop)
+        prepared.append(_prepared(lines, stripped_lines, document_rows, part, shape.part(first, stop)))
         first = stop
     return prepared
 

@@ -165,13 +165,6 @@ def _class_table() -> _ClassTable:
     return _ClassTable()
 
 
-def _table() -> npt.NDArray[np.uint16]:
-    """Class bits of every BMP code point, the whole table (the tests compare blocks with ``char_bits``)."""
-    table = _class_table()
-    table._fill(np.flatnonzero(~table.filled).tolist())
-    return table.bits
-
-
 def _bits(text: str) -> tuple[npt.NDArray[np.uint16], npt.NDArray[np.uint32] | npt.NDArray[np.uint8]]:
     """The class bits of each character of ``text``, and its code points."""
     if text.isascii():
@@ -181,7 +174,8 @@ def _bits(text: str) -> tuple[npt.NDArray[np.uint16], npt.NDArray[np.uint32] | n
     top = int(points.max()) + 1
     if top <= _BMP:
         return _class_table().covering(top, points)[points], points
-    bits = _class_table().covering(_BMP, np.minimum(points, _BMP - 1))[np.minimum(points, _BMP - 1)]
+    clipped = np.minimum(points, _BMP - 1)
+    bits = _class_table().covering(_BMP, clipped)[clipped]
     astral = points >= _BMP
     found = points[astral]
     unique = np.unique(found)
