@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from reference_impl import reference_prefiltered_pairs
 
 from textclean import _paragraphs
-from textclean._paragraphs import _prefiltered_pairs, find_repeats
+from textclean._paragraphs import _prefiltered_pairs, find_repeats, number_words
 
 VOCABULARY = "the of and troops north korea russia sent ten thousand week front war city river rose old town".split()
 
@@ -46,6 +46,13 @@ def test_large_page_path_equals_dense_path(page: list[list[str]]) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_paragraphs, "_DENSE_ROWS", 0)
         assert _prefiltered_pairs(page, candidates, 0.8) == dense
+
+
+@given(st.lists(st.sampled_from(["the", "river", "Fluss", "1999", "", "é", "e\u0301"]), max_size=40))
+def test_number_words_numbers_by_first_occurrence(words: list[str]) -> None:
+    numbers, distinct = number_words(words)
+    assert distinct == list(dict.fromkeys(words))  # distinct, in order of first occurrence
+    assert [distinct[k] for k in numbers.tolist()] == words  # each word's number points at it
 
 
 def test_pair_chunks_cover_every_pair() -> None:

@@ -13,8 +13,8 @@
 
 Words are the lowercased ``\\w+`` tokens of each line's first :data:`~textclean._features.HEAD_CHARS`
 characters, the ones paragraph dedup uses (the cleaner tokenises each line once for both). One
-dictionary pass numbers the content words, numpy does the rest over the document's tokens: no Python
-loop per word or line.
+dictionary pass numbers the words, the word tests (length, digits, lexicon) run once per distinct word,
+and numpy does the rest over the document's tokens: no Python loop per word or line.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ import functools
 import math
 import re
 from collections.abc import Sequence
-from itertools import chain, compress, count
+from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
 
 from textclean._features import LEXICAL_FEATURES
+from textclean._paragraphs import number_words
 
 __all__ = ["CONTENT_WORD_LETTERS", "LONG_LINE_WORDS", "chrome_lexicon", "lexical_features"]
 
@@ -83,17 +84,14 @@ def lexical_features(tokens: Sequence[list[str]], words: npt.NDArray[np.float64]
     n = len(tokens)
     counts = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
     flat = list(chain.from_iterable(tokens))
-    line = np.repeat(np.arange(n, dtype=np.int64), counts)
-    # content words only (lexicon words are content words too): two C-level filters
-    long_enough = np.fromiter(map(len, flat), dtype=np.int64, count=len(flat)) >= CONTENT_WORD_LETTERS
-    candidates = list(compress(flat, long_enough.tolist()))
-    letters = ~np.fromiter(map(str.isdigit, candidates), dtype=bool, count=len(candidates))
-    content = list(compress(candidates, letters.tolist()))
-    line = line[long_enough][letters]
-    size = len(content)
-    numbers: dict[str, int] = {}
-    word = np.fromiter(map(numbers.setdefault, content, count()), dtype=np.int64, count=size)  # first occurrence
-    in_lexicon = np.fromiter(map(chrome_lexicon().__contains__, content), dtype=bool, count=size)
+    number, distinct = number_words(flat)  # the word tests below run once per distinct word
+    size = len(distinct)
+    # content words only (lexicon words are content words too)
+    is_content = np.fromiter(map(len, distinct), dtype=np.int64, count=size) >= CONTENT_WORD_LETTERS
+    is_content &= ~np.fromiter(map(str.isdigit, distinct), dtype=bool, count=size)
+    content = is_content[number]
+    word, line = number[content], np.repeat(np.arange(n, dtype=np.int64), counts)[content]
+    in_lexicon = np.fromiter(map(chrome_lexicon().__contains__, distinct), dtype=bool, count=size)[word]
     chrome = np.bincount(line, weights=in_lexicon, minlength=n)
     # the first and last long line each word occurs in: a word is "elsewhere" when one of them is another line
     in_long = (words >= LONG_LINE_WORDS)[line]

@@ -23,7 +23,7 @@ from typing import Any
 
 from textclean._rule import Rule
 
-__all__ = ["PARAGRAPH_RULES", "Repeat", "find_repeats", "lowercase_words"]
+__all__ = ["PARAGRAPH_RULES", "Repeat", "find_repeats", "lowercase_words", "number_words"]
 
 _WORD = re.compile(r"\w+")
 _NEAR_NGRAM = 3
@@ -79,6 +79,25 @@ def lowercase_words(text: str) -> list[str]:
         ['don', 't', 'stop']
     """
     return _WORD.findall(text.lower())
+
+
+def number_words(words: list[str]) -> tuple[Any, list[str]]:
+    """Number ``words`` by first occurrence: each word's number (a numpy array) and the distinct words in order.
+
+    One dictionary pass over the words; the per-word work that follows can run once per distinct word.
+
+    Examples:
+        >>> numbers, distinct = number_words(["the", "river", "the", "flood"])
+        >>> numbers.tolist(), distinct
+        ([0, 1, 0, 2], ['the', 'river', 'flood'])
+    """
+    import numpy as np
+
+    first_at: dict[str, int] = {}
+    position = np.fromiter(map(first_at.setdefault, words, itertools.count()), dtype=np.intp, count=len(words))
+    number = np.empty(len(words), dtype=np.intp)
+    number[np.fromiter(first_at.values(), dtype=np.intp, count=len(first_at))] = np.arange(len(first_at))
+    return number[position], list(first_at)
 
 
 def _key(words: list[str]) -> str:
@@ -178,8 +197,7 @@ def _prefiltered_pairs(
 
     lists = [words[i] for i in candidates]
     flat = list(itertools.chain.from_iterable(lists))
-    numbers = dict(zip(dict.fromkeys(flat), itertools.count()))
-    ids = np.fromiter(map(numbers.__getitem__, flat), dtype=np.intp, count=len(flat))
+    ids, numbers = number_words(flat)
     vocabulary = np.fromiter(map(zlib.crc32, map(str.encode, numbers)), dtype=np.uint64, count=len(numbers))
     lengths = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
     starts = np.concatenate([[0], np.cumsum(lengths[:-1])])
