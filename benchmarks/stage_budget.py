@@ -77,9 +77,9 @@ def stages(source: str, batch: int) -> dict[str, float]:
                 for (_, page), w, p, m in zip(normalized, words, prepared, matched, strict=True)
             ]
             now = clock("comments, features, line model, verdicts", now)
-            marked = [
-                cleaner._mark_repeats(page, w, v) for (_, page), w, v in zip(normalized, words, verdicts, strict=True)
-            ]
+            marked = cleaner._mark_repeats(
+                [(page, w, v) for (_, page), w, v in zip(normalized, words, verdicts, strict=True)]
+            )
             now = clock("paragraph repeats", now)
             results = [
                 _assemble(text, _Classified(spans, page, v, twins, [len(x) for x in w]), None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -396,13 +397,29 @@ def reference_model_verdict(
     return Verdict(keep=False, code=code, rule=name, evidence=evidence)
 
 
+def reference_colliding(band_keys: Any) -> dict[int, set[int]]:
+    """For each row, the earlier rows sharing a key with it in some column (numpy sort per band)."""
+    met: dict[int, set[int]] = {}
+    for column in band_keys.T:
+        order = np.argsort(column, kind="stable")
+        ordered = column[order]
+        repeated = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
+        if not len(repeated):
+            continue
+        run_start = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        starts = run_start[np.searchsorted(run_start, repeated, side="right") - 1]
+        for position, start in zip(repeated.tolist(), starts.tolist(), strict=True):
+            met.setdefault(int(order[position]), set()).update(order[start:position].tolist())
+    return met
+
+
 def reference_prefiltered_pairs(
     words: Sequence[list[str]], candidates: list[int], threshold: float
 ) -> list[tuple[int, list[int]]]:
     """The paragraph near-dup prefilter as it was before the dense bit-set version (sets, one pair at a time)."""
     import zlib
 
-    from textclean._paragraphs import _colliding, _prefilter_permutations
+    from textclean._paragraphs import _prefilter_permutations
 
     lists = [words[i] for i in candidates]
     flat = [word for paragraph in lists for word in paragraph]
@@ -412,7 +429,7 @@ def reference_prefiltered_pairs(
     permuted = (hashes[:, None] * multipliers + offsets) & np.uint64(0xFFFFFFFF)
     minima = np.minimum.reduceat(permuted, starts, axis=0)
     band_keys = (minima[:, 0::2] << np.uint64(32)) | minima[:, 1::2]
-    met = _colliding(band_keys)
+    met = reference_colliding(band_keys)
     if not met:
         return []
     bound = max(0.2, threshold - 0.15)

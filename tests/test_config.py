@@ -54,6 +54,7 @@ def test_textclean_table_is_accepted(tmp_path: Path) -> None:
         ('mood = "balanced"', "unknown key(s) mood"),
         ('mode = "wild"', "mode must be one of"),
         ("[paragraphs]\nnear_threshold = 1.5", "near_duplicate_threshold"),
+        ("[paragraphs]\nmin_words = 0", "near_duplicate_min_words must be at least 1"),
         ("[normalize]\nuncurl = true", "unknown key(s) uncurl"),
         ('[[rules]]\ncode = "B777"\nname = "x"\npatterns = ["a"]', "must start with 'U'"),
         ('[[rules]]\ncode = "U1"\nname = "x"\npatterns = ["(unclosed"]', "not a valid regular expression"),

@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 from reference_impl import reference_prefiltered_pairs
 
 from textclean import _paragraphs
-from textclean._paragraphs import _prefiltered_pairs, find_repeats, number_words
+from textclean._paragraphs import (
+    _prefiltered_pairs,
+    _prefiltered_pairs_many,
+    find_repeats,
+    find_repeats_many,
+    number_words,
+)
 
 VOCABULARY = "the of and troops north korea russia sent ten thousand week front war city river rose old town".split()
 
@@ -40,12 +46,66 @@ def test_prefilter_equals_reference(page: list[list[str]], threshold: float) -> 
 
 @settings(max_examples=50, deadline=None)
 @given(pages())
-def test_large_page_path_equals_dense_path(page: list[list[str]]) -> None:
+def test_overlap_chunks_do_not_change_the_pairs(page: list[list[str]]) -> None:
     candidates = list(range(len(page)))
-    dense = _prefiltered_pairs(page, candidates, 0.8)
+    whole = _prefiltered_pairs(page, candidates, 0.8)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_paragraphs, "_DENSE_ROWS", 0)
-        assert _prefiltered_pairs(page, candidates, 0.8) == dense
+        patch.setattr(_paragraphs, "_LOOKUP_CHUNK", 7)  # a chunk of a pair or a few
+        assert _prefiltered_pairs(page, candidates, 0.8) == whole
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(pages(), min_size=1, max_size=5), st.sampled_from([0.5, 0.8]), st.data())
+def test_batch_prefilter_equals_reference_per_document(
+    batch: list[list[list[str]]], threshold: float, data: st.DataObject
+) -> None:
+    chosen = [sorted(data.draw(st.sets(st.integers(0, len(page) - 1)))) for page in batch]
+    found = _prefiltered_pairs_many(list(zip(batch, chosen, strict=True)), threshold)
+    expected = [
+        reference_prefiltered_pairs(page, candidates, threshold) if len(candidates) > 1 else []
+        for page, candidates in zip(batch, chosen, strict=True)
+    ]
+    assert found == expected
+
+
+PARAGRAPHS = [
+    "The deployment of ten thousand troops marks a sharp escalation of the war in the east",
+    "The deployment of ten thousand troops marks a sharp escalation of the war in the east now",
+    "Officials in Seoul said the troops had been training near the border for several weeks",
+    "officials in seoul said the troops had been training near the border for several weeks!",
+    "Officials in Seoul said the soldiers had been training near the border for several weeks",
+    "Short line.",
+    "Short line.",
+]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PARAGRAPHS), max_size=8), max_size=6), st.sampled_from([None, 0.5, 0.8]))
+def test_batch_repeats_equal_each_document_alone(batch: list[list[str]], threshold: float | None) -> None:
+    together = find_repeats_many([(page, None) for page in batch], threshold=threshold, min_words=4, num_perm=32)
+    assert together == [find_repeats(page, threshold=threshold, min_words=4, num_perm=32) for page in batch]
+
+
+def test_a_paragraph_is_never_a_copy_of_another_documents() -> None:
+    first, second = PARAGRAPHS[:1], PARAGRAPHS[:2]
+    found = find_repeats_many([(first, None), (second, None)])
+    assert found[0] == [] and [(r.index, r.twin, r.code) for r in found[1]] == [(1, 0, "D002")]
+
+
+def test_signature_chunks_keep_whole_documents_under_the_numba_threshold() -> None:
+    from textclean._minhash_kernels import MIN_ACCELERATED_WORK
+    from textclean._paragraphs import _signature_chunks
+
+    size = MIN_ACCELERATED_WORK // 3
+    texts = ["a" * size] * 4 + ["b" * (2 * MIN_ACCELERATED_WORK)] + ["c"]
+    chunks = _signature_chunks(texts, [2, 2, 1, 1])
+    assert [len(chunk) for chunk in chunks] == [2, 2, 1, 1]  # two documents of 2/3 each, the large one alone
+    assert [text for chunk in chunks for text in chunk] == texts
+
+
+def test_min_words_below_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="min_words must be at least 1"):
+        find_repeats(["a b c"], min_words=0)
 
 
 @given(st.lists(st.sampled_from(["the", "river", "Fluss", "1999", "", "é", "e\u0301"]), max_size=40))

@@ -13,7 +13,7 @@ from textclean._classify import CompiledRules, classify_lines, compile_rules, ma
 from textclean._config import CleanConfig
 from textclean._features import PreparedLines, prepare_many
 from textclean._normalize import normalize_lines
-from textclean._paragraphs import PARAGRAPH_RULES, find_repeats, lowercase_words
+from textclean._paragraphs import PARAGRAPH_RULES, find_repeats_many, lowercase_words
 from textclean._result import CleanResult, Removal
 from textclean._rule import Verdict
 
@@ -59,26 +59,40 @@ class Cleaner:
         ``site`` names the page's site for the learned site templates, if the cleaner has any.
         """
         spans, lines = normalize_lines(text, self.config.normalize)
-        return self._classify_lines(spans, lines, site)
+        return self._classify_many([(spans, lines)], [site])[0]
 
-    def _classify_lines(
+    def _classify_many(
         self,
-        spans: list[tuple[int, int]],
-        lines: list[str],
-        site: str | None,
-        prepared: PreparedLines | None = None,
-        matched: Sequence[Verdict | None] | None = None,
-    ) -> _Classified:
-        words = [lowercase_words(line) if line else [] for line in lines]  # for the line model and dedup
-        verdicts = classify_lines(lines, self.rules, tokens=words, prepared=prepared, matched=matched)
-        if self.templates is not None and site is not None:
-            for index, verdict in self.templates.match(site, lines).items():
-                if verdicts[index].keep:
-                    verdicts[index] = verdict
-        twins: dict[int, tuple[int, float]] = {}
+        normalized: Sequence[tuple[list[tuple[int, int]], list[str]]],
+        sites: Sequence[str | None],
+        prepared: Sequence[PreparedLines] | None = None,
+        matched: Sequence[Sequence[Verdict | None]] | None = None,
+    ) -> list[_Classified]:
+        """Classify documents' lines: rules and the line model per document, then their repeated paragraphs
+        in one batch (each document's own repeats, as alone)."""
+        pages: list[tuple[list[str], list[list[str]], list[Verdict]]] = []
+        for k, ((_, lines), site) in enumerate(zip(normalized, sites, strict=True)):
+            words = [lowercase_words(line) if line else [] for line in lines]  # for the line model and dedup
+            verdicts = classify_lines(
+                lines,
+                self.rules,
+                tokens=words,
+                prepared=prepared[k] if prepared is not None else None,
+                matched=matched[k] if matched is not None else None,
+            )
+            if self.templates is not None and site is not None:
+                for index, verdict in self.templates.match(site, lines).items():
+                    if verdicts[index].keep:
+                        verdicts[index] = verdict
+            pages.append((lines, words, verdicts))
         if self.config.dedup_paragraphs:
-            verdicts, twins = self._mark_repeats(lines, words, verdicts)
-        return _Classified(spans, lines, verdicts, twins, [len(w) for w in words])
+            marked = self._mark_repeats(pages)
+        else:
+            marked = [(verdicts, {}) for _, _, verdicts in pages]
+        return [
+            _Classified(spans, lines, verdicts, twins, [len(w) for w in words])
+            for (spans, _), (lines, words, _), (verdicts, twins) in zip(normalized, pages, marked, strict=True)
+        ]
 
     def clean(self, text: str, *, doc_id: Any = None, site: str | None = None) -> CleanResult:
         """Clean one document.
@@ -118,38 +132,45 @@ class Cleaner:
         normalized = [normalize_lines(text, self.config.normalize) for text in texts]
         prepared = prepare_many([lines for _, lines in normalized])
         matched = match_many(prepared, self.rules)
+        classified = self._classify_many(normalized, site_list, prepared, matched)
         return [
-            _assemble(text, self._classify_lines(spans, lines, site, ready, hits), doc_id)
-            for text, (spans, lines), site, ready, hits, doc_id in zip(
-                texts, normalized, site_list, prepared, matched, ids, strict=True
-            )
+            _assemble(text, found, doc_id) for text, found, doc_id in zip(texts, classified, ids, strict=True)
         ]
 
     def _mark_repeats(
-        self, lines: Sequence[str], words: Sequence[list[str]], verdicts: list[Verdict]
-    ) -> tuple[list[Verdict], dict[int, tuple[int, float]]]:
-        kept = [i for i, (line, v) in enumerate(zip(lines, verdicts, strict=True)) if v.keep and line]
+        self, pages: Sequence[tuple[list[str], list[list[str]], list[Verdict]]]
+    ) -> list[tuple[list[Verdict], dict[int, tuple[int, float]]]]:
+        """Each document's verdicts with its repeated kept paragraphs removed, and their twins (line, similarity)."""
+        kept = [
+            [i for i, (line, v) in enumerate(zip(lines, verdicts, strict=True)) if v.keep and line]
+            for lines, _, verdicts in pages
+        ]
         config = self.config
-        repeats = find_repeats(
-            [lines[i] for i in kept],
+        found = find_repeats_many(
+            [
+                ([lines[i] for i in rows], [words[i] for i in rows])
+                for (lines, words, _), rows in zip(pages, kept, strict=True)
+            ],
             threshold=config.near_duplicate_threshold,
             min_words=config.near_duplicate_min_words,
             num_perm=config.num_perm,
             seed=config.seed,
-            words=[words[i] for i in kept],
         )
-        marked = list(verdicts)
-        twins: dict[int, tuple[int, float]] = {}
-        for repeat in repeats:
-            twin_line = kept[repeat.twin] + 1
-            twins[kept[repeat.index]] = (twin_line, repeat.similarity)
-            evidence = f"copy of line {twin_line}"
-            if repeat.code != "D001":
-                evidence += f" (estimated similarity {repeat.similarity:.2f})"
-            marked[kept[repeat.index]] = Verdict(
-                keep=False, code=repeat.code, rule=_PARAGRAPH_RULE_NAMES[repeat.code], evidence=evidence
-            )
-        return marked, twins
+        out = []
+        for (_, _, verdicts), rows, repeats in zip(pages, kept, found, strict=True):
+            marked = list(verdicts)
+            twins: dict[int, tuple[int, float]] = {}
+            for repeat in repeats:
+                twin_line = rows[repeat.twin] + 1
+                twins[rows[repeat.index]] = (twin_line, repeat.similarity)
+                evidence = f"copy of line {twin_line}"
+                if repeat.code != "D001":
+                    evidence += f" (estimated similarity {repeat.similarity:.2f})"
+                marked[rows[repeat.index]] = Verdict(
+                    keep=False, code=repeat.code, rule=_PARAGRAPH_RULE_NAMES[repeat.code], evidence=evidence
+                )
+            out.append((marked, twins))
+        return out
 
 
 class _Classified(NamedTuple):

@@ -61,6 +61,8 @@ class CleanConfig:
         threshold = self.near_duplicate_threshold
         if threshold is not None and not 0.0 < threshold <= 1.0:
             raise ConfigError(f"near_duplicate_threshold must be in (0, 1], not {threshold!r}")
+        if self.near_duplicate_min_words < 1:
+            raise ConfigError(f"near_duplicate_min_words must be at least 1, not {self.near_duplicate_min_words}")
         if self.num_perm < 16:
             raise ConfigError(f"num_perm must be at least 16, not {self.num_perm}")
         for rule in self.extra_rules:

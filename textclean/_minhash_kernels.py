@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["MAX_WORD_POSITION", "accelerator", "load_kernels"]
+__all__ = ["MAX_WORD_POSITION", "MIN_ACCELERATED_WORK", "accelerator", "load_kernels"]
 
 MAX_WORD_POSITION = 1024
 """Words are hashed with a multiplier per position; positions wrap at this power of two."""
@@ -139,7 +139,7 @@ def _load_kernels() -> _Kernels | None:
         return None
 
 
-_ACCELERATE_MIN_WORK = 200_000
+MIN_ACCELERATED_WORK = 200_000
 """Below this much work (characters of text), numpy beats loading numba (about a second)."""
 _loaded: list[_Kernels | None] = []
 
@@ -151,7 +151,7 @@ def accelerator(work: int) -> _Kernels | None:
     small batch (a document's paragraphs in ``textclean clean``) never pays numba's import
     and start-up; once the kernels are loaded, every batch uses them.
     """
-    if not _loaded and work < _ACCELERATE_MIN_WORK:
+    if not _loaded and work < MIN_ACCELERATED_WORK:
         return None
     return load_kernels()
 

@@ -23,16 +23,14 @@ from typing import Any
 
 from textclean._rule import Rule
 
-__all__ = ["PARAGRAPH_RULES", "Repeat", "find_repeats", "lowercase_words", "number_words"]
+__all__ = ["PARAGRAPH_RULES", "Repeat", "find_repeats", "find_repeats_many", "lowercase_words", "number_words"]
 
 _WORD = re.compile(r"\w+")
 _NEAR_NGRAM = 3
 _MIN_EXACT_WORDS = 4
 _MIN_EXACT_CHARS = 20
 _PREFILTER_PERMUTATIONS = 16
-_DENSE_ROWS = 3000  # pages with more candidate paragraphs use the sort-based path
-_DENSE_CELLS = 4_000_000  # paragraphs x distinct words, the dense presence matrix's size
-_PAIR_CHUNK = 2048
+_LOOKUP_CHUNK = 1 << 20  # word lookups per chunk of pairs in the prefilter's exact overlaps
 
 PARAGRAPH_RULES: tuple[Rule, ...] = (
     Rule(
@@ -116,8 +114,8 @@ def find_repeats(
     """Find later copies of earlier paragraphs, exact and near.
 
     ``threshold=None`` finds exact copies only; paragraphs of fewer than ``min_words`` words
-    are compared exactly only. ``words`` may pass each paragraph's lowercased ``\\w+`` words
-    when the caller has them already.
+    (at least 1) are compared exactly only. ``words`` may pass each paragraph's lowercased ``\\w+``
+    words when the caller has them already.
 
     Examples:
         >>> paras = ["North Korea sent ten thousand troops to Russia this week.",
@@ -128,6 +126,52 @@ def find_repeats(
     """
     if words is None:
         words = [lowercase_words(p) for p in paragraphs]
+    return find_repeats_many(
+        [(paragraphs, words)], threshold=threshold, min_words=min_words, num_perm=num_perm, seed=seed
+    )[0]
+
+
+def find_repeats_many(
+    documents: Sequence[tuple[Sequence[str], Sequence[list[str]] | None]],
+    *,
+    threshold: float | None = 0.8,
+    min_words: int = 8,
+    num_perm: int = 128,
+    seed: int = 1,
+) -> list[list[Repeat]]:
+    """:func:`find_repeats` of several documents (each its paragraphs and their words), in fewer numpy calls.
+
+    Each document's repeats are its own (a paragraph is never a copy of another document's): the same
+    results as :func:`find_repeats` of each document. The near-copy prefilter and the MinHash signatures
+    are computed for the whole batch at once, which saves their fixed cost per document.
+
+    Examples:
+        >>> lead = "The deployment of ten thousand troops marks a sharp escalation of the war in the east"
+        >>> first, second = [lead, "Other news.", lead + " now"], [lead]  # the second page copies nothing of its own
+        >>> [[(r.index, r.twin, r.code) for r in found] for found in find_repeats_many([(first, None), (second, None)])]
+        [[(2, 0, 'D002')], []]
+    """
+    if min_words < 1:
+        raise ValueError(f"min_words must be at least 1, not {min_words}")
+    pages = [
+        (paragraphs, [lowercase_words(p) for p in paragraphs] if words is None else words)
+        for paragraphs, words in documents
+    ]
+    found: list[dict[int, Repeat]] = [_exact_repeats(paragraphs, words) for paragraphs, words in pages]
+    if threshold is not None:
+        candidates = [
+            [i for i, tokens in enumerate(words) if len(tokens) >= min_words and i not in repeats]
+            for (_, words), repeats in zip(pages, found, strict=True)
+        ]
+        near = _near_repeats_many(pages, candidates, threshold, num_perm, seed)
+        for repeats, page_near in zip(found, near, strict=True):
+            for repeat in page_near:
+                repeats[repeat.index] = repeat
+    return [[repeats[i] for i in sorted(repeats)] for repeats in found]
+
+
+def _exact_repeats(paragraphs: Sequence[str], words: Sequence[list[str]]) -> dict[int, Repeat]:
+    """The later exact copies (``D001``): the same words once lowercased, or the same text when it has none."""
     repeats: dict[int, Repeat] = {}
     first_seen: dict[str, int] = {}
     for index, (paragraph, tokens) in enumerate(zip(paragraphs, words, strict=True)):
@@ -138,49 +182,88 @@ def find_repeats(
             repeats[index] = Repeat(index, first_seen[key], 1.0, "D001")
         else:
             first_seen[key] = index
-    if threshold is not None:
-        candidates = [i for i, t in enumerate(words) if len(t) >= min_words and i not in repeats]
-        if len(candidates) > 1:
-            for repeat in _near_repeats(paragraphs, words, candidates, threshold, num_perm, seed):
-                repeats[repeat.index] = repeat
-    return [repeats[i] for i in sorted(repeats)]
+    return repeats
 
 
-def _near_repeats(
-    paragraphs: Sequence[str], words: Sequence[list[str]], candidates: list[int], threshold: float,
-    num_perm: int, seed: int,
-) -> list[Repeat]:
-    pairs = _prefiltered_pairs(words, candidates, threshold)
-    if not pairs:
-        return []  # no pair shares enough words: no MinHash needed (the common case)
+def _near_repeats_many(
+    pages: Sequence[tuple[Sequence[str], Sequence[list[str]]]],
+    candidates: Sequence[list[int]],
+    threshold: float,
+    num_perm: int,
+    seed: int,
+) -> list[list[Repeat]]:
+    """Each document's near copies (``D002``) among its candidate paragraphs (MinHash of word 3-grams)."""
+    out: list[list[Repeat]] = [[] for _ in pages]
+    chosen = [(words, page_candidates) for (_, words), page_candidates in zip(pages, candidates, strict=True)]
+    pairs = _prefiltered_pairs_many(chosen, threshold)
+    if not any(pairs):
+        return out  # no pair shares enough words: no MinHash needed (the common case)
     import numpy as np
 
     from textclean._minhash import minhash_signatures
 
-    involved = sorted({i for later, earlier in pairs for i in (later, *earlier)})
-    row = {index: position for position, index in enumerate(involved)}
-    signatures = minhash_signatures(
-        [paragraphs[candidates[i]] for i in involved], num_perm=num_perm, ngram=_NEAR_NGRAM, seed=seed
+    involved = [sorted({i for later, earlier in page for i in (later, *earlier)}) for page in pairs]
+    texts = [pages[d][0][candidates[d][i]] for d, rows in enumerate(involved) for i in rows]
+    signatures = np.concatenate(
+        [
+            minhash_signatures(chunk, num_perm=num_perm, ngram=_NEAR_NGRAM, seed=seed)
+            for chunk in _signature_chunks(texts, [len(rows) for rows in involved])
+        ]
     )
-    found: list[Repeat] = []
-    removed: set[int] = set()
-    for later, earlier_options in pairs:
-        earlier = [e for e in earlier_options if e not in removed]
-        if not earlier:
-            continue
-        agreement = (signatures[[row[e] for e in earlier]] == signatures[row[later]]).mean(axis=1)
-        best = int(np.argmax(agreement))
-        similarity = float(agreement[best])
-        if similarity >= threshold:
-            removed.add(later)
-            found.append(Repeat(candidates[later], candidates[earlier[best]], round(similarity, 4), "D002"))
-    return found
+    first = 0
+    for d, (page_pairs, rows) in enumerate(zip(pairs, involved, strict=True)):
+        row = {index: first + position for position, index in enumerate(rows)}
+        first += len(rows)
+        removed: set[int] = set()
+        for later, earlier_options in page_pairs:
+            earlier = [e for e in earlier_options if e not in removed]
+            if not earlier:
+                continue
+            agreement = (signatures[[row[e] for e in earlier]] == signatures[row[later]]).mean(axis=1)
+            best = int(np.argmax(agreement))
+            similarity = float(agreement[best])
+            if similarity >= threshold:
+                removed.add(later)
+                out[d].append(Repeat(candidates[d][later], candidates[d][earlier[best]], round(similarity, 4), "D002"))
+    return out
+
+
+def _signature_chunks(texts: list[str], sizes: list[int]) -> list[list[str]]:
+    """The texts in runs of whole documents, each run under the work at which MinHash loads numba.
+
+    A document on its own may be over it (as it would be alone): the chunks only keep a batch of small
+    documents from paying numba's start-up that none of them would have paid alone.
+    """
+    from textclean._minhash_kernels import MIN_ACCELERATED_WORK
+
+    chunks: list[list[str]] = []
+    chunk: list[str] = []
+    work = first = 0
+    for size in sizes:
+        document = texts[first : first + size]
+        first += size
+        length = sum(map(len, document))
+        if chunk and work + length >= MIN_ACCELERATED_WORK:
+            chunks.append(chunk)
+            chunk, work = [], 0
+        chunk.extend(document)
+        work += length
+    if chunk:
+        chunks.append(chunk)
+    return chunks
 
 
 def _prefiltered_pairs(
     words: Sequence[list[str]], candidates: list[int], threshold: float
 ) -> list[tuple[int, list[int]]]:
-    """Earlier paragraphs sharing enough distinct words to possibly reach the threshold.
+    """The prefilter of :func:`_prefiltered_pairs_many` for one document."""
+    return _prefiltered_pairs_many([(words, candidates)], threshold)[0]
+
+
+def _prefiltered_pairs_many(
+    pages: Sequence[tuple[Sequence[list[str]], list[int]]], threshold: float
+) -> list[list[tuple[int, list[int]]]]:
+    """Per document, its earlier candidate paragraphs sharing enough distinct words to possibly reach the threshold.
 
     Paragraphs whose 3-gram similarity reaches ``threshold`` share most of their words. A
     cheap MinHash of the *word sets* (CRC-32 word hashes, 16 affine permutations, 8 bands of
@@ -189,13 +272,17 @@ def _prefiltered_pairs(
     Only pairs that meet and pass a permissive word-set Jaccard bound (``threshold - 0.15``)
     go on to the 3-gram MinHash. Deterministic: CRC-32 is not salted per process.
 
-    Words are numbered per document (one dictionary pass), so each distinct word is hashed
-    once, and the pairs and their exact word-set overlaps are found with whole-array numpy
-    operations (a Python loop only for pages too large for the dense matrices).
+    The whole batch's words are numbered and hashed at once (each distinct word once), the pairs
+    that meet are found by sorting each band's keys by document, and their exact word-set overlaps
+    are counted for the whole batch at once (:func:`_shared_words`). Pairs are
+    ``(later, [earlier, ...])`` in candidate positions, by later then earlier.
     """
     import numpy as np
 
-    lists = [words[i] for i in candidates]
+    out: list[list[tuple[int, list[int]]]] = [[] for _ in pages]
+    lists = [words[i] for words, chosen in pages for i in chosen]
+    if len(lists) < 2:
+        return out
     flat = list(itertools.chain.from_iterable(lists))
     ids, numbers = number_words(flat)
     vocabulary = np.fromiter(map(zlib.crc32, map(str.encode, numbers)), dtype=np.uint64, count=len(numbers))
@@ -205,66 +292,89 @@ def _prefiltered_pairs(
     permuted = (vocabulary[:, None] * multipliers + offsets) & np.uint64(0xFFFFFFFF)
     minima = np.minimum.reduceat(permuted[ids], starts, axis=0)
     band_keys = (minima[:, 0::2] << np.uint64(32)) | minima[:, 1::2]
-    rows, size = len(lists), len(numbers)
-    if rows > _DENSE_ROWS or rows * size > _DENSE_CELLS:
-        return _pairs_by_sets(lists, _colliding(band_keys), threshold)
-    met = np.zeros((rows, rows), dtype=bool)
-    for column in band_keys.T:
-        met |= column[:, None] == column[None, :]
-    later, earlier = np.nonzero(np.tril(met, -1))  # row-major: by later row, then earlier row
+    sizes = [len(chosen) for _, chosen in pages]
+    document = np.repeat(np.arange(len(pages)), sizes)
+    later, earlier = _meeting_pairs(band_keys, document)
     if not len(later):
-        return []
-    present = np.zeros((rows, -(-size // 64) * 64), dtype=bool)
-    present[np.repeat(np.arange(rows), lengths), ids] = True
-    packed = np.packbits(present, axis=1).view(np.uint64)  # each row's word set as a bit set
-    distinct = np.count_nonzero(present, axis=1)
-    shared = np.empty(len(later), dtype=np.intp)
-    for at in range(0, len(later), _PAIR_CHUNK):  # bounded memory: chunk x vocabulary bits
-        chunk = slice(at, at + _PAIR_CHUNK)
-        shared[chunk] = np.bitwise_count(packed[later[chunk]] & packed[earlier[chunk]]).sum(axis=1, dtype=np.intp)
-    union = distinct[later] + distinct[earlier] - shared
-    keep = shared >= max(0.2, threshold - 0.15) * union
+        return out
+    shared, distinct = _shared_words(ids, lengths, len(numbers), later, earlier)
+    keep = shared >= max(0.2, threshold - 0.15) * (distinct[later] + distinct[earlier] - shared)
     later, earlier = later[keep], earlier[keep]
     if not len(later):
-        return []
-    cuts = np.flatnonzero(np.diff(later)) + 1
-    return [
-        (int(group[0]), options.tolist())
-        for group, options in zip(np.split(later, cuts), np.split(earlier, cuts), strict=True)
-    ]
+        return out
+    page_start = np.concatenate([[0], np.cumsum(sizes[:-1])]).astype(np.intp)
+    page = document[later]
+    first = page_start[page]
+    for d, row, other in zip(page.tolist(), (later - first).tolist(), (earlier - first).tolist(), strict=True):
+        pairs = out[d]
+        if pairs and pairs[-1][0] == row:
+            pairs[-1][1].append(other)
+        else:
+            pairs.append((row, [other]))
+    return out
 
 
-def _pairs_by_sets(
-    lists: Sequence[list[str]], met: dict[int, set[int]], threshold: float
-) -> list[tuple[int, list[int]]]:
-    """The word-set bound of :func:`_prefiltered_pairs` with Python sets (for very large pages)."""
-    bound = max(0.2, threshold - 0.15)
-    sets = {i: frozenset(lists[i]) for pair in met.items() for i in (pair[0], *pair[1])}
-    pairs = []
-    for later in sorted(met):
-        mine = sets[later]
-        earlier = [e for e in sorted(met[later]) if len(mine & sets[e]) >= bound * len(mine | sets[e])]
-        if earlier:
-            pairs.append((later, earlier))
-    return pairs
-
-
-def _colliding(band_keys: Any) -> dict[int, set[int]]:
-    """For each row, the earlier rows sharing a key with it in some column (numpy sort per band)."""
+def _meeting_pairs(band_keys: Any, document: Any) -> tuple[Any, Any]:
+    """The pairs of rows of the same document that share a key in some band column, as ``(later, earlier)``
+    arrays sorted by later row, then earlier row."""
     import numpy as np
 
-    met: dict[int, set[int]] = {}
+    from textclean._minhash import sorted_unique
+
+    rows = len(document)
+    found = []
     for column in band_keys.T:
-        order = np.argsort(column, kind="stable")
-        ordered = column[order]
-        repeated = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
-        if not len(repeated):
+        order = np.lexsort((column, document))  # by document, then key; stable: equal keys stay in row order
+        same = (column[order][1:] == column[order][:-1]) & (document[order][1:] == document[order][:-1])
+        if not same.any():
             continue
-        run_start = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
-        starts = run_start[np.searchsorted(run_start, repeated, side="right") - 1]
-        for position, start in zip(repeated.tolist(), starts.tolist(), strict=True):
-            met.setdefault(int(order[position]), set()).update(order[start:position].tolist())
-    return met
+        position = np.arange(1, rows)
+        run_start = np.maximum.accumulate(np.where(same, 0, position))  # where each position's run starts
+        behind = np.where(same, position - run_start, 0)  # how many rows of its run come before it
+        total = int(behind.sum())
+        later = np.repeat(order[1:], behind)
+        offsets = np.arange(total) - np.repeat(np.cumsum(behind) - behind, behind)
+        earlier = order[np.repeat(run_start, behind) + offsets]
+        found.append(later.astype(np.int64) * rows + earlier)
+    codes = sorted_unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
+    return codes // rows, codes % rows
+
+
+def _shared_words(ids: Any, lengths: Any, size: int, later: Any, earlier: Any) -> tuple[Any, Any]:
+    """How many distinct words each pair of paragraphs shares, and each paragraph's distinct word count.
+
+    ``ids`` are the paragraphs' word numbers end to end (``lengths`` words each, ``size`` distinct in all).
+    Each paragraph's distinct words are kept as sorted ``paragraph * size + word`` codes; a pair's shared
+    words are those of the later paragraph whose code under the earlier one exists, looked up by binary
+    search, in chunks of at most :data:`_LOOKUP_CHUNK` lookups (bounded memory, any number of pairs).
+    """
+    import numpy as np
+
+    from textclean._minhash import sorted_unique
+
+    rows = len(lengths)
+    paragraph = np.repeat(np.arange(rows, dtype=np.int64), lengths)
+    codes = sorted_unique(paragraph * size + ids)  # each paragraph's distinct words, sorted
+    bounds = np.searchsorted(codes, np.arange(rows + 1, dtype=np.int64) * size)
+    distinct = np.diff(bounds)
+    shared = np.empty(len(later), dtype=np.intp)
+    counts = distinct[later]
+    done = np.cumsum(counts)  # lookups up to and including each pair
+    at = 0
+    while at < len(later):
+        before = int(done[at - 1]) if at else 0
+        stop = max(at + 1, int(np.searchsorted(done, before + _LOOKUP_CHUNK, side="right")))
+        chunk = slice(at, stop)
+        number = counts[chunk]
+        total = int(number.sum())
+        step = np.arange(total) - np.repeat(np.cumsum(number) - number, number)
+        words = codes[np.repeat(bounds[later[chunk]], number) + step] % size
+        wanted = np.repeat(earlier[chunk].astype(np.int64), number) * size + words
+        position = np.minimum(np.searchsorted(codes, wanted), len(codes) - 1)
+        pair = np.repeat(np.arange(len(number)), number)
+        shared[chunk] = np.bincount(pair, weights=codes[position] == wanted, minlength=len(number)).astype(np.intp)
+        at = chunk.stop
+    return shared, distinct
 
 
 @functools.cache
