@@ -441,3 +441,45 @@ def reference_prefiltered_pairs(
         if earlier:
             pairs.append((later, earlier))
     return pairs
+
+
+def reference_find_repeats(
+    paragraphs: Sequence[str], *, threshold: float, min_words: int, num_perm: int, seed: int = 1
+) -> list[tuple[int, int, float, str]]:
+    """Repeated paragraphs of one page, one pair at a time: exact keys in a dict, then for each later
+    candidate its earlier partners' datasketch MinHash agreement (``(index, twin, similarity, code)``)."""
+    from datasketch import MinHash
+
+    from textclean._minhash import shingle_hashes
+    from textclean._paragraphs import lowercase_words
+
+    words = [lowercase_words(p) for p in paragraphs]
+    found: dict[int, tuple[int, int, float, str]] = {}
+    first_seen: dict[str, int] = {}
+    for index, (paragraph, tokens) in enumerate(zip(paragraphs, words, strict=True)):
+        if len(tokens) < 4 and len(paragraph) < 20:
+            continue
+        key = " ".join(tokens) if tokens else paragraph.strip()
+        if key in first_seen:
+            found[index] = (index, first_seen[key], 1.0, "D001")
+        else:
+            first_seen[key] = index
+    candidates = [i for i, tokens in enumerate(words) if len(tokens) >= min_words and i not in found]
+    pairs = reference_prefiltered_pairs(words, candidates, threshold) if len(candidates) > 1 else []
+    signatures = {}
+    for i in {i for later, earlier in pairs for i in (later, *earlier)}:
+        minhash = MinHash(num_perm=num_perm, seed=seed, hashfunc=int)
+        minhash.update_batch(shingle_hashes(paragraphs[candidates[i]], ngram=3))
+        signatures[i] = minhash.hashvalues
+    removed: set[int] = set()
+    for later, options in pairs:
+        earlier = [e for e in options if e not in removed]
+        if not earlier:
+            continue
+        agreement = [float(np.mean(signatures[later] == signatures[e])) for e in earlier]
+        best = int(np.argmax(agreement))
+        if agreement[best] >= threshold:
+            removed.add(later)
+            index = candidates[later]
+            found[index] = (index, candidates[earlier[best]], round(agreement[best], 4), "D002")
+    return [found[i] for i in sorted(found)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from reference_impl import reference_prefiltered_pairs
+from reference_impl import reference_find_repeats, reference_prefiltered_pairs
 
 from textclean import _paragraphs
 from textclean._paragraphs import (
@@ -84,6 +84,16 @@ PARAGRAPHS = [
 def test_batch_repeats_equal_each_document_alone(batch: list[list[str]], threshold: float | None) -> None:
     together = find_repeats_many([(page, None) for page in batch], threshold=threshold, min_words=4, num_perm=32)
     assert together == [find_repeats(page, threshold=threshold, min_words=4, num_perm=32) for page in batch]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PARAGRAPHS), max_size=8), max_size=4), st.sampled_from([0.3, 0.5, 0.8]))
+def test_batch_repeats_equal_the_datasketch_reference(batch: list[list[str]], threshold: float) -> None:
+    together = find_repeats_many([(page, None) for page in batch], threshold=threshold, min_words=4, num_perm=32)
+    found = [[(r.index, r.twin, r.similarity, r.code) for r in page] for page in together]
+    assert found == [
+        reference_find_repeats(page, threshold=threshold, min_words=4, num_perm=32) for page in batch
+    ]
 
 
 def test_a_paragraph_is_never_a_copy_of_another_documents() -> None:

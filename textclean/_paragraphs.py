@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import re
 import zlib
 from collections.abc import Sequence
@@ -210,21 +211,44 @@ def _near_repeats_many(
             for chunk in _signature_chunks(texts, [len(rows) for rows in involved])
         ]
     )
+    later_rows: list[int] = []
+    earlier_rows: list[int] = []
     first = 0
-    for d, (page_pairs, rows) in enumerate(zip(pairs, involved, strict=True)):
+    for page_pairs, rows in zip(pairs, involved, strict=True):
         row = {index: first + position for position, index in enumerate(rows)}
         first += len(rows)
+        for later, earlier_options in page_pairs:
+            later_rows.extend([row[later]] * len(earlier_options))
+            earlier_rows.extend(row[e] for e in earlier_options)
+    agreements = _agreements(signatures, np.array(later_rows), np.array(earlier_rows)).tolist()
+    at = 0
+    for d, page_pairs in enumerate(pairs):
         removed: set[int] = set()
         for later, earlier_options in page_pairs:
-            earlier = [e for e in earlier_options if e not in removed]
+            options = agreements[at : at + len(earlier_options)]
+            at += len(earlier_options)
+            earlier = [(e, value) for e, value in zip(earlier_options, options, strict=True) if e not in removed]
             if not earlier:
                 continue
-            agreement = (signatures[[row[e] for e in earlier]] == signatures[row[later]]).mean(axis=1)
-            best = int(np.argmax(agreement))
-            similarity = float(agreement[best])
+            best, similarity = max(earlier, key=_AGREEMENT)  # the first of the most similar, as numpy.argmax
             if similarity >= threshold:
                 removed.add(later)
-                out[d].append(Repeat(candidates[d][later], candidates[d][earlier[best]], round(similarity, 4), "D002"))
+                out[d].append(Repeat(candidates[d][later], candidates[d][best], round(similarity, 4), "D002"))
+    return out
+
+
+_AGREEMENT = operator.itemgetter(1)
+_AGREEMENT_CHUNK = 1 << 15  # pairs of signatures compared at once (a chunk x num_perm booleans)
+
+
+def _agreements(signatures: Any, later: Any, earlier: Any) -> Any:
+    """The share of equal slots of each pair of signature rows (the MinHash similarity estimate)."""
+    import numpy as np
+
+    out = np.empty(len(later))
+    for at in range(0, len(later), _AGREEMENT_CHUNK):
+        chunk = slice(at, at + _AGREEMENT_CHUNK)
+        out[chunk] = (signatures[later[chunk]] == signatures[earlier[chunk]]).mean(axis=1)
     return out
 
 
