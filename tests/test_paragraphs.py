@@ -46,11 +46,12 @@ def test_prefilter_equals_reference(page: list[list[str]], threshold: float) -> 
 
 @settings(max_examples=50, deadline=None)
 @given(pages())
-def test_overlap_chunks_do_not_change_the_pairs(page: list[list[str]]) -> None:
+def test_chunks_do_not_change_the_pairs(page: list[list[str]]) -> None:
     candidates = list(range(len(page)))
     whole = _prefiltered_pairs(page, candidates, 0.8)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_paragraphs, "_LOOKUP_CHUNK", 7)  # a chunk of a pair or a few
+        patch.setattr(_paragraphs, "_MINIMA_WORDS", 9)  # a paragraph or two per run of minima
         assert _prefiltered_pairs(page, candidates, 0.8) == whole
 
 
@@ -102,14 +103,15 @@ def test_a_paragraph_is_never_a_copy_of_another_documents() -> None:
     assert found[0] == [] and [(r.index, r.twin, r.code) for r in found[1]] == [(1, 0, "D002")]
 
 
-def test_signature_chunks_keep_whole_documents_under_the_numba_threshold() -> None:
+def test_signature_chunks_are_whole_documents_under_the_bound() -> None:
     from textclean._minhash_kernels import MIN_ACCELERATED_WORK
-    from textclean._paragraphs import _signature_chunks
+    from textclean._paragraphs import _SIGNATURE_CHARS, _signature_chunks
 
-    size = MIN_ACCELERATED_WORK // 3
-    texts = ["a" * size] * 4 + ["b" * (2 * MIN_ACCELERATED_WORK)] + ["c"]
+    assert _SIGNATURE_CHARS < MIN_ACCELERATED_WORK  # a batch of small documents never loads numba
+    size = _SIGNATURE_CHARS // 3
+    texts = ["a" * size] * 4 + ["b" * (2 * _SIGNATURE_CHARS)] + ["c"]
     chunks = _signature_chunks(texts, [2, 2, 1, 1])
-    assert [len(chunk) for chunk in chunks] == [2, 2, 1, 1]  # two documents of 2/3 each, the large one alone
+    assert [len(chunk) for chunk in chunks] == [2, 2, 1, 1]  # two documents of 2/3 each, the long one alone
     assert [text for chunk in chunks for text in chunk] == texts
 
 

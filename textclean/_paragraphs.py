@@ -31,7 +31,8 @@ _NEAR_NGRAM = 3
 _MIN_EXACT_WORDS = 4
 _MIN_EXACT_CHARS = 20
 _PREFILTER_PERMUTATIONS = 16
-_LOOKUP_CHUNK = 1 << 20  # word lookups per chunk of pairs in the prefilter's exact overlaps
+_MINIMA_WORDS = 1 << 15  # words whose permuted hashes are gathered at once (4 MB at 16 permutations)
+_LOOKUP_CHUNK = 1 << 16  # word lookups per chunk of pairs in the prefilter's exact overlaps (a few MB of temporaries)
 
 PARAGRAPH_RULES: tuple[Rule, ...] = (
     Rule(
@@ -238,7 +239,8 @@ def _near_repeats_many(
 
 
 _AGREEMENT = operator.itemgetter(1)
-_AGREEMENT_CHUNK = 1 << 15  # pairs of signatures compared at once (a chunk x num_perm booleans)
+_SIGNATURE_CHARS = 16_000  # characters of paragraphs signed per MinHash call (about 1.5 MB of temporaries)
+_AGREEMENT_CHUNK = 1 << 12  # pairs of signatures compared at once (two chunk x num_perm gathers: 4 MB at 128)
 
 
 def _agreements(signatures: Any, later: Any, earlier: Any) -> Any:
@@ -253,13 +255,12 @@ def _agreements(signatures: Any, later: Any, earlier: Any) -> Any:
 
 
 def _signature_chunks(texts: list[str], sizes: list[int]) -> list[list[str]]:
-    """The texts in runs of whole documents, each run under the work at which MinHash loads numba.
+    """The texts in runs of whole documents of at most :data:`_SIGNATURE_CHARS` characters together.
 
-    A document on its own may be over it (as it would be alone): the chunks only keep a batch of small
-    documents from paying numba's start-up that none of them would have paid alone.
+    A document on its own may be longer (it is signed alone, as it was before batches). The bound keeps
+    MinHash's temporaries small (a run's shingles x permutations) and a batch of small documents under
+    the work at which MinHash loads numba, which none of them would have paid alone.
     """
-    from textclean._minhash_kernels import MIN_ACCELERATED_WORK
-
     chunks: list[list[str]] = []
     chunk: list[str] = []
     work = first = 0
@@ -267,7 +268,7 @@ def _signature_chunks(texts: list[str], sizes: list[int]) -> list[list[str]]:
         document = texts[first : first + size]
         first += size
         length = sum(map(len, document))
-        if chunk and work + length >= MIN_ACCELERATED_WORK:
+        if chunk and work + length > _SIGNATURE_CHARS:
             chunks.append(chunk)
             chunk, work = [], 0
         chunk.extend(document)
@@ -311,18 +312,17 @@ def _prefiltered_pairs_many(
     ids, numbers = number_words(flat)
     vocabulary = np.fromiter(map(zlib.crc32, map(str.encode, numbers)), dtype=np.uint64, count=len(numbers))
     lengths = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
-    starts = np.concatenate([[0], np.cumsum(lengths[:-1])])
     multipliers, offsets = _prefilter_permutations()
     permuted = (vocabulary[:, None] * multipliers + offsets) & np.uint64(0xFFFFFFFF)
-    minima = np.minimum.reduceat(permuted[ids], starts, axis=0)
+    minima = _minima(permuted, ids, lengths)
     band_keys = (minima[:, 0::2] << np.uint64(32)) | minima[:, 1::2]
     sizes = [len(chosen) for _, chosen in pages]
     document = np.repeat(np.arange(len(pages)), sizes)
     later, earlier = _meeting_pairs(band_keys, document)
     if not len(later):
         return out
-    shared, distinct = _shared_words(ids, lengths, len(numbers), later, earlier)
-    keep = shared >= max(0.2, threshold - 0.15) * (distinct[later] + distinct[earlier] - shared)
+    shared, union = _shared_words(ids, lengths, len(numbers), later, earlier)
+    keep = shared >= max(0.2, threshold - 0.15) * union
     later, earlier = later[keep], earlier[keep]
     if not len(later):
         return out
@@ -336,6 +336,23 @@ def _prefiltered_pairs_many(
         else:
             pairs.append((row, [other]))
     return out
+
+
+def _minima(permuted: Any, ids: Any, lengths: Any) -> Any:
+    """Each paragraph's minimum of ``permuted`` rows over its words (``ids``, ``lengths`` words each), for
+    runs of paragraphs of about :data:`_MINIMA_WORDS` words at a time (bounded temporaries)."""
+    import numpy as np
+
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    minima = np.empty((len(lengths), permuted.shape[1]), dtype=permuted.dtype)
+    first = 0
+    while first < len(lengths):
+        last = max(first + 1, int(np.searchsorted(ends, starts[first] + _MINIMA_WORDS, side="right")))
+        low, high = int(starts[first]), int(ends[last - 1])
+        minima[first:last] = np.minimum.reduceat(permuted[ids[low:high]], starts[first:last] - low, axis=0)
+        first = last
+    return minima
 
 
 def _meeting_pairs(band_keys: Any, document: Any) -> tuple[Any, Any]:
@@ -365,40 +382,46 @@ def _meeting_pairs(band_keys: Any, document: Any) -> tuple[Any, Any]:
 
 
 def _shared_words(ids: Any, lengths: Any, size: int, later: Any, earlier: Any) -> tuple[Any, Any]:
-    """How many distinct words each pair of paragraphs shares, and each paragraph's distinct word count.
+    """How many distinct words each pair of paragraphs shares, and how many the two have together.
 
     ``ids`` are the paragraphs' word numbers end to end (``lengths`` words each, ``size`` distinct in all).
-    Each paragraph's distinct words are kept as sorted ``paragraph * size + word`` codes; a pair's shared
-    words are those of the later paragraph whose code under the earlier one exists, looked up by binary
-    search, in chunks of at most :data:`_LOOKUP_CHUNK` lookups (bounded memory, any number of pairs).
+    The distinct words of the paragraphs in some pair are kept as sorted ``paragraph * size + word``
+    codes; a pair's shared words are those of the later paragraph whose code under the earlier one
+    exists, looked up by binary search, in chunks of at most :data:`_LOOKUP_CHUNK` lookups (bounded
+    memory, any number of pairs).
     """
     import numpy as np
 
     from textclean._minhash import sorted_unique
 
-    rows = len(lengths)
-    paragraph = np.repeat(np.arange(rows, dtype=np.int64), lengths)
-    codes = sorted_unique(paragraph * size + ids)  # each paragraph's distinct words, sorted
-    bounds = np.searchsorted(codes, np.arange(rows + 1, dtype=np.int64) * size)
+    involved = sorted_unique(np.concatenate([later, earlier]))
+    local = np.zeros(len(lengths), dtype=np.int64)
+    local[involved] = np.arange(len(involved))
+    later, earlier = local[later], local[earlier]
+    ends = np.cumsum(lengths)
+    counts = lengths[involved]
+    step = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    words = ids[np.repeat(ends[involved] - counts, counts) + step]
+    codes = sorted_unique(np.repeat(np.arange(len(involved), dtype=np.int64), counts) * size + words)
+    bounds = np.searchsorted(codes, np.arange(len(involved) + 1, dtype=np.int64) * size)
     distinct = np.diff(bounds)
     shared = np.empty(len(later), dtype=np.intp)
-    counts = distinct[later]
-    done = np.cumsum(counts)  # lookups up to and including each pair
+    lookups = distinct[later]
+    done = np.cumsum(lookups)  # lookups up to and including each pair
     at = 0
     while at < len(later):
         before = int(done[at - 1]) if at else 0
         stop = max(at + 1, int(np.searchsorted(done, before + _LOOKUP_CHUNK, side="right")))
         chunk = slice(at, stop)
-        number = counts[chunk]
-        total = int(number.sum())
-        step = np.arange(total) - np.repeat(np.cumsum(number) - number, number)
-        words = codes[np.repeat(bounds[later[chunk]], number) + step] % size
-        wanted = np.repeat(earlier[chunk].astype(np.int64), number) * size + words
+        number = lookups[chunk]
+        offset = np.arange(int(number.sum())) - np.repeat(np.cumsum(number) - number, number)
+        mine = codes[np.repeat(bounds[later[chunk]], number) + offset] % size
+        wanted = np.repeat(earlier[chunk], number) * size + mine
         position = np.minimum(np.searchsorted(codes, wanted), len(codes) - 1)
         pair = np.repeat(np.arange(len(number)), number)
         shared[chunk] = np.bincount(pair, weights=codes[position] == wanted, minlength=len(number)).astype(np.intp)
         at = chunk.stop
-    return shared, distinct
+    return shared, distinct[later] + distinct[earlier] - shared
 
 
 @functools.cache
