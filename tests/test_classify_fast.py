@@ -16,7 +16,7 @@ from hypothesis.extra.numpy import arrays
 from reference_impl import ReferenceMatcher, reference_smooth_features
 
 from textclean._features import count_words
-from textclean._line_model import smooth_features
+from textclean._line_model import MODEL_FEATURES, SMOOTH_FEATURES, smooth_features
 from textclean._matcher import _ROUGH, MAX_PATTERN_CHARS, Matcher
 from textclean._matcher_affixes import _never_letter_char
 from textclean._matcher_probe import _TAIL, LEADING, fold_case_twins, respaced
@@ -72,6 +72,42 @@ def test_matcher_agrees_with_the_reference(lines: list[str], languages: frozense
 @given(arrays(np.float64, st.integers(1, 40), elements=st.floats(-50, 50)))
 def test_smooth_features_agree_with_the_reference(logits: np.ndarray) -> None:  # type: ignore[type-arg]
     assert np.array_equal(smooth_features(logits), reference_smooth_features(logits))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(arrays(np.float64, st.integers(1, 15), elements=st.floats(-50, 50)), min_size=1, max_size=6))
+def test_smoothing_a_batch_is_smoothing_each_document(documents: list[np.ndarray]) -> None:  # type: ignore[type-arg]
+    """Bit-identical: neighbours and windows never cross from one document into the next."""
+    from textclean._features_context import window_mean, window_means
+    from textclean._line_model import SMOOTH_FEATURES, _smooth_many
+
+    sizes = [len(d) for d in documents]
+    out = np.empty((sum(sizes), len(SMOOTH_FEATURES)))
+    _smooth_many(np.concatenate(documents), sizes, out)
+    assert np.array_equal(out, np.concatenate([reference_smooth_features(d) for d in documents]))
+    for radius in (1, 2, 5):
+        together = window_means(np.concatenate(documents), sizes, radius)
+        assert np.array_equal(together, np.concatenate([window_mean(d, radius) for d in documents]))
+
+
+FIRST_PASS_COLUMNS = len(MODEL_FEATURES) - len(SMOOTH_FEATURES)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        arrays(np.float64, st.tuples(st.integers(1, 12), st.just(FIRST_PASS_COLUMNS)), elements=st.floats(-5, 5)),
+        max_size=5,
+    )
+)
+def test_scoring_a_batch_is_scoring_each_document(documents: list[np.ndarray]) -> None:  # type: ignore[type-arg]
+    from textclean._line_model import load_line_model
+
+    model = load_line_model()
+    for many, document in zip(model.score_many(documents), documents, strict=True):
+        alone = model.score(document)
+        for name in ("content", "features", "contributions", "first"):
+            assert np.array_equal(getattr(many, name), getattr(alone, name)), name
 
 
 def test_gate_analysis_is_sound_on_the_rule_examples() -> None:

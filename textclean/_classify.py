@@ -36,6 +36,7 @@ __all__ = [
     "RULESET_VERSION",
     "CompiledRules",
     "classify_lines",
+    "classify_many",
     "compile_rules",
     "match_many",
     "rule_pass",
@@ -161,9 +162,42 @@ def classify_lines(
         >>> [(v.keep, v.code) for v in classify_lines(page, rules)]
         [(False, 'B030'), (True, None), (True, None)]
     """
-    verdicts, scores, index = score_lines(lines, rules, tokens=tokens, prepared=prepared, matched=matched)
-    if scores is None or len(index) < 2:  # a lone line has no neighbours to be told apart from
-        return verdicts
+    return classify_many([lines], rules, tokens=[tokens], prepared=[prepared], matched=[matched])[0]
+
+
+def classify_many(
+    documents: Sequence[Sequence[str]],
+    rules: CompiledRules,
+    *,
+    tokens: Sequence[Sequence[list[str]] | None] | None = None,
+    prepared: Sequence[PreparedLines | None] | None = None,
+    matched: Sequence[Sequence[Verdict | None] | None] | None = None,
+) -> list[list[Verdict]]:
+    """:func:`classify_lines` of several documents (each argument one entry per document, or ``None``).
+
+    The rules and features run per document; the line model scores all the documents' lines at once.
+    """
+    count = len(documents)
+    passes = [
+        rule_pass(
+            lines,
+            rules,
+            tokens=tokens[k] if tokens is not None else None,
+            prepared=prepared[k] if prepared is not None else None,
+            matched=matched[k] if matched is not None else None,
+        )
+        for k, lines in enumerate(documents)
+    ]
+    scored = [k for k in range(count) if rules.model is not None and len(passes[k][2]) >= 2]
+    if rules.model is not None and scored:
+        # a lone line has no neighbours to be told apart from: only documents of two lines or more are scored
+        for k, scores in zip(scored, rules.model.score_many([passes[k][1] for k in scored]), strict=True):
+            _apply_model(passes[k][0], scores, passes[k][2], rules)
+    return [verdicts for verdicts, _, _, _ in passes]
+
+
+def _apply_model(verdicts: list[Verdict], scores: LineScores, index: list[int], rules: CompiledRules) -> None:
+    """Replace the verdicts of the kept lines the model scores under their threshold by its own."""
     cuts = line_thresholds(scores, rules.threshold)  # see textclean/_adaptive.py
     low = np.flatnonzero(scores.content < cuts)
     if rules.keep_comments:  # the reader comments the user keeps are not the model's to remove either
@@ -171,7 +205,6 @@ def classify_lines(
     rows = low[[verdicts[index[row]].keep for row in low.tolist()]] if len(low) else low
     for row, verdict in zip(rows.tolist(), _model_verdicts(rows, scores, rules, cuts), strict=True):
         verdicts[index[row]] = verdict
-    return verdicts
 
 
 def score_lines(

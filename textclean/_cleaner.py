@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple, Protocol
 
-from textclean._classify import CompiledRules, classify_lines, compile_rules, match_many
+from textclean._classify import CompiledRules, classify_many, compile_rules, match_many
 from textclean._config import CleanConfig
 from textclean._features import PreparedLines, prepare_many
 from textclean._normalize import normalize_lines
@@ -68,23 +68,19 @@ class Cleaner:
         prepared: Sequence[PreparedLines] | None = None,
         matched: Sequence[Sequence[Verdict | None]] | None = None,
     ) -> list[_Classified]:
-        """Classify documents' lines: rules and the line model per document, then their repeated paragraphs
-        in one batch (each document's own repeats, as alone)."""
+        """Classify documents' lines: rules and features per document, the line model over the batch's lines
+        at once, then the batch's repeated paragraphs at once (each document's own repeats, as alone)."""
+        words = [[lowercase_words(line) if line else [] for line in lines] for _, lines in normalized]
+        classified = classify_many(
+            [lines for _, lines in normalized], self.rules, tokens=words, prepared=prepared, matched=matched
+        )  # the words serve the line model and paragraph dedup
         pages: list[tuple[list[str], list[list[str]], list[Verdict]]] = []
-        for k, ((_, lines), site) in enumerate(zip(normalized, sites, strict=True)):
-            words = [lowercase_words(line) if line else [] for line in lines]  # for the line model and dedup
-            verdicts = classify_lines(
-                lines,
-                self.rules,
-                tokens=words,
-                prepared=prepared[k] if prepared is not None else None,
-                matched=matched[k] if matched is not None else None,
-            )
+        for (_, lines), site, page_words, verdicts in zip(normalized, sites, words, classified, strict=True):
             if self.templates is not None and site is not None:
                 for index, verdict in self.templates.match(site, lines).items():
                     if verdicts[index].keep:
                         verdicts[index] = verdict
-            pages.append((lines, words, verdicts))
+            pages.append((lines, page_words, verdicts))
         if self.config.dedup_paragraphs:
             marked = self._mark_repeats(pages)
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from textclean._features import BASE_FEATURES, CONTEXT_FEATURES, LEXICAL_FEATURES
-from textclean._features_context import window_mean
+from textclean._features_context import window_means
 
 __all__ = [
     "MODEL_FEATURES",
@@ -58,17 +59,28 @@ def smooth_features(logits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
 
 def _smooth_into(logits: npt.NDArray[np.float64], out: npt.NDArray[np.float64]) -> None:
     """Fill ``out`` (one row per line, SMOOTH_FEATURES columns) from the first pass's logits."""
+    _smooth_many(logits, [len(logits)], out)
+
+
+def _smooth_many(logits: npt.NDArray[np.float64], sizes: Sequence[int], out: npt.NDArray[np.float64]) -> None:
+    """:func:`_smooth_into` of several documents' logits end to end (``sizes`` lines each), in one pass.
+
+    Each document's lines sit between zeros of their own in the padded arrays, as they do alone, so every
+    neighbour and window sees the same values in the same order (bit-identical to one document at a time).
+    """
     n = len(logits)
     score = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-    padded = np.zeros(n + 6)
-    padded[3 : n + 3] = score
-    before_max = np.maximum(np.maximum(padded[2 : n + 2], padded[1 : n + 1]), np.maximum(padded[:n], 0.0))
-    after_max = np.maximum(np.maximum(padded[4 : n + 4], padded[5 : n + 5]), np.maximum(padded[6 : n + 6], 0.0))
+    document = np.repeat(np.arange(len(sizes)), sizes)
+    at = np.arange(n) + 3 + 6 * document  # each line's place in the padded array: 3 zeros either side
+    padded = np.zeros(n + 6 * len(sizes))
+    padded[at] = score
+    before_max = np.maximum(np.maximum(padded[at - 1], padded[at - 2]), np.maximum(padded[at - 3], 0.0))
+    after_max = np.maximum(np.maximum(padded[at + 1], padded[at + 2]), np.maximum(padded[at + 3], 0.0))
     out[:, 0] = np.clip(logits, -10, 10)
-    out[:, 1] = padded[2 : n + 2]  # the previous line's score
-    out[:, 2] = padded[4 : n + 4]  # the next line's
-    out[:, 3] = window_mean(score, 2)
-    out[:, 4] = window_mean(score, 5)
+    out[:, 1] = padded[at - 1]  # the previous line's score
+    out[:, 2] = padded[at + 1]  # the next line's
+    out[:, 3] = window_means(score, sizes, 2)
+    out[:, 4] = window_means(score, sizes, 5)
     out[:, 5] = np.minimum(before_max, after_max)
     out[:, 6] = before_max
     out[:, 7] = after_max
@@ -124,15 +136,36 @@ class LineModel:
 
     def score(self, features: npt.NDArray[np.float64]) -> LineScores:
         """Score a document's feature matrix (from :func:`document_features`)."""
-        first_contributions = self.first.contributions(features)
+        return self.score_many([features])[0]
+
+    def score_many(self, documents: Sequence[npt.NDArray[np.float64]]) -> list[LineScores]:
+        """Score several documents' feature matrices at once: the same scores as :meth:`score` of each.
+
+        The layers run over all the documents' lines together; the neighbour features never cross from
+        one document to the next (:func:`_smooth_many`).
+        """
+        sizes = [len(features) for features in documents]
+        if not documents:
+            return []
+        stacked = np.concatenate(documents) if len(documents) > 1 else documents[0]
+        first_contributions = self.first.contributions(stacked)
         first = first_contributions.sum(axis=1) + self.first.bias
-        full = np.empty((len(features), features.shape[1] + len(SMOOTH_FEATURES)))
-        full[:, : features.shape[1]] = features
-        _smooth_into(first, full[:, features.shape[1] :])
+        width = stacked.shape[1]
+        full = np.empty((len(stacked), width + len(SMOOTH_FEATURES)))
+        full[:, :width] = stacked
+        _smooth_many(first, sizes, full[:, width:])
         contributions = self.second.contributions(full)
         logits = contributions.sum(axis=1) + self.second.bias
         content = 1.0 / (1.0 + np.exp(-np.clip(logits, -30, 30)))
-        return LineScores(content, features, contributions, MODEL_FEATURES, first_contributions)
+        scores = []
+        at = 0
+        for features, size in zip(documents, sizes, strict=True):
+            rows = slice(at, at + size)
+            at += size
+            scores.append(
+                LineScores(content[rows], features, contributions[rows], MODEL_FEATURES, first_contributions[rows])
+            )
+        return scores
 
 
 MODEL_FEATURES: tuple[str, ...] = BASE_FEATURES + CONTEXT_FEATURES + LEXICAL_FEATURES + SMOOTH_FEATURES
