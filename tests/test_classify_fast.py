@@ -649,6 +649,26 @@ def test_prepare_many_is_prepare_lines_of_each_document(batch: list[list[str]]) 
         _same_prepared(many, prepare_lines(document))
 
 
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(documents, max_size=6))
+def test_context_of_a_batch_is_the_context_of_each_document(batch: list[list[str]]) -> None:
+    """Bit-identical context columns: positions, neighbours, windows and runs stop at each document's edges."""
+    from textclean._features import context_of_many, features_of
+
+    prepared = prepare_many(batch)
+    for document, lines, context in zip(prepared, batch, context_of_many(prepared), strict=True):
+        none = np.zeros(len(lines), dtype=bool)
+        assert np.array_equal(features_of(document, none, none, context=context), features_of(document, none, none))
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(documents, max_size=5), st.sampled_from(sorted(RULES)))
+def test_classify_many_is_classify_lines_of_each_document(batch: list[list[str]], mode: str) -> None:
+    from textclean._classify import classify_many
+
+    assert classify_many(batch, RULES[mode]) == [classify_lines(lines, RULES[mode]) for lines in batch]
+
+
 @settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(realistic, max_size=25).map("\n".join), max_size=5), st.sampled_from(sorted(_CLEANERS)))
 def test_clean_many_is_clean_of_each_page(pages: list[str], mode: str) -> None:

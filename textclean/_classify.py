@@ -24,7 +24,7 @@ from textclean._adaptive import adaptive_notes, line_thresholds
 from textclean._classify_comments import CommentDetector
 from textclean._classify_model import model_verdicts
 from textclean._config import CleanConfig
-from textclean._features import BASE_FEATURES, PreparedLines, features_of, prepare_lines
+from textclean._features import BASE_FEATURES, PreparedLines, context_of_many, features_of, prepare_lines
 from textclean._line_model import LineModel, LineScores, load_line_model
 from textclean._matcher import MAX_PATTERN_CHARS, Matcher
 from textclean._rule import KEEP, MODES, Verdict
@@ -178,13 +178,17 @@ def classify_many(
     The rules and features run per document; the line model scores all the documents' lines at once.
     """
     count = len(documents)
+    given = prepared if prepared is not None else [None] * count
+    ready = [doc if doc is not None else prepare_lines(lines) for doc, lines in zip(given, documents, strict=True)]
+    contexts = context_of_many(ready)  # the neighbour and position columns, for the whole batch at once
     passes = [
         rule_pass(
             lines,
             rules,
             tokens=tokens[k] if tokens is not None else None,
-            prepared=prepared[k] if prepared is not None else None,
+            prepared=ready[k],
             matched=matched[k] if matched is not None else None,
+            context=contexts[k],
         )
         for k, lines in enumerate(documents)
     ]
@@ -233,6 +237,7 @@ def rule_pass(
     tokens: Sequence[list[str]] | None = None,
     prepared: PreparedLines | None = None,
     matched: Sequence[Verdict | None] | None = None,
+    context: npt.NDArray[np.float64] | None = None,
 ) -> tuple[list[Verdict], npt.NDArray[np.float64], list[int], npt.NDArray[np.float64]]:
     """Pattern-rule and comment-section verdicts, and the feature matrix of the non-blank lines.
 
@@ -246,7 +251,7 @@ def rule_pass(
     in_comments = np.zeros(len(lines), dtype=bool)
     if section is not None:
         in_comments[section:] = True
-    features = features_of(prepared, np.zeros(len(lines), dtype=bool), in_comments, tokens)
+    features = features_of(prepared, np.zeros(len(lines), dtype=bool), in_comments, tokens, context)
     index, rows, words = prepared.index, prepared.rows, prepared.shape.words
     if matched is None:
         matched = rules.matcher.match_lines(rows, words.astype(int).tolist())

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
-from textclean._features_context import context_into
+from textclean._features_context import context_many
 
 if TYPE_CHECKING:
     from textclean._lineshape import LineText, Shape
@@ -33,6 +33,7 @@ __all__ = [
     "HEAD_CHARS",
     "LEXICAL_FEATURES",
     "PreparedLines",
+    "context_of_many",
     "count_words",
     "document_features",
     "features_of",
@@ -281,8 +282,10 @@ def features_of(
     rule_hits: Sequence[bool] | npt.NDArray[np.bool_],
     comment_lines: Sequence[bool] | npt.NDArray[np.bool_],
     tokens: Sequence[list[str]] | None = None,
+    context: npt.NDArray[np.float64] | None = None,
 ) -> npt.NDArray[np.float64]:
-    """The feature matrix of :func:`document_features`, from the prepared lines."""
+    """The feature matrix of :func:`document_features`, from the prepared lines (``context``: its
+    CONTEXT_FEATURES columns, when :func:`context_of_many` measured them for a batch)."""
     from textclean._lexical import lexical_features
 
     n = len(prepared.index)
@@ -295,12 +298,30 @@ def features_of(
     out[:, base - 3] = _log_counts(_repeats(prepared))
     out[:, base - 2] = np.asarray(rule_hits, dtype=np.float64).reshape(prepared.count)[rows]
     out[:, base - 1] = np.asarray(comment_lines, dtype=np.float64).reshape(prepared.count)[rows]
-    blank = np.ones(prepared.count, dtype=bool)
-    blank[rows] = False
-    context = base + len(CONTEXT_FEATURES)
-    context_into(words, out[:, BASE_FEATURES.index("ends-sentence")], rows, blank, out[:, base:context])
-    out[:, context:] = lexical_features(_head_tokens(prepared, tokens), words)
+    last = base + len(CONTEXT_FEATURES)
+    if context is None:
+        context = context_many(words, out[:, _ENDS], rows, [n], [prepared.count])
+    out[:, base:last] = context
+    out[:, last:] = lexical_features(_head_tokens(prepared, tokens), words)
     return out
+
+
+_ENDS = BASE_FEATURES.index("ends-sentence")
+
+
+def context_of_many(prepared: Sequence[PreparedLines]) -> list[npt.NDArray[np.float64]]:
+    """The CONTEXT_FEATURES columns of several prepared documents, measured in one pass (as
+    :func:`features_of` measures them for each alone)."""
+    if not prepared:
+        return []
+    words = np.concatenate([document.shape.words for document in prepared])
+    columns = len(BASE_FEATURES) - 4  # the shape columns: BASE_FEATURES after the bias, before the last three
+    ends = np.concatenate([d.shape.matrix.reshape(len(d.index), columns)[:, _ENDS - 1] for d in prepared])
+    index = np.concatenate([np.array(document.index, dtype=np.intp) for document in prepared])
+    sizes = [len(document.index) for document in prepared]
+    context = context_many(words, ends, index, sizes, [document.count for document in prepared])
+    bounds = np.cumsum(sizes)[:-1]
+    return np.split(context, bounds)
 
 
 def _repeats(prepared: PreparedLines) -> npt.NDArray[np.intp]:
