@@ -419,7 +419,7 @@ def reference_prefiltered_pairs(
     """The paragraph near-dup prefilter as it was before the dense bit-set version (sets, one pair at a time)."""
     import zlib
 
-    from textclean._paragraphs import _prefilter_permutations
+    from textclean._paragraph_prefilter import _prefilter_permutations
 
     lists = [words[i] for i in candidates]
     flat = [word for paragraph in lists for word in paragraph]

@@ -664,9 +664,13 @@ def test_context_of_a_batch_is_the_context_of_each_document(batch: list[list[str
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(documents, max_size=5), st.sampled_from(sorted(RULES)))
 def test_classify_many_is_classify_lines_of_each_document(batch: list[list[str]], mode: str) -> None:
-    from textclean._classify import classify_many
+    from textclean import _classify
 
-    assert classify_many(batch, RULES[mode]) == [classify_lines(lines, RULES[mode]) for lines in batch]
+    alone = [classify_lines(lines, RULES[mode]) for lines in batch]
+    assert _classify.classify_many(batch, RULES[mode]) == alone
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_classify, "_SCORED_ROWS", 7)  # runs of a document or a few, long ones alone
+        assert _classify.classify_many(batch, RULES[mode]) == alone
 
 
 @settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])

@@ -7,14 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference_impl import reference_find_repeats, reference_prefiltered_pairs
 
-from textclean import _paragraphs
-from textclean._paragraphs import (
-    _prefiltered_pairs,
-    _prefiltered_pairs_many,
-    find_repeats,
-    find_repeats_many,
-    number_words,
-)
+from textclean import _paragraph_prefilter
+from textclean._paragraph_prefilter import number_words, prefiltered_pairs, prefiltered_pairs_many
+from textclean._paragraphs import find_repeats, find_repeats_many
 
 VOCABULARY = "the of and troops north korea russia sent ten thousand week front war city river rose old town".split()
 
@@ -41,18 +36,18 @@ def pages(draw: st.DrawFn) -> list[list[str]]:
 @given(pages(), st.sampled_from([0.5, 0.8, 0.95]))
 def test_prefilter_equals_reference(page: list[list[str]], threshold: float) -> None:
     candidates = list(range(len(page)))
-    assert _prefiltered_pairs(page, candidates, threshold) == reference_prefiltered_pairs(page, candidates, threshold)
+    assert prefiltered_pairs(page, candidates, threshold) == reference_prefiltered_pairs(page, candidates, threshold)
 
 
 @settings(max_examples=50, deadline=None)
 @given(pages())
 def test_chunks_do_not_change_the_pairs(page: list[list[str]]) -> None:
     candidates = list(range(len(page)))
-    whole = _prefiltered_pairs(page, candidates, 0.8)
+    whole = prefiltered_pairs(page, candidates, 0.8)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_paragraphs, "_LOOKUP_CHUNK", 7)  # a chunk of a pair or a few
-        patch.setattr(_paragraphs, "_MINIMA_WORDS", 9)  # a paragraph or two per run of minima
-        assert _prefiltered_pairs(page, candidates, 0.8) == whole
+        patch.setattr(_paragraph_prefilter, "_LOOKUP_CHUNK", 7)  # a chunk of a pair or a few
+        patch.setattr(_paragraph_prefilter, "_MINIMA_WORDS", 9)  # a paragraph or two per run of minima
+        assert prefiltered_pairs(page, candidates, 0.8) == whole
 
 
 @settings(max_examples=100, deadline=None)
@@ -61,7 +56,7 @@ def test_batch_prefilter_equals_reference_per_document(
     batch: list[list[list[str]]], threshold: float, data: st.DataObject
 ) -> None:
     chosen = [sorted(data.draw(st.sets(st.integers(0, len(page) - 1)))) for page in batch]
-    found = _prefiltered_pairs_many(list(zip(batch, chosen, strict=True)), threshold)
+    found = prefiltered_pairs_many(list(zip(batch, chosen, strict=True)), threshold)
     expected = [
         reference_prefiltered_pairs(page, candidates, threshold) if len(candidates) > 1 else []
         for page, candidates in zip(batch, chosen, strict=True)
@@ -130,7 +125,7 @@ def test_number_words_numbers_by_first_occurrence(words: list[str]) -> None:
 def test_pair_chunks_cover_every_pair() -> None:
     page = [["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta"]] * 120  # 7140 pairs
     candidates = list(range(len(page)))
-    pairs = _prefiltered_pairs(page, candidates, 0.8)
+    pairs = prefiltered_pairs(page, candidates, 0.8)
     assert sum(len(earlier) for _, earlier in pairs) == 120 * 119 // 2
     assert pairs == reference_prefiltered_pairs(page, candidates, 0.8)
 

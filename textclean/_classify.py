@@ -181,23 +181,46 @@ def classify_many(
     given = prepared if prepared is not None else [None] * count
     ready = [doc if doc is not None else prepare_lines(lines) for doc, lines in zip(given, documents, strict=True)]
     contexts = context_of_many(ready)  # the neighbour and position columns, for the whole batch at once
-    passes = [
-        rule_pass(
-            lines,
-            rules,
-            tokens=tokens[k] if tokens is not None else None,
-            prepared=ready[k],
-            matched=matched[k] if matched is not None else None,
-            context=contexts[k],
-        )
-        for k, lines in enumerate(documents)
-    ]
-    scored = [k for k in range(count) if rules.model is not None and len(passes[k][2]) >= 2]
-    if rules.model is not None and scored:
+    out: list[list[Verdict]] = []
+    for run in _runs_of_rows(list(range(count)), [len(document.index) for document in ready]):
+        passes = [
+            rule_pass(
+                documents[k],
+                rules,
+                tokens=tokens[k] if tokens is not None else None,
+                prepared=ready[k],
+                matched=matched[k] if matched is not None else None,
+                context=contexts[k],
+            )
+            for k in run
+        ]
         # a lone line has no neighbours to be told apart from: only documents of two lines or more are scored
-        for k, scores in zip(scored, rules.model.score_many([passes[k][1] for k in scored]), strict=True):
-            _apply_model(passes[k][0], scores, passes[k][2], rules)
-    return [verdicts for verdicts, _, _, _ in passes]
+        scored = [found for found in passes if len(found[2]) >= 2]
+        if rules.model is not None and scored:
+            for (verdicts, _, index, _), scores in zip(
+                scored, rules.model.score_many([features for _, features, _, _ in scored]), strict=True
+            ):
+                _apply_model(verdicts, scores, index, rules)
+        out.extend(verdicts for verdicts, _, _, _ in passes)
+    return out
+
+
+_SCORED_ROWS = 1024
+"""Lines classified together at most (a longer document alone): their features and the model's arrays are
+alive at once, so this bounds the memory a batch takes."""
+
+
+def _runs_of_rows(documents: list[int], rows: list[int]) -> list[list[int]]:
+    """The documents in runs of at most :data:`_SCORED_ROWS` lines together (a longer one alone)."""
+    runs: list[list[int]] = []
+    total = 0
+    for document, size in zip(documents, rows, strict=True):
+        if not runs or total + size > _SCORED_ROWS:
+            runs.append([])
+            total = 0
+        runs[-1].append(document)
+        total += size
+    return runs
 
 
 def _apply_model(verdicts: list[Verdict], scores: LineScores, index: list[int], rules: CompiledRules) -> None:

@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from textclean._features import LEXICAL_FEATURES
-from textclean._paragraphs import number_words
+from textclean._paragraph_prefilter import number_words
 
 __all__ = ["CONTENT_WORD_LETTERS", "LONG_LINE_WORDS", "chrome_lexicon", "lexical_features"]
 
