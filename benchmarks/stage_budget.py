@@ -43,7 +43,7 @@ def _timed_process(command: list[str], repeats: int = 3) -> float:
 def stages(source: str, batch: int) -> dict[str, float]:
     """Seconds per stage of cleaning ``source`` (JSONL with a ``text`` field), cold caches."""
     started = time.perf_counter()
-    from textclean._classify import classify_lines, match_many
+    from textclean._classify import classify_many, match_many
     from textclean._cleaner import Cleaner, _assemble, _Classified
     from textclean._features import prepare_many
     from textclean._normalize import normalize_lines
@@ -72,10 +72,9 @@ def stages(source: str, batch: int) -> dict[str, float]:
             now = clock("line shapes", now)
             matched = match_many(prepared, cleaner.rules)
             now = clock("pattern rules", now)
-            verdicts = [
-                classify_lines(page, cleaner.rules, tokens=w, prepared=p, matched=m)
-                for (_, page), w, p, m in zip(normalized, words, prepared, matched, strict=True)
-            ]
+            verdicts = classify_many(
+                [page for _, page in normalized], cleaner.rules, tokens=words, prepared=prepared, matched=matched
+            )
             now = clock("comments, features, line model, verdicts", now)
             marked = cleaner._mark_repeats(
                 [(page, w, v) for (_, page), w, v in zip(normalized, words, verdicts, strict=True)]

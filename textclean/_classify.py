@@ -175,14 +175,16 @@ def classify_many(
 ) -> list[list[Verdict]]:
     """:func:`classify_lines` of several documents (each argument one entry per document, or ``None``).
 
-    The rules and features run per document; the line model scores all the documents' lines at once.
+    The context columns are measured for all the documents' lines at once; the rules and the other
+    features run per document; the line model scores runs of documents of up to :data:`_SCORED_ROWS`
+    lines at once. Each document's verdicts are those it gets alone.
     """
     count = len(documents)
     given = prepared if prepared is not None else [None] * count
     ready = [doc if doc is not None else prepare_lines(lines) for doc, lines in zip(given, documents, strict=True)]
     contexts = context_of_many(ready)  # the neighbour and position columns, for the whole batch at once
     out: list[list[Verdict]] = []
-    for run in _runs_of_rows(list(range(count)), [len(document.index) for document in ready]):
+    for run in _runs_of_rows([len(document.index) for document in ready]):
         passes = [
             rule_pass(
                 documents[k],
@@ -210,11 +212,12 @@ _SCORED_ROWS = 1024
 alive at once, so this bounds the memory a batch takes."""
 
 
-def _runs_of_rows(documents: list[int], rows: list[int]) -> list[list[int]]:
-    """The documents in runs of at most :data:`_SCORED_ROWS` lines together (a longer one alone)."""
+def _runs_of_rows(rows: list[int]) -> list[list[int]]:
+    """The documents (by position; ``rows`` lines each) in runs of at most :data:`_SCORED_ROWS` lines together
+    (a longer one alone)."""
     runs: list[list[int]] = []
     total = 0
-    for document, size in zip(documents, rows, strict=True):
+    for document, size in enumerate(rows):
         if not runs or total + size > _SCORED_ROWS:
             runs.append([])
             total = 0

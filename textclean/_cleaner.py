@@ -68,8 +68,8 @@ class Cleaner:
         prepared: Sequence[PreparedLines] | None = None,
         matched: Sequence[Sequence[Verdict | None]] | None = None,
     ) -> list[_Classified]:
-        """Classify documents' lines: rules and features per document, the line model over the batch's lines
-        at once, then the batch's repeated paragraphs at once (each document's own repeats, as alone)."""
+        """Classify documents' lines (:func:`~textclean._classify.classify_many`), then find the batch's repeated
+        paragraphs at once (each document's own repeats, as alone)."""
         words = [[lowercase_words(line) if line else [] for line in lines] for _, lines in normalized]
         classified = classify_many(
             [lines for _, lines in normalized], self.rules, tokens=words, prepared=prepared, matched=matched

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["context_into", "context_many", "window_mean", "window_means"]
+__all__ = ["context_many", "window_mean", "window_means"]
 
 
 def window_mean(values: npt.NDArray[np.float64], radius: int) -> npt.NDArray[np.float64]:
@@ -62,25 +62,6 @@ def _sizes(n: int, radius: int) -> npt.NDArray[np.float64]:
 
 _window_sizes = functools.lru_cache(maxsize=1024)(_sizes)  # pages of up to _CACHED lines share them
 _CACHED = 4096
-
-
-def context_into(
-    words: npt.NDArray[np.float64],
-    ends: npt.NDArray[np.float64],
-    index: npt.NDArray[np.intp],
-    blank: npt.NDArray[np.bool_],
-    out: npt.NDArray[np.float64],
-) -> None:
-    """Fill ``out`` (one row per non-blank line, the CONTEXT_FEATURES columns in order).
-
-    Args:
-        words: the lines' word counts.
-        ends: whether each ends a sentence (0.0 or 1.0).
-        index: the lines' indexes among all lines.
-        blank: per line of the document, whether it is blank (every line not in ``index``).
-        out: where the columns go.
-    """
-    out[:] = context_many(words, ends, index, [len(words)], [len(blank)])
 
 
 def context_many(
