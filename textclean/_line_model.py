@@ -53,17 +53,13 @@ def smooth_features(logits: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         (3, 8)
     """
     out = np.empty((len(logits), len(SMOOTH_FEATURES)))
-    _smooth_into(logits, out)
+    _smooth_many(logits, [len(logits)], out)
     return out
 
 
-def _smooth_into(logits: npt.NDArray[np.float64], out: npt.NDArray[np.float64]) -> None:
-    """Fill ``out`` (one row per line, SMOOTH_FEATURES columns) from the first pass's logits."""
-    _smooth_many(logits, [len(logits)], out)
-
-
 def _smooth_many(logits: npt.NDArray[np.float64], sizes: Sequence[int], out: npt.NDArray[np.float64]) -> None:
-    """:func:`_smooth_into` of several documents' logits end to end (``sizes`` lines each), in one pass.
+    """Fill ``out`` (one row per line, SMOOTH_FEATURES columns) from the first pass's logits of several
+    documents end to end (``sizes`` lines each), in one pass.
 
     Each document's lines sit between zeros of their own in the padded arrays, as they do alone, so every
     neighbour and window sees the same values in the same order (bit-identical to one document at a time).
@@ -144,9 +140,9 @@ class LineModel:
         The layers run over all the documents' lines together; the neighbour features never cross from
         one document to the next (:func:`_smooth_many`).
         """
-        sizes = [len(features) for features in documents]
         if not documents:
             return []
+        sizes = [len(features) for features in documents]
         stacked = np.concatenate(documents) if len(documents) > 1 else documents[0]
         first_contributions = self.first.contributions(stacked)
         first = first_contributions.sum(axis=1) + self.first.bias
