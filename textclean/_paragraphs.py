@@ -120,8 +120,8 @@ def find_repeats_many(
     """:func:`find_repeats` of several documents (each its paragraphs and their words), in fewer numpy calls.
 
     Each document's repeats are its own (a paragraph is never a copy of another document's): the same
-    results as :func:`find_repeats` of each document. The near-copy prefilter and the MinHash signatures
-    are computed for the whole batch at once, which saves their fixed cost per document.
+    results as :func:`find_repeats` of each document. The near-copy prefilter runs over the whole batch at
+    once and MinHash signs runs of documents together, which saves their fixed cost per document.
 
     Examples:
         >>> lead = "The deployment of ten thousand troops marks a sharp escalation of the war in the east"
