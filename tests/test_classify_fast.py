@@ -297,7 +297,7 @@ from reference_impl import (  # noqa: E402
 )
 
 from textclean._adaptive import line_thresholds  # noqa: E402
-from textclean._classify import CompiledRules, classify_lines, compile_rules, score_lines  # noqa: E402
+from textclean._classify import CompiledRules, classify_lines, compile_rules, rule_pass  # noqa: E402
 from textclean._classify_model import structure_of as _structure_of  # noqa: E402
 from textclean._features import prepare_lines as _prepare_lines  # noqa: E402
 
@@ -418,7 +418,8 @@ def test_comment_section_agrees_with_the_reference(lines: list[str]) -> None:
 
 def reference_classify(lines: list[str], mode: str) -> list[object]:
     rules = RULES[mode]
-    verdicts, scores, index = score_lines(lines, rules)
+    verdicts, features, index, _ = rule_pass(lines, rules)
+    scores = rules.model.score(features) if rules.model is not None and index else None
     if scores is None or len(index) < 2:
         return list(verdicts)
     cuts = line_thresholds(scores, rules.threshold)
@@ -442,7 +443,7 @@ def test_model_verdicts_agree_with_the_reference(lines: list[str], mode: str) ->
 
 # --- the comment detector's gates, the vectorised structure rules, the rule pass ---
 
-from textclean._classify import _separator_items, rule_pass  # noqa: E402
+from textclean._classify import _separator_items  # noqa: E402
 from textclean._classify_comments import _DATE, _MARKER, _NONE  # noqa: E402
 from textclean._classify_gates import is_letter, letter_gate  # noqa: E402
 from textclean._classify_model import structures  # noqa: E402

@@ -8,8 +8,14 @@ from hypothesis import strategies as st
 from reference_impl import reference_find_repeats, reference_prefiltered_pairs
 
 from textclean import _paragraph_prefilter
-from textclean._paragraph_prefilter import number_words, prefiltered_pairs, prefiltered_pairs_many
+from textclean._paragraph_prefilter import number_words, prefiltered_pairs_many
 from textclean._paragraphs import find_repeats, find_repeats_many
+
+
+def prefiltered_pairs(words: list[list[str]], candidates: list[int], threshold: float) -> list[tuple[int, list[int]]]:
+    """The prefilter of one document (a batch of one)."""
+    return prefiltered_pairs_many([(words, candidates)], threshold)[0]
+
 
 VOCABULARY = "the of and troops north korea russia sent ten thousand week front war city river rose old town".split()
 

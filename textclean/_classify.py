@@ -40,7 +40,6 @@ __all__ = [
     "compile_rules",
     "match_many",
     "rule_pass",
-    "score_lines",
 ]
 
 RULESET_VERSION = "2026.11.5"
@@ -48,8 +47,6 @@ RULESET_VERSION = "2026.11.5"
 
 _FLAGS = regex.IGNORECASE | regex.V0
 _NAMES = {rule.code: rule.name for rule in PATTERN_RULES}
-
-
 
 
 @dataclass(frozen=True)
@@ -235,21 +232,6 @@ def _apply_model(verdicts: list[Verdict], scores: LineScores, index: list[int], 
     rows = low[[verdicts[index[row]].keep for row in low.tolist()]] if len(low) else low
     for row, verdict in zip(rows.tolist(), _model_verdicts(rows, scores, rules, cuts), strict=True):
         verdicts[index[row]] = verdict
-
-
-def score_lines(
-    lines: Sequence[str],
-    rules: CompiledRules,
-    *,
-    tokens: Sequence[list[str]] | None = None,
-    prepared: PreparedLines | None = None,
-    matched: Sequence[Verdict | None] | None = None,
-) -> tuple[list[Verdict], LineScores | None, list[int]]:
-    """Rule and comment verdicts for every line, and the model's content scores for the non-blank ones."""
-    verdicts, features, index, _ = rule_pass(lines, rules, tokens=tokens, prepared=prepared, matched=matched)
-    if rules.model is None or not index:
-        return verdicts, None, index
-    return verdicts, rules.model.score(features), index
 
 
 _HIT = BASE_FEATURES.index("pattern-rule-hit")

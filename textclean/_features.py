@@ -294,7 +294,7 @@ def features_of(
     out = np.empty((n, len(BASE_FEATURES) + len(CONTEXT_FEATURES) + len(LEXICAL_FEATURES)))
     base = len(BASE_FEATURES)
     out[:, 0] = 1.0
-    out[:, 1 : base - 3] = shape.reshape(n, base - 4)
+    out[:, 1 : 1 + _SHAPE_COLUMNS] = shape.reshape(n, _SHAPE_COLUMNS)
     out[:, base - 3] = _log_counts(_repeats(prepared))
     out[:, base - 2] = np.asarray(rule_hits, dtype=np.float64).reshape(prepared.count)[rows]
     out[:, base - 1] = np.asarray(comment_lines, dtype=np.float64).reshape(prepared.count)[rows]
@@ -306,6 +306,8 @@ def features_of(
     return out
 
 
+_SHAPE_COLUMNS = len(BASE_FEATURES) - 4
+"""The shape matrix's columns: BASE_FEATURES after the bias and before the repeat, rule and comment columns."""
 _ENDS = BASE_FEATURES.index("ends-sentence")
 
 
@@ -315,8 +317,7 @@ def context_of_many(prepared: Sequence[PreparedLines]) -> list[npt.NDArray[np.fl
     if not prepared:
         return []
     words = np.concatenate([document.shape.words for document in prepared])
-    columns = len(BASE_FEATURES) - 4  # the shape columns: BASE_FEATURES after the bias, before the last three
-    ends = np.concatenate([d.shape.matrix.reshape(len(d.index), columns)[:, _ENDS - 1] for d in prepared])
+    ends = np.concatenate([d.shape.matrix.reshape(len(d.index), _SHAPE_COLUMNS)[:, _ENDS - 1] for d in prepared])
     index = np.concatenate([np.array(document.index, dtype=np.intp) for document in prepared])
     sizes = [len(document.index) for document in prepared]
     context = context_many(words, ends, index, sizes, [document.count for document in prepared])

@@ -122,9 +122,8 @@ def context_many(
     joined_before = np.zeros(n, dtype=bool)  # the line before is the previous row (not blank)
     joined_before[1:] = index[1:] - 1 == index[:-1]
     joined_before[first] = False
-    joined_after = np.zeros(n, dtype=bool)
+    joined_after = np.zeros(n, dtype=bool)  # a document's last row: the next row opens another document
     joined_after[:-1] = joined_before[1:]
-    joined_after[last] = False
     out[:, 14] = (index >= 1) & ~joined_before  # blank line before
     out[:, 15] = (index + 1 < count[document]) & ~joined_after  # blank line after
     out[:, 16] = first

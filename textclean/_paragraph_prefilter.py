@@ -14,7 +14,7 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["number_words", "prefiltered_pairs", "prefiltered_pairs_many"]
+__all__ = ["number_words", "prefiltered_pairs_many"]
 
 _PREFILTER_PERMUTATIONS = 16
 _MINIMA_WORDS = 1 << 15  # words whose permuted hashes are gathered at once (4 MB at 16 permutations)
@@ -39,13 +39,6 @@ def number_words(words: list[str]) -> tuple[Any, list[str]]:
     number[np.fromiter(first_at.values(), dtype=np.intp, count=len(first_at))] = np.arange(len(first_at))
     return number[position], list(first_at)
 
-
-
-def prefiltered_pairs(
-    words: Sequence[list[str]], candidates: list[int], threshold: float
-) -> list[tuple[int, list[int]]]:
-    """The prefilter of :func:`prefiltered_pairs_many` for one document."""
-    return prefiltered_pairs_many([(words, candidates)], threshold)[0]
 
 
 def prefiltered_pairs_many(
@@ -135,10 +128,8 @@ def _meeting_pairs(band_keys: Any, document: Any) -> tuple[Any, Any]:
         position = np.arange(1, rows)
         run_start = np.maximum.accumulate(np.where(same, 0, position))  # where each position's run starts
         behind = np.where(same, position - run_start, 0)  # how many rows of its run come before it
-        total = int(behind.sum())
         later = np.repeat(order[1:], behind)
-        offsets = np.arange(total) - np.repeat(np.cumsum(behind) - behind, behind)
-        earlier = order[np.repeat(run_start, behind) + offsets]
+        earlier = order[np.repeat(run_start, behind) + _ranges(behind)]
         found.append(later.astype(np.int64) * rows + earlier)
     codes = sorted_unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
     return codes // rows, codes % rows
@@ -163,8 +154,7 @@ def _shared_words(ids: Any, lengths: Any, size: int, later: Any, earlier: Any) -
     later, earlier = local[later], local[earlier]
     ends = np.cumsum(lengths)
     counts = lengths[involved]
-    step = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-    words = ids[np.repeat(ends[involved] - counts, counts) + step]
+    words = ids[np.repeat(ends[involved] - counts, counts) + _ranges(counts)]
     codes = sorted_unique(np.repeat(np.arange(len(involved), dtype=np.int64), counts) * size + words)
     bounds = np.searchsorted(codes, np.arange(len(involved) + 1, dtype=np.int64) * size)
     distinct = np.diff(bounds)
@@ -177,14 +167,26 @@ def _shared_words(ids: Any, lengths: Any, size: int, later: Any, earlier: Any) -
         stop = max(at + 1, int(np.searchsorted(done, before + _LOOKUP_CHUNK, side="right")))
         chunk = slice(at, stop)
         number = lookups[chunk]
-        offset = np.arange(int(number.sum())) - np.repeat(np.cumsum(number) - number, number)
-        mine = codes[np.repeat(bounds[later[chunk]], number) + offset] % size
+        mine = codes[np.repeat(bounds[later[chunk]], number) + _ranges(number)] % size
         wanted = np.repeat(earlier[chunk], number) * size + mine
         position = np.minimum(np.searchsorted(codes, wanted), len(codes) - 1)
         pair = np.repeat(np.arange(len(number)), number)
         shared[chunk] = np.bincount(pair, weights=codes[position] == wanted, minlength=len(number)).astype(np.intp)
         at = chunk.stop
     return shared, distinct[later] + distinct[earlier] - shared
+
+
+def _ranges(counts: Any) -> Any:
+    """``0, 1, ..., count - 1`` for each of ``counts``, end to end: the offsets within ragged segments.
+
+    Examples:
+        >>> import numpy as np
+        >>> _ranges(np.array([2, 0, 3])).tolist()
+        [0, 1, 0, 1, 2]
+    """
+    import numpy as np
+
+    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
 @functools.cache
