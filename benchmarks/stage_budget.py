@@ -47,7 +47,7 @@ def stages(source: str, batch: int) -> dict[str, float]:
     from textclean._cleaner import Cleaner, _assemble, _Classified
     from textclean._features import prepare_many
     from textclean._normalize import normalize_lines
-    from textclean._paragraphs import lowercase_words
+    from textclean._tokens import tokenize_pages
 
     cleaner = Cleaner()
     spent = {"imports and rule compilation": time.perf_counter() - started}
@@ -66,8 +66,9 @@ def stages(source: str, batch: int) -> dict[str, float]:
             now = clock("read JSON", now)
             normalized = [normalize_lines(text, cleaner.config.normalize) for text in texts]
             now = clock("normalise", now)
-            words = [[lowercase_words(line) if line else [] for line in page] for _, page in normalized]
-            now = clock("word lists", now)
+            table = tokenize_pages([page for _, page in normalized])
+            words = [table.page(k) for k in range(len(normalized))]
+            now = clock("word numbers", now)
             prepared = prepare_many([page for _, page in normalized])
             now = clock("line shapes", now)
             matched = match_many(prepared, cleaner.rules)
@@ -77,11 +78,11 @@ def stages(source: str, batch: int) -> dict[str, float]:
             )
             now = clock("comments, features, line model, verdicts", now)
             marked = cleaner._mark_repeats(
-                [(page, w, v) for (_, page), w, v in zip(normalized, words, verdicts, strict=True)]
+                [(page, w, v) for (_, page), w, v in zip(normalized, words, verdicts, strict=True)], table
             )
             now = clock("paragraph repeats", now)
             results = [
-                _assemble(text, _Classified(spans, page, v, twins, [len(x) for x in w]), None)
+                _assemble(text, _Classified(spans, page, v, twins, w.counts.tolist()), None)
                 for text, (spans, page), w, (v, twins) in zip(texts, normalized, words, marked, strict=True)
             ]
             clock("assembly", now)

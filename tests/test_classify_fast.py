@@ -601,10 +601,10 @@ def test_a_dotted_capital_i_in_a_header_word_opens_no_section() -> None:
 @given(lines=documents)
 def test_features_from_the_cleaners_tokens_are_the_same(lines: list[str]) -> None:
     """The cleaner hands classify_lines the words it tokenised for paragraph dedup: same features either way."""
-    from textclean._paragraphs import lowercase_words
+    from textclean._tokens import tokenize_pages
 
     flags = [False] * len(lines)
-    given_tokens = document_features(lines, flags, flags, [lowercase_words(line) for line in lines])
+    given_tokens = document_features(lines, flags, flags, tokenize_pages([lines]).page(0))
     computed = document_features(lines, flags, flags)
     assert np.array_equal(given_tokens[0], computed[0]) and given_tokens[1] == computed[1]
 

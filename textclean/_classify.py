@@ -30,6 +30,7 @@ from textclean._matcher import MAX_PATTERN_CHARS, Matcher
 from textclean._rule import KEEP, MODES, Verdict
 from textclean._rules import PATTERN_RULES, rule_by_code_or_name
 from textclean._rules.comments import COMMENT_HEADERS, COMMENT_MARKERS, MONTH_NAME
+from textclean._tokens import PageTokens
 
 __all__ = [
     "MAX_PATTERN_CHARS",
@@ -136,7 +137,7 @@ def classify_lines(
     lines: Sequence[str],
     rules: CompiledRules,
     *,
-    tokens: Sequence[list[str]] | None = None,
+    tokens: PageTokens | None = None,
     prepared: PreparedLines | None = None,
     matched: Sequence[Verdict | None] | None = None,
 ) -> list[Verdict]:
@@ -145,7 +146,7 @@ def classify_lines(
     Args:
         lines: the document's normalised lines, blank ones (``""``) included.
         rules: from :func:`compile_rules`.
-        tokens: per line, its lowercased words (:func:`~textclean._paragraphs.lowercase_words`), when the
+        tokens: the lines' lowercased words (a page of :func:`~textclean._tokens.tokenize_pages`), when the
             caller has them already (the cleaner's paragraph dedup needs them too).
         prepared: the lines prepared already (:func:`~textclean._features.prepare_many` for a batch).
         matched: the pattern rules' verdicts of the prepared rows already (:func:`match_many`).
@@ -166,7 +167,7 @@ def classify_many(
     documents: Sequence[Sequence[str]],
     rules: CompiledRules,
     *,
-    tokens: Sequence[Sequence[list[str]] | None] | None = None,
+    tokens: Sequence[PageTokens | None] | None = None,
     prepared: Sequence[PreparedLines | None] | None = None,
     matched: Sequence[Sequence[Verdict | None] | None] | None = None,
 ) -> list[list[Verdict]]:
@@ -242,7 +243,7 @@ def rule_pass(
     lines: Sequence[str],
     rules: CompiledRules,
     *,
-    tokens: Sequence[list[str]] | None = None,
+    tokens: PageTokens | None = None,
     prepared: PreparedLines | None = None,
     matched: Sequence[Verdict | None] | None = None,
     context: npt.NDArray[np.float64] | None = None,

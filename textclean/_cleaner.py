@@ -13,9 +13,10 @@ from textclean._classify import CompiledRules, classify_many, compile_rules, mat
 from textclean._config import CleanConfig
 from textclean._features import PreparedLines, prepare_many
 from textclean._normalize import normalize_lines
-from textclean._paragraphs import PARAGRAPH_RULES, find_repeats_many, lowercase_words
+from textclean._paragraphs import PARAGRAPH_RULES, repeats_of_words
 from textclean._result import CleanResult, Removal
 from textclean._rule import Verdict
+from textclean._tokens import PageTokens, TokenTable, tokenize_pages
 
 __all__ = ["Cleaner", "clean_text"]
 
@@ -70,11 +71,12 @@ class Cleaner:
     ) -> list[_Classified]:
         """Classify documents' lines (:func:`~textclean._classify.classify_many`), then find the batch's repeated
         paragraphs at once (each document's own repeats, as alone)."""
-        words = [[lowercase_words(line) if line else [] for line in lines] for _, lines in normalized]
+        table = tokenize_pages([lines for _, lines in normalized])  # the batch's words, numbered once
+        words = [table.page(k) for k in range(len(normalized))]
         classified = classify_many(
             [lines for _, lines in normalized], self.rules, tokens=words, prepared=prepared, matched=matched
         )  # the words serve the line model and paragraph dedup
-        pages: list[tuple[list[str], list[list[str]], list[Verdict]]] = []
+        pages: list[tuple[list[str], PageTokens, list[Verdict]]] = []
         for (_, lines), site, page_words, verdicts in zip(normalized, sites, words, classified, strict=True):
             if self.templates is not None and site is not None:
                 for index, verdict in self.templates.match(site, lines).items():
@@ -82,11 +84,11 @@ class Cleaner:
                         verdicts[index] = verdict
             pages.append((lines, page_words, verdicts))
         if self.config.dedup_paragraphs:
-            marked = self._mark_repeats(pages)
+            marked = self._mark_repeats(pages, table)
         else:
             marked = [(verdicts, {}) for _, _, verdicts in pages]
         return [
-            _Classified(spans, lines, verdicts, twins, [len(w) for w in words])
+            _Classified(spans, lines, verdicts, twins, words.counts.tolist())
             for (spans, _), (lines, words, _), (verdicts, twins) in zip(normalized, pages, marked, strict=True)
         ]
 
@@ -134,7 +136,7 @@ class Cleaner:
         ]
 
     def _mark_repeats(
-        self, pages: Sequence[tuple[list[str], list[list[str]], list[Verdict]]]
+        self, pages: Sequence[tuple[list[str], PageTokens, list[Verdict]]], table: TokenTable
     ) -> list[tuple[list[Verdict], dict[int, tuple[int, float]]]]:
         """Each document's verdicts with its repeated kept paragraphs removed, and their twins (line, similarity)."""
         kept = [
@@ -142,11 +144,12 @@ class Cleaner:
             for lines, _, verdicts in pages
         ]
         config = self.config
-        found = find_repeats_many(
+        found = repeats_of_words(
             [
-                ([lines[i] for i in rows], [words[i] for i in rows])
+                ([lines[i] for i in rows], *words.gather(rows))
                 for (lines, words, _), rows in zip(pages, kept, strict=True)
             ],
+            table,
             threshold=config.near_duplicate_threshold,
             min_words=config.near_duplicate_min_words,
             num_perm=config.num_perm,

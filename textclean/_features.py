@@ -26,6 +26,7 @@ from textclean._features_context import context_many
 
 if TYPE_CHECKING:
     from textclean._lineshape import LineText, Shape
+    from textclean._tokens import PageTokens
 
 __all__ = [
     "BASE_FEATURES",
@@ -244,7 +245,7 @@ def document_features(
     lines: Sequence[str],
     rule_hits: Sequence[bool],
     comment_lines: Sequence[bool],
-    tokens: Sequence[list[str]] | None = None,
+    tokens: PageTokens | None = None,
 ) -> tuple[npt.NDArray[np.float64], list[int], npt.NDArray[np.float64]]:
     """Base, context and lexical features of a document's non-blank lines.
 
@@ -252,7 +253,7 @@ def document_features(
         lines: the document's lines (blank ones included).
         rule_hits: per line, whether a pattern rule removed it.
         comment_lines: per line, whether it lies in a detected comment section.
-        tokens: per line, its lowercased words (:func:`~textclean._paragraphs.lowercase_words`), when the
+        tokens: the lines' lowercased words (a page of :func:`~textclean._tokens.tokenize_pages`), when the
             caller has them already; computed here otherwise (lines over HEAD_CHARS are re-read up to it).
 
     Returns:
@@ -263,25 +264,22 @@ def document_features(
     return features_of(prepared, rule_hits, comment_lines, tokens), prepared.index, prepared.shape.words
 
 
-def _head_tokens(prepared: PreparedLines, tokens: Sequence[list[str]] | None) -> list[list[str]]:
+def _head_tokens(prepared: PreparedLines, tokens: PageTokens | None) -> PageTokens:
     """Each row's lowercased words, of its first HEAD_CHARS characters (the caller's tokens where they are those)."""
-    from textclean._paragraphs import lowercase_words
+    from textclean._tokens import tokenize_pages
 
     stripped = prepared.rows
-    if tokens is None:
-        return [lowercase_words(line[:HEAD_CHARS]) for line in stripped]
-    heads = [tokens[i] for i in prepared.index]
-    lengths = np.fromiter(map(len, stripped), dtype=np.intp, count=len(stripped))
-    for row in np.flatnonzero(lengths > HEAD_CHARS).tolist():  # a 50 MB line is re-read up to HEAD_CHARS only
-        heads[row] = lowercase_words(stripped[row][:HEAD_CHARS])
-    return heads
+    if tokens is not None and max(map(len, stripped), default=0) <= HEAD_CHARS:
+        return tokens.rows(prepared.index)  # the blank lines left out have no words
+    # a 50 MB line is re-read up to HEAD_CHARS only
+    return tokenize_pages([[line[:HEAD_CHARS] for line in stripped]]).page(0)
 
 
 def features_of(
     prepared: PreparedLines,
     rule_hits: Sequence[bool] | npt.NDArray[np.bool_],
     comment_lines: Sequence[bool] | npt.NDArray[np.bool_],
-    tokens: Sequence[list[str]] | None = None,
+    tokens: PageTokens | None = None,
     context: npt.NDArray[np.float64] | None = None,
 ) -> npt.NDArray[np.float64]:
     """The feature matrix of :func:`document_features`, from the prepared lines (``context``: its

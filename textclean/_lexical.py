@@ -12,9 +12,9 @@
   whole.
 
 Words are the lowercased ``\\w+`` tokens of each line's first :data:`~textclean._features.HEAD_CHARS`
-characters, the ones paragraph dedup uses (the cleaner tokenises each line once for both). One
-dictionary pass numbers the words, the word tests (length, digits, lexicon) run once per distinct word,
-and numpy does the rest over the document's tokens: no Python loop per word or line.
+characters, the ones paragraph dedup uses (the cleaner numbers a batch's words once for both,
+:mod:`textclean._tokens`). The word tests (length, digits, lexicon) run once per distinct word of the
+batch, and numpy does the rest over the document's word numbers: no Python loop per word or line.
 """
 
 from __future__ import annotations
@@ -22,14 +22,12 @@ from __future__ import annotations
 import functools
 import math
 import re
-from collections.abc import Sequence
-from itertools import chain
 
 import numpy as np
 import numpy.typing as npt
 
 from textclean._features import LEXICAL_FEATURES
-from textclean._paragraph_prefilter import number_words
+from textclean._tokens import PageTokens
 
 __all__ = ["CONTENT_WORD_LETTERS", "LONG_LINE_WORDS", "chrome_lexicon", "lexical_features"]
 
@@ -63,11 +61,11 @@ def chrome_lexicon() -> frozenset[str]:
     return frozenset(word for word in words if len(word) >= CONTENT_WORD_LETTERS)
 
 
-def lexical_features(tokens: Sequence[list[str]], words: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+def lexical_features(tokens: PageTokens, words: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
     """The :data:`LEXICAL_FEATURES` columns of a document's non-blank lines.
 
     Args:
-        tokens: each line's lowercased ``\\w+`` words (:func:`~textclean._paragraphs.lowercase_words`).
+        tokens: the lines' lowercased ``\\w+`` words (:func:`~textclean._tokens.tokenize_pages`), one line per row.
         words: their word counts (:func:`~textclean._features.count_words`).
 
     Returns:
@@ -77,21 +75,21 @@ def lexical_features(tokens: Sequence[list[str]], words: npt.NDArray[np.float64]
         >>> article = ["The flood barrier along the river held back the water on Tuesday night again.",
         ...            "Engineers said the barrier along the river will be raised by another metre.",
         ...            "Sign up for our newsletter"]
-        >>> from textclean._paragraphs import lowercase_words
-        >>> lexical_features([lowercase_words(line) for line in article], np.array([15.0, 14.0, 5.0])).round(2).tolist()
+        >>> from textclean._tokens import tokenize_pages
+        >>> lexical_features(tokenize_pages([article]).page(0), np.array([15.0, 14.0, 5.0])).round(2).tolist()
         [[0.3, 0.07, 0.69], [0.33, 0.15, 1.1], [0.0, 0.4, 1.1]]
     """
-    n = len(tokens)
-    counts = np.fromiter(map(len, tokens), dtype=np.int64, count=n)
-    flat = list(chain.from_iterable(tokens))
-    number, distinct = number_words(flat)  # the word tests below run once per distinct word
+    counts = tokens.counts
+    n = len(counts)
+    number = tokens.local  # the word tests below run once per distinct word (of the batch)
+    table, distinct = tokens.table, tokens.distinct
     size = len(distinct)
     # content words only (lexicon words are content words too)
-    is_content = np.fromiter(map(len, distinct), dtype=np.int64, count=size) >= CONTENT_WORD_LETTERS
-    is_content &= ~np.fromiter(map(str.isdigit, distinct), dtype=bool, count=size)
+    is_content = table.per_word(len, np.int64)[distinct] >= CONTENT_WORD_LETTERS
+    is_content &= ~table.per_word(str.isdigit, bool)[distinct]
     content = is_content[number]
     word, line = number[content], np.repeat(np.arange(n, dtype=np.int64), counts)[content]
-    in_lexicon = np.fromiter(map(chrome_lexicon().__contains__, distinct), dtype=bool, count=size)[word]
+    in_lexicon = table.per_word(chrome_lexicon().__contains__, bool)[distinct][word]
     chrome = np.bincount(line, weights=in_lexicon, minlength=n)
     # the first and last long line each word occurs in: a word is "elsewhere" when one of them is another line
     in_long = (words >= LONG_LINE_WORDS)[line]

@@ -9,40 +9,18 @@ whole batch of documents at once, each document's pairs its own.
 from __future__ import annotations
 
 import functools
-import itertools
-import zlib
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["number_words", "prefiltered_pairs_many"]
+__all__ = ["prefiltered_pairs_many"]
 
 _PREFILTER_PERMUTATIONS = 16
 _MINIMA_WORDS = 1 << 15  # words whose permuted hashes are gathered at once (4 MB at 16 permutations)
 _LOOKUP_CHUNK = 1 << 16  # word lookups per chunk of pairs in the exact overlaps (a few MB of temporaries)
 
 
-def number_words(words: list[str]) -> tuple[Any, list[str]]:
-    """Number ``words`` by first occurrence: each word's number (a numpy array) and the distinct words in order.
-
-    One dictionary pass over the words; the per-word work that follows can run once per distinct word.
-
-    Examples:
-        >>> numbers, distinct = number_words(["the", "river", "the", "flood"])
-        >>> numbers.tolist(), distinct
-        ([0, 1, 0, 2], ['the', 'river', 'flood'])
-    """
-    import numpy as np
-
-    first_at: dict[str, int] = {}
-    position = np.fromiter(map(first_at.setdefault, words, itertools.count()), dtype=np.intp, count=len(words))
-    number = np.empty(len(words), dtype=np.intp)
-    number[np.fromiter(first_at.values(), dtype=np.intp, count=len(first_at))] = np.arange(len(first_at))
-    return number[position], list(first_at)
-
-
-
 def prefiltered_pairs_many(
-    pages: Sequence[tuple[Sequence[list[str]], list[int]]], threshold: float
+    pages: Sequence[tuple[Any, Any, list[int]]], vocabulary: Sequence[str], threshold: float
 ) -> list[list[tuple[int, list[int]]]]:
     """Per document, its earlier candidate paragraphs sharing enough distinct words to possibly reach the threshold.
 
@@ -53,31 +31,37 @@ def prefiltered_pairs_many(
     Only pairs that meet and pass a permissive word-set Jaccard bound (``threshold - 0.15``)
     go on to the 3-gram MinHash. Deterministic: CRC-32 is not salted per process.
 
-    The whole batch's words are numbered and hashed at once (each distinct word once), the pairs
+    Each page is its paragraphs' word numbers end to end, how many each paragraph has, and its candidate
+    paragraphs; the numbers are positions in ``vocabulary``. The words in play are hashed once each, the pairs
     that meet are found by sorting each band's keys by document, and their exact word-set overlaps
     are counted for the whole batch at once (:func:`_shared_words`). Pairs are
     ``(later, [earlier, ...])`` in candidate positions, by later then earlier.
     """
     import numpy as np
 
+    from textclean._tokens import gather_rows, word_hash
+
     out: list[list[tuple[int, list[int]]]] = [[] for _ in pages]
-    lists = [words[i] for words, chosen in pages for i in chosen]
-    if len(lists) < 2:
+    if sum(len(chosen) for _, _, chosen in pages) < 2:
         return out
-    flat = list(itertools.chain.from_iterable(lists))
-    ids, numbers = number_words(flat)
-    vocabulary = np.fromiter(map(zlib.crc32, map(str.encode, numbers)), dtype=np.uint64, count=len(numbers))
-    lengths = np.fromiter(map(len, lists), dtype=np.intp, count=len(lists))
+    gathered = [gather_rows(ids, counts, chosen) for ids, counts, chosen in pages]
+    numbers = np.concatenate([page_ids for page_ids, _ in gathered])
+    lengths = np.concatenate([counts for _, counts in gathered])
+    present = np.zeros(len(vocabulary), dtype=bool)
+    present[numbers] = True
+    used = np.flatnonzero(present)  # the words in play, renumbered 0, 1, ... (by vocabulary order)
+    ids = (np.cumsum(present) - 1)[numbers]
+    hashes = np.fromiter((word_hash(vocabulary[i]) for i in used.tolist()), dtype=np.uint64, count=len(used))
     multipliers, offsets = _prefilter_permutations()
-    permuted = (vocabulary[:, None] * multipliers + offsets) & np.uint64(0xFFFFFFFF)
+    permuted = (hashes[:, None] * multipliers + offsets) & np.uint64(0xFFFFFFFF)
     minima = _minima(permuted, ids, lengths)
     band_keys = (minima[:, 0::2] << np.uint64(32)) | minima[:, 1::2]
-    sizes = [len(chosen) for _, chosen in pages]
+    sizes = [len(chosen) for _, _, chosen in pages]
     document = np.repeat(np.arange(len(pages)), sizes)
     later, earlier = _meeting_pairs(band_keys, document)
     if not len(later):
         return out
-    shared, union = _shared_words(ids, lengths, len(numbers), later, earlier)
+    shared, union = _shared_words(ids, lengths, len(used), later, earlier)
     keep = shared >= max(0.2, threshold - 0.15) * union
     later, earlier = later[keep], earlier[keep]
     if not len(later):

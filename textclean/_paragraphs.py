@@ -14,17 +14,16 @@ repeated "Yes." in an interview or a repeated table cell is content.
 from __future__ import annotations
 
 import operator
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from textclean._paragraph_prefilter import prefiltered_pairs_many
 from textclean._rule import Rule
+from textclean._tokens import TokenTable, lowercase_words, table_from_lists, tokenize_pages
 
-__all__ = ["PARAGRAPH_RULES", "Repeat", "find_repeats", "find_repeats_many", "lowercase_words"]
+__all__ = ["PARAGRAPH_RULES", "Repeat", "find_repeats", "find_repeats_many", "lowercase_words", "repeats_of_words"]
 
-_WORD = re.compile(r"\w+")
 _NEAR_NGRAM = 3
 _MIN_EXACT_WORDS = 4
 _MIN_EXACT_CHARS = 20
@@ -66,20 +65,6 @@ class Repeat:
     code: str
 
 
-def lowercase_words(text: str) -> list[str]:
-    """The lowercased ``\\w+`` words of ``text`` (the word definition used everywhere).
-
-    Examples:
-        >>> lowercase_words("Don't stop!")
-        ['don', 't', 'stop']
-    """
-    return _WORD.findall(text.lower())
-
-
-def _key(words: list[str]) -> str:
-    return " ".join(words)
-
-
 def find_repeats(
     paragraphs: Sequence[str],
     *,
@@ -102,8 +87,6 @@ def find_repeats(
         >>> [(r.index, r.twin, r.code) for r in find_repeats(paras)]
         [(2, 0, 'D001')]
     """
-    if words is None:
-        words = [lowercase_words(p) for p in paragraphs]
     return find_repeats_many(
         [(paragraphs, words)], threshold=threshold, min_words=min_words, num_perm=num_perm, seed=seed
     )[0]
@@ -131,31 +114,54 @@ def find_repeats_many(
     """
     if min_words < 1:
         raise ValueError(f"min_words must be at least 1, not {min_words}")
-    pages = [
-        (paragraphs, [lowercase_words(p) for p in paragraphs] if words is None else words)
-        for paragraphs, words in documents
-    ]
-    found: list[dict[int, Repeat]] = [_exact_repeats(paragraphs, words) for paragraphs, words in pages]
+    if all(words is None for _, words in documents):
+        table = tokenize_pages([paragraphs for paragraphs, _ in documents])
+    else:
+        table = table_from_lists(
+            [[lowercase_words(p) for p in paragraphs] if words is None else words for paragraphs, words in documents]
+        )
+    pages = [(paragraphs, table.page(k).ids, table.page(k).counts) for k, (paragraphs, _) in enumerate(documents)]
+    return repeats_of_words(pages, table, threshold=threshold, min_words=min_words, num_perm=num_perm, seed=seed)
+
+
+def repeats_of_words(
+    pages: Sequence[tuple[Sequence[str], Any, Any]],
+    table: TokenTable,
+    *,
+    threshold: float | None,
+    min_words: int,
+    num_perm: int,
+    seed: int,
+) -> list[list[Repeat]]:
+    """:func:`find_repeats_many` of documents whose paragraphs' words are numbered already.
+
+    Each page is its paragraphs, their words' numbers in ``table``'s vocabulary end to end, and how many
+    words each paragraph has (:meth:`~textclean._tokens.PageTokens.gather`).
+    """
+    found: list[dict[int, Repeat]] = [_exact_repeats(paragraphs, ids, counts) for paragraphs, ids, counts in pages]
     if threshold is not None:
         candidates = [
-            [i for i, tokens in enumerate(words) if len(tokens) >= min_words and i not in repeats]
-            for (_, words), repeats in zip(pages, found, strict=True)
+            [i for i, count in enumerate(counts.tolist()) if count >= min_words and i not in repeats]
+            for (_, _, counts), repeats in zip(pages, found, strict=True)
         ]
-        near = _near_repeats_many(pages, candidates, threshold, num_perm, seed)
+        near = _near_repeats_many(pages, table, candidates, threshold, num_perm, seed)
         for repeats, page_near in zip(found, near, strict=True):
             for repeat in page_near:
                 repeats[repeat.index] = repeat
     return [[repeats[i] for i in sorted(repeats)] for repeats in found]
 
 
-def _exact_repeats(paragraphs: Sequence[str], words: Sequence[list[str]]) -> dict[int, Repeat]:
+def _exact_repeats(paragraphs: Sequence[str], ids: Any, counts: Any) -> dict[int, Repeat]:
     """The later exact copies (``D001``): the same words once lowercased, or the same text when it has none."""
     repeats: dict[int, Repeat] = {}
-    first_seen: dict[str, int] = {}
-    for index, (paragraph, tokens) in enumerate(zip(paragraphs, words, strict=True)):
-        if len(tokens) < _MIN_EXACT_WORDS and len(paragraph) < _MIN_EXACT_CHARS:
+    first_seen: dict[bytes | str, int] = {}
+    raw = ids.astype("<i4", copy=False).tobytes()  # a paragraph's words are the bytes of its numbers
+    end = 0
+    for index, (paragraph, count) in enumerate(zip(paragraphs, counts.tolist(), strict=True)):
+        start, end = end, end + 4 * count
+        if count < _MIN_EXACT_WORDS and len(paragraph) < _MIN_EXACT_CHARS:
             continue
-        key = _key(tokens) if tokens else paragraph.strip()
+        key = raw[start:end] if count else paragraph.strip()
         if key in first_seen:
             repeats[index] = Repeat(index, first_seen[key], 1.0, "D001")
         else:
@@ -164,7 +170,8 @@ def _exact_repeats(paragraphs: Sequence[str], words: Sequence[list[str]]) -> dic
 
 
 def _near_repeats_many(
-    pages: Sequence[tuple[Sequence[str], Sequence[list[str]]]],
+    pages: Sequence[tuple[Sequence[str], Any, Any]],
+    table: TokenTable,
     candidates: Sequence[list[int]],
     threshold: float,
     num_perm: int,
@@ -172,8 +179,8 @@ def _near_repeats_many(
 ) -> list[list[Repeat]]:
     """Each document's near copies (``D002``) among its candidate paragraphs (MinHash of word 3-grams)."""
     out: list[list[Repeat]] = [[] for _ in pages]
-    chosen = [(words, page_candidates) for (_, words), page_candidates in zip(pages, candidates, strict=True)]
-    pairs = prefiltered_pairs_many(chosen, threshold)
+    chosen = [(ids, counts, rows) for (_, ids, counts), rows in zip(pages, candidates, strict=True)]
+    pairs = prefiltered_pairs_many(chosen, table.vocabulary, threshold)
     if not any(pairs):
         return out  # no pair shares enough words: no MinHash needed (the common case)
     import numpy as np

@@ -1,0 +1,178 @@
+"""The token table: the compiled kernel and its pure-Python reference number the same words the same way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from textclean import Cleaner, _tokens
+from textclean._tokens import (
+    TokenTable,
+    gather_rows,
+    lowercase_words,
+    native_tokenizer,
+    table_from_lists,
+    tokenize_pages,
+)
+
+needs_native = pytest.mark.skipif(
+    native_tokenizer() is None, reason="textclean._native was not built (no C compiler at install time)"
+)
+
+# Letters of several scripts and cases (final sigma, dotted capital I), digits of several kinds, marks,
+# joiners, "_", punctuation, spaces and line breaks of several kinds, and characters beyond the BMP.
+ALPHABET = [
+    *"aZé_9٣²½ Σσς İı ß ǅ Ⅻ 中文かナ 한 ا\u0301\u200d\u200c\n\r\t.,'-—\u2028\u00a0",
+    "\U0001d400",  # mathematical bold capital A (a letter beyond the BMP)
+    "\U0001f600",  # an emoji (not a word character)
+    "\U00010400",  # Deseret capital long I (lowercases beyond the BMP)
+]
+line_text = st.text(st.sampled_from(ALPHABET), max_size=40)
+batches = st.lists(st.lists(line_text.map(lambda s: s.replace("\n", " ")), max_size=6), max_size=5)
+
+
+def _arrays(table: TokenTable) -> list[list[int]]:
+    fields = ("ids", "local", "line_starts", "page_starts", "page_distinct", "distinct_starts")
+    return [getattr(table, name).tolist() for name in fields]
+
+
+def _reference(pages: list[list[str]]) -> TokenTable:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_tokens, "native_tokenizer", lambda: None)
+        return tokenize_pages(pages)
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(batches)
+def test_native_kernel_equals_the_reference(pages: list[list[str]]) -> None:
+    native, reference = tokenize_pages(pages), _reference(pages)
+    assert _arrays(native) == _arrays(reference)
+    assert native.vocabulary == reference.vocabulary
+
+
+@needs_native
+@given(st.text(st.sampled_from(ALPHABET), max_size=60), st.lists(st.integers(0, 4), max_size=5))
+def test_native_kernel_refuses_line_counts_that_disagree_like_the_reference(text: str, counts: list[int]) -> None:
+    page_lines = np.array(counts, dtype=np.int64)
+    outcomes = []
+    for kernel in (native_tokenizer(), None):
+        try:
+            if kernel is None:
+                result = _tokens._tokenize_reference(text, page_lines)
+            else:
+                result = kernel(text, page_lines.tobytes())
+            outcomes.append(result)
+        except ValueError as error:
+            outcomes.append(str(error))
+    assert outcomes[0] == outcomes[1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(batches)
+def test_each_line_has_its_lowercased_words(pages: list[list[str]]) -> None:
+    for table in (tokenize_pages(pages), _reference(pages)):
+        for k, lines in enumerate(pages):
+            page = table.page(k)
+            assert [page.words(i) for i in range(len(lines))] == [lowercase_words(line) for line in lines]
+
+
+@settings(max_examples=200, deadline=None)
+@given(batches)
+def test_page_numbers_count_distinct_words_by_first_occurrence(pages: list[list[str]]) -> None:
+    table = tokenize_pages(pages)
+    every_word = [w for lines in pages for line in lines for w in lowercase_words(line)]
+    assert table.vocabulary == list(dict.fromkeys(every_word))
+    for k, lines in enumerate(pages):
+        page = table.page(k)
+        words = [w for line in lines for w in lowercase_words(line)]
+        distinct = list(dict.fromkeys(words))
+        assert [table.vocabulary[i] for i in page.distinct.tolist()] == distinct
+        assert page.local.tolist() == [distinct.index(w) for w in words]
+        assert page.distinct[page.local].tolist() == page.ids.tolist()  # local -> batch numbers
+
+
+@settings(max_examples=100, deadline=None)
+@given(batches)
+def test_word_lists_give_the_same_table(pages: list[list[str]]) -> None:
+    from_lists = table_from_lists([[lowercase_words(line) for line in lines] for lines in pages])
+    tokenized = tokenize_pages(pages)
+    assert _arrays(from_lists) == _arrays(tokenized) and from_lists.vocabulary == tokenized.vocabulary
+
+
+@given(st.lists(st.text(st.sampled_from(ALPHABET), max_size=30), max_size=6))
+def test_a_line_break_inside_a_line_splits_words_like_a_space(lines: list[str]) -> None:
+    page = tokenize_pages([lines]).page(0)
+    assert [page.words(i) for i in range(len(lines))] == [lowercase_words(line) for line in lines]
+
+
+@given(st.lists(st.integers(0, 5), max_size=8), st.data())
+def test_gather_rows_takes_the_listed_rows_in_order(counts: list[int], data: st.DataObject) -> None:
+    items = np.arange(sum(counts), dtype=np.int32)
+    rows = data.draw(st.lists(st.integers(0, len(counts) - 1), max_size=8)) if counts else []
+    ids, chosen = gather_rows(items, np.array(counts, dtype=np.intp), rows)
+    starts = np.cumsum([0, *counts])
+    assert ids.tolist() == [x for row in rows for x in range(starts[row], starts[row + 1])]
+    assert chosen.tolist() == [counts[row] for row in rows]
+
+
+def test_rows_refuses_to_leave_out_a_line_with_words() -> None:
+    page = tokenize_pages([["The river", "", "the flood"]]).page(0)
+    assert page.rows([0, 2]).counts.tolist() == [2, 2]
+    with pytest.raises(ValueError, match="left out have words"):
+        page.rows([0, 1])
+
+
+def test_per_word_tests_run_once_per_table() -> None:
+    table = tokenize_pages([["The river", "the 2 rivers"]])
+    calls: list[str] = []
+
+    def test(word: str) -> int:
+        calls.append(word)
+        return len(word)
+
+    assert table.per_word(test, np.int64).tolist() == [3, 5, 1, 6]
+    assert table.per_word(test, np.int64).tolist() == [3, 5, 1, 6]
+    assert calls == ["the", "river", "2", "rivers"]
+
+
+PAGES = [
+    "Home | News | Sport | Contact\n\nThe flood barrier along the river held back the water on Tuesday.\n"
+    "Engineers said the barrier along the river will be raised by another metre.\n"
+    "The flood barrier along the river held back the water on Tuesday.\nΣΟΦΙΑ ΚΑΙ ΟΔΟΣ\nİSTANBUL İÇİN\n"
+    "© 2024 The Daily River. All rights reserved.",
+    "Sign up for our newsletter\n\nA second page, in its own words, about the weather in the hills and valleys.",
+    "",
+]
+
+
+@needs_native
+def test_cleaning_is_the_same_with_and_without_the_kernel() -> None:
+    cleaner = Cleaner()
+    with_kernel = cleaner.clean_many(PAGES)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_tokens, "native_tokenizer", lambda: None)
+        without = cleaner.clean_many(PAGES)
+    assert with_kernel == without
+    assert [r.text for r in with_kernel] == [cleaner.clean(page).text for page in PAGES]
+
+
+@needs_native
+def test_the_cli_writes_the_same_bytes_on_the_pure_python_path(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    example = Path(__file__).resolve().parent.parent / "examples" / "page.txt"
+    outputs = []
+    for pure in ("0", "1"):
+        env = {**os.environ, "TEXTCLEAN_PURE_PYTHON": pure}
+        out, report = tmp_path / f"out{pure}.txt", tmp_path / f"report{pure}.jsonl"
+        command = [sys.executable, "-m", "textclean", "clean", str(example), "-o", str(out), "--report", str(report)]
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        outputs.append((out.read_bytes(), report.read_bytes()))
+    assert outputs[0] == outputs[1] and outputs[0][0]

@@ -1,0 +1,274 @@
+/* textclean._native: the optional compiled kernels of textclean.
+ *
+ * Each kernel has a pure-Python reference that gives the same results (textclean/_tokens.py for
+ * `tokenize`); the tests compare the two on generated text, and the package works without this module
+ * (a machine with no C compiler installs the pure-Python path). See docs/architecture.md.
+ *
+ * tokenize(text, page_lines) -> (ids, local, line_words, page_distinct, page_sizes, vocabulary)
+ *
+ *   text        the lines of a batch of pages, lowercased, joined by "\n" (str)
+ *   page_lines  how many lines each page has (a buffer of int64)
+ *
+ * Words are the maximal runs of word characters, as `re.compile(r"\w+").findall` finds them: a
+ * character is a word character when it is alphanumeric (`str.isalnum`) or "_" (the definition of
+ * `\w` in the `re` module's str patterns). Every word occurrence is numbered twice: by the batch's
+ * vocabulary (the distinct words in order of first occurrence) and by its page's own (the page's
+ * distinct words in order of first occurrence in the page). Words never become Python objects except
+ * the vocabulary's, one per distinct word.
+ *
+ *   ids            int32 per word: its number in the batch vocabulary
+ *   local          int32 per word: its number in the page's distinct words
+ *   line_words     int32 per line: how many words it has
+ *   page_distinct  int32 per (page, distinct word): the vocabulary number of each page's distinct words,
+ *                  page after page, in the page's order
+ *   page_sizes     int32 per page: how many distinct words it has
+ *   vocabulary     list of str: the distinct words
+ *
+ * The int32 arrays come back as bytes (numpy.frombuffer reads them).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <string.h>
+
+typedef struct {
+    int32_t *data;
+    Py_ssize_t size, capacity;
+} IntBuffer;
+
+static int buffer_push(IntBuffer *b, int32_t value) {
+    if (b->size == b->capacity) {
+        Py_ssize_t capacity = b->capacity ? b->capacity * 2 : 1024;
+        int32_t *data = PyMem_Realloc(b->data, (size_t)capacity * sizeof(int32_t));
+        if (!data) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        b->data = data;
+        b->capacity = capacity;
+    }
+    b->data[b->size++] = value;
+    return 0;
+}
+
+static PyObject *buffer_bytes(IntBuffer *b) {
+    return PyBytes_FromStringAndSize((const char *)b->data, b->size * (Py_ssize_t)sizeof(int32_t));
+}
+
+/* The vocabulary: an open-addressing table of (hash, first occurrence) per distinct word. */
+typedef struct {
+    uint64_t hash;
+    Py_ssize_t start, length;
+    int32_t id; /* -1: empty slot */
+} Slot;
+
+typedef struct {
+    Slot *slots;
+    size_t mask; /* capacity - 1 (a power of two) */
+    int32_t count;
+    int32_t *seen_page; /* per word: the last page it occurred in */
+    int32_t *local;     /* per word: its number in that page */
+    Py_ssize_t per_word_capacity;
+} Vocabulary;
+
+static int vocabulary_init(Vocabulary *v, size_t capacity) {
+    v->slots = PyMem_Malloc(capacity * sizeof(Slot));
+    if (!v->slots) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < capacity; i++) v->slots[i].id = -1;
+    v->mask = capacity - 1;
+    v->count = 0;
+    v->seen_page = NULL;
+    v->local = NULL;
+    v->per_word_capacity = 0;
+    return 0;
+}
+
+static void vocabulary_free(Vocabulary *v) {
+    PyMem_Free(v->slots);
+    PyMem_Free(v->seen_page);
+    PyMem_Free(v->local);
+}
+
+static int vocabulary_grow(Vocabulary *v) {
+    size_t capacity = (v->mask + 1) * 2;
+    Slot *slots = PyMem_Malloc(capacity * sizeof(Slot));
+    if (!slots) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t i = 0; i < capacity; i++) slots[i].id = -1;
+    for (size_t i = 0; i <= v->mask; i++) {
+        Slot s = v->slots[i];
+        if (s.id < 0) continue;
+        size_t at = (size_t)s.hash & (capacity - 1);
+        while (slots[at].id >= 0) at = (at + 1) & (capacity - 1);
+        slots[at] = s;
+    }
+    PyMem_Free(v->slots);
+    v->slots = slots;
+    v->mask = capacity - 1;
+    return 0;
+}
+
+static const uint64_t FNV_OFFSET = 0xcbf29ce484222325ULL;
+static const uint64_t FNV_PRIME = 0x100000001b3ULL;
+
+static unsigned char latin1_word[256]; /* word characters among the first 256 code points */
+
+static inline int is_word(Py_UCS4 ch) {
+    return ch < 256 ? latin1_word[ch] : (Py_UNICODE_ISALNUM(ch) || ch == '_');
+}
+
+/* The vocabulary number of the word text[start:start + length] (hash `hash`), added if new. */
+static int32_t vocabulary_id(Vocabulary *v, PyObject *text, int kind, const char *data, uint64_t hash,
+                             Py_ssize_t start, Py_ssize_t length, PyObject *words) {
+    size_t at = (size_t)hash & v->mask;
+    for (;;) {
+        Slot *s = &v->slots[at];
+        if (s->id < 0) break;
+        if (s->hash == hash && s->length == length &&
+            memcmp(data + s->start * kind, data + start * kind, (size_t)(length * kind)) == 0)
+            return s->id;
+        at = (at + 1) & v->mask;
+    }
+    int32_t id = v->count;
+    if (id == INT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "too many distinct words in one batch");
+        return -1;
+    }
+    PyObject *word = PyUnicode_Substring(text, start, start + length);
+    if (!word) return -1;
+    int failed = PyList_Append(words, word);
+    Py_DECREF(word);
+    if (failed) return -1;
+    if (id >= v->per_word_capacity) {
+        Py_ssize_t capacity = v->per_word_capacity ? v->per_word_capacity * 2 : 1024;
+        int32_t *seen = PyMem_Realloc(v->seen_page, (size_t)capacity * sizeof(int32_t));
+        if (!seen) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        v->seen_page = seen;
+        int32_t *local = PyMem_Realloc(v->local, (size_t)capacity * sizeof(int32_t));
+        if (!local) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        v->local = local;
+        v->per_word_capacity = capacity;
+    }
+    v->seen_page[id] = -1;
+    v->slots[at].hash = hash;
+    v->slots[at].start = start;
+    v->slots[at].length = length;
+    v->slots[at].id = id;
+    v->count++;
+    if ((size_t)v->count * 2 > v->mask + 1 && vocabulary_grow(v) < 0) return -1;
+    return id;
+}
+
+static PyObject *tokenize(PyObject *self, PyObject *args) {
+    PyObject *text;
+    Py_buffer pages;
+    if (!PyArg_ParseTuple(args, "Uy*:tokenize", &text, &pages)) return NULL;
+    PyObject *result = NULL, *words = NULL;
+    IntBuffer ids = {0}, local = {0}, line_words = {0}, page_distinct = {0}, page_sizes = {0};
+    Vocabulary v;
+    if (pages.len % (Py_ssize_t)sizeof(int64_t)) {
+        PyErr_SetString(PyExc_ValueError, "page_lines must be a buffer of int64");
+        PyBuffer_Release(&pages);
+        return NULL;
+    }
+    if (vocabulary_init(&v, 1024) < 0) {
+        PyBuffer_Release(&pages);
+        return NULL;
+    }
+    words = PyList_New(0);
+    if (!words) goto done;
+
+    const int64_t *page_lines = (const int64_t *)pages.buf;
+    Py_ssize_t page_count = pages.len / (Py_ssize_t)sizeof(int64_t);
+    int kind = PyUnicode_KIND(text);
+    const char *data = (const char *)PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0;
+    int64_t lines = 0, newlines = 0;
+    /* Walk the text once, page by page and line by line (lines end at "\n", the last at the end). */
+    for (Py_ssize_t page = 0; page < page_count; page++) {
+        if (page_lines[page] < 0) {
+            PyErr_SetString(PyExc_ValueError, "page_lines must not be negative");
+            goto done;
+        }
+        int32_t distinct = 0;
+        for (int64_t line = 0; line < page_lines[page]; line++) {
+            int32_t in_line = 0;
+            while (i < n) {
+                Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+                if (ch == '\n') break;
+                if (!is_word(ch)) {
+                    i++;
+                    continue;
+                }
+                Py_ssize_t start = i;
+                uint64_t hash = FNV_OFFSET;
+                while (i < n) {
+                    Py_UCS4 c = PyUnicode_READ(kind, data, i);
+                    if (!is_word(c)) break;
+                    hash = (hash ^ c) * FNV_PRIME;
+                    i++;
+                }
+                int32_t id = vocabulary_id(&v, text, kind, data, hash, start, i - start, words);
+                if (id < 0) goto done;
+                if (v.seen_page[id] != (int32_t)page) {
+                    v.seen_page[id] = (int32_t)page;
+                    v.local[id] = distinct++;
+                    if (buffer_push(&page_distinct, id) < 0) goto done;
+                }
+                if (buffer_push(&ids, id) < 0 || buffer_push(&local, v.local[id]) < 0) goto done;
+                in_line++;
+            }
+            if (buffer_push(&line_words, in_line) < 0) goto done;
+            if (i < n) { /* at a "\n" */
+                i++;
+                newlines++;
+            }
+            lines++;
+        }
+        if (buffer_push(&page_sizes, distinct) < 0) goto done;
+    }
+    if (i < n || newlines != (lines ? lines - 1 : 0)) {
+        PyErr_SetString(PyExc_ValueError, "text and page_lines disagree on the number of lines");
+        goto done;
+    }
+    PyObject *parts[5] = {buffer_bytes(&ids), buffer_bytes(&local), buffer_bytes(&line_words),
+                          buffer_bytes(&page_distinct), buffer_bytes(&page_sizes)};
+    if (parts[0] && parts[1] && parts[2] && parts[3] && parts[4])
+        result = PyTuple_Pack(6, parts[0], parts[1], parts[2], parts[3], parts[4], words);
+    for (int k = 0; k < 5; k++) Py_XDECREF(parts[k]);
+done:
+    Py_XDECREF(words);
+    PyMem_Free(ids.data);
+    PyMem_Free(local.data);
+    PyMem_Free(line_words.data);
+    PyMem_Free(page_distinct.data);
+    PyMem_Free(page_sizes.data);
+    vocabulary_free(&v);
+    PyBuffer_Release(&pages);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"tokenize", tokenize, METH_VARARGS,
+     "tokenize(text, page_lines): number the \\w+ words of a batch's lowercased lines (see textclean/_tokens.py)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", "textclean's optional compiled kernels.", -1,
+                                    methods};
+
+PyMODINIT_FUNC PyInit__native(void) {
+    for (Py_UCS4 ch = 0; ch < 256; ch++) latin1_word[ch] = (unsigned char)(Py_UNICODE_ISALNUM(ch) || ch == '_');
+    return PyModule_Create(&module);
+}

@@ -1,0 +1,3 @@
+# The optional compiled kernels (textclean/_native.c); textclean/_tokens.py holds their Python reference.
+
+def tokenize(text: str, page_lines: bytes, /) -> tuple[bytes, bytes, bytes, bytes, bytes, list[str]]: ...

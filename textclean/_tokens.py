@@ -1,0 +1,299 @@
+"""The words of a batch of pages, numbered once: the token table the line features and paragraph dedup share.
+
+A word is a lowercased ``\\w+`` token (:func:`lowercase_words`). The stages that look
+at words (the lexical features, exact and near repeated paragraphs) only need to tell words apart and to
+test each distinct word once, so the batch's words are numbered once, here, and the stages work on the
+numbers: no per-word Python object, no dictionary pass per stage.
+
+:func:`tokenize_pages` runs the compiled kernel ``textclean._native.tokenize`` when it was built (see
+``setup.py``), else :func:`_tokenize_reference`, its pure-Python reference: both give the same table
+(a property test compares them).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import os
+import re
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "PageTokens",
+    "TokenTable",
+    "gather_rows",
+    "lowercase_words",
+    "native_tokenizer",
+    "table_from_lists",
+    "tokenize_pages",
+    "word_hash",
+]
+
+_WORD = re.compile(r"\w+")
+
+
+
+def lowercase_words(text: str) -> list[str]:
+    """The lowercased ``\\w+`` words of ``text`` (the word definition used everywhere).
+
+    Examples:
+        >>> lowercase_words("Don't stop!")
+        ['don', 't', 'stop']
+    """
+    return _WORD.findall(text.lower())
+
+
+_Ints = npt.NDArray[np.int32]
+_Offsets = npt.NDArray[np.intp]
+
+
+@dataclass(frozen=True, eq=False)
+class TokenTable:
+    """Every word of a batch of pages, numbered by the batch's vocabulary and by its page's own.
+
+    Attributes:
+        ids: per word (page after page, line after line), its number in :attr:`vocabulary`.
+        local: per word, its number among its page's distinct words (by first occurrence in the page).
+        line_starts: per line, where its words start in ``ids`` (one more entry: the end).
+        page_starts: per page, its first line (one more entry: the end).
+        page_distinct: per page, the vocabulary numbers of its distinct words, by first occurrence.
+        distinct_starts: per page, where its distinct words start in ``page_distinct`` (and the end).
+        vocabulary: the batch's distinct words, by first occurrence.
+    """
+
+    ids: _Ints
+    local: _Ints
+    line_starts: _Offsets
+    page_starts: _Offsets
+    page_distinct: _Ints
+    distinct_starts: _Offsets
+    vocabulary: list[str]
+    _per_word: dict[Any, Any] = field(default_factory=dict, repr=False)
+
+    def page(self, k: int) -> PageTokens:
+        """The words of page ``k`` (views, no copy)."""
+        first, last = int(self.page_starts[k]), int(self.page_starts[k + 1])
+        starts = self.line_starts[first : last + 1]
+        low, high = int(starts[0]), int(starts[-1])
+        distinct = self.page_distinct[self.distinct_starts[k] : self.distinct_starts[k + 1]]
+        return PageTokens(self.ids[low:high], self.local[low:high], starts - low, distinct, self)
+
+    def per_word(self, test: Callable[[str], Any], dtype: Any) -> npt.NDArray[Any]:
+        """``test`` of each vocabulary word, as a numpy array (computed once per table and test).
+
+        Examples:
+            >>> tokenize_pages([["The 2 rivers"]]).per_word(len, int).tolist()
+            [3, 1, 6]
+        """
+        key = (test, dtype)
+        if key not in self._per_word:
+            self._per_word[key] = np.fromiter(map(test, self.vocabulary), dtype=dtype, count=len(self.vocabulary))
+        values: npt.NDArray[Any] = self._per_word[key]
+        return values
+
+
+def word_hash(word: str) -> int:
+    """CRC-32 of a word's UTF-8: a hash that is the same in every process (not salted)."""
+    return zlib.crc32(word.encode())
+
+
+@dataclass(frozen=True, eq=False)
+class PageTokens:
+    """The words of one page's lines (a view into its batch's :class:`TokenTable`).
+
+    Attributes:
+        ids: per word, its number in the batch vocabulary.
+        local: per word, its number among the page's distinct words.
+        starts: per line, where its words start in ``ids`` (and the end).
+        distinct: the batch vocabulary numbers of the page's distinct words, by first occurrence.
+        table: the batch.
+    """
+
+    ids: _Ints
+    local: _Ints
+    starts: _Offsets
+    distinct: _Ints
+    table: TokenTable
+
+    @property
+    def counts(self) -> _Offsets:
+        """How many words each line has."""
+        counts: _Offsets = np.diff(self.starts)
+        return counts
+
+    def words(self, line: int) -> list[str]:
+        """The words of one line, as strings.
+
+        Examples:
+            >>> tokenize_pages([["The river, the flood.", "", "RIVER"]]).page(0).words(0)
+            ['the', 'river', 'the', 'flood']
+        """
+        vocabulary = self.table.vocabulary
+        return [vocabulary[i] for i in self.ids[self.starts[line] : self.starts[line + 1]].tolist()]
+
+    def rows(self, lines: Sequence[int]) -> PageTokens:
+        """The same words seen as the listed lines only (in order): the lines left out must have no words.
+
+        Examples:
+            >>> tokenize_pages([["The river", "  ", "the flood"]]).page(0).rows([0, 2]).counts.tolist()
+            [2, 2]
+        """
+        rows = np.asarray(lines, dtype=np.intp)
+        starts = np.append(self.starts[rows], self.starts[-1]).astype(np.intp)
+        if int(np.diff(self.starts)[rows].sum()) != len(self.ids):
+            raise ValueError("the lines left out have words")
+        return PageTokens(self.ids, self.local, starts, self.distinct, self.table)
+
+    def gather(self, lines: Sequence[int]) -> tuple[_Ints, _Offsets]:
+        """The vocabulary numbers of the words of ``lines`` end to end, and how many each line has.
+
+        Examples:
+            >>> ids, counts = tokenize_pages([["the river", "a flood", "the end"]]).page(0).gather([2, 0])
+            >>> ids.tolist(), counts.tolist()
+            ([0, 4, 0, 1], [2, 2])
+        """
+        return gather_rows(self.ids, self.counts, lines)
+
+
+def gather_rows(ids: _Ints, counts: _Offsets, rows: Sequence[int] | npt.NDArray[np.intp]) -> tuple[_Ints, _Offsets]:
+    """The items of ragged ``rows`` (``counts`` items each, end to end in ``ids``) end to end, and their counts."""
+    rows = np.asarray(rows, dtype=np.intp)
+    chosen: _Offsets = counts[rows]
+    starts = np.cumsum(counts) - counts
+    at = np.repeat(starts[rows] - np.cumsum(chosen) + chosen, chosen) + np.arange(int(chosen.sum()))
+    return ids[at], chosen
+
+
+def tokenize_pages(pages: Sequence[Sequence[str]]) -> TokenTable:
+    """Number the lowercased ``\\w+`` words of pages' lines (a ``"\\n"`` inside a line splits words, as a space).
+
+    Examples:
+        >>> table = tokenize_pages([["The river, the flood."], ["A flood", "the river"]])
+        >>> table.vocabulary
+        ['the', 'river', 'flood', 'a']
+        >>> table.ids.tolist(), table.local.tolist()
+        ([0, 1, 0, 2, 3, 2, 0, 1], [0, 1, 0, 2, 0, 1, 2, 3])
+        >>> table.page(1).distinct.tolist()
+        [3, 2, 0, 1]
+    """
+    # One lowercasing of the whole batch: "\n" is neither cased nor case-ignorable, so each line keeps its
+    # own context (the final sigma) and this is each line's own .lower().
+    counts = [len(lines) for lines in pages]
+    text = "\n".join(itertools.chain.from_iterable(pages)).lower()
+    if text.count("\n") != max(sum(counts) - 1, 0):  # a line holding "\n" (API callers): a space splits it as well
+        text = "\n".join(line.replace("\n", " ") for line in itertools.chain.from_iterable(pages)).lower()
+    page_lines = np.array(counts, dtype=np.int64)
+    kernel = native_tokenizer()
+    parts = kernel(text, page_lines.tobytes()) if kernel is not None else _tokenize_reference(text, page_lines)
+    return _table(parts[:5], counts, parts[5])
+
+
+def table_from_lists(pages: Sequence[Sequence[list[str]]]) -> TokenTable:
+    """The table of pages whose lines are given as word lists (words the caller already has).
+
+    Examples:
+        >>> table = table_from_lists([[["the", "river"], [], ["the"]], [["a", "river"]]])
+        >>> table.ids.tolist(), table.local.tolist(), table.page(1).counts.tolist(), table.vocabulary
+        ([0, 1, 0, 2, 1], [0, 1, 0, 0, 1], [2], ['the', 'river', 'a'])
+    """
+    page_lines = [len(lines) for lines in pages]
+    parts = _number_pages(list(itertools.chain.from_iterable(pages)), page_lines)
+    return _table(parts[:5], page_lines, parts[5])
+
+
+@functools.cache
+def native_tokenizer() -> Any:
+    """The compiled ``tokenize`` kernel, or ``None`` when ``textclean._native`` was not built or the
+    environment sets ``TEXTCLEAN_PURE_PYTHON=1`` (the reference path, for comparisons and debugging)."""
+    if os.environ.get("TEXTCLEAN_PURE_PYTHON", "") not in ("", "0"):
+        return None
+    try:
+        from textclean import _native
+    except ImportError:
+        return None
+    return _native.tokenize
+
+
+def _tokenize_reference(
+    text: str, page_lines: npt.NDArray[np.int64]
+) -> tuple[bytes, bytes, bytes, bytes, bytes, list[str]]:
+    """The pure-Python reference of ``textclean._native.tokenize`` (the same six results)."""
+    total = int(page_lines.sum())
+    lines = text.split("\n") if total else []
+    if len(lines) != total or (not total and text):
+        raise ValueError("text and page_lines disagree on the number of lines")
+    parts = _number_pages(list(map(_WORD.findall, lines)), page_lines.tolist())
+    return (*(part.tobytes() for part in parts[:5]), parts[5])
+
+
+def _number_pages(word_lists: list[list[str]], page_lines: list[int]) -> tuple[Any, Any, Any, Any, Any, list[str]]:
+    """The kernel's five int32 arrays and vocabulary, of every line's words (``page_lines`` lines per page)."""
+    line_words = np.fromiter(map(len, word_lists), dtype=np.int32, count=len(word_lists))
+    number: dict[str, int] = {}  # the batch's vocabulary: a word's first page lists it before any later word
+    ids, local, page_distinct, page_sizes = [], [], [], []
+    line = 0
+    for count in page_lines:
+        words = list(itertools.chain.from_iterable(word_lists[line : line + count]))
+        line += count
+        numbers, distinct = _first_occurrence(words)  # one dictionary pass over the page's words
+        number.update(zip(itertools.filterfalse(number.__contains__, distinct), itertools.count(len(number))))
+        batch = np.fromiter(map(number.__getitem__, distinct), dtype=np.int32, count=len(distinct))
+        ids.append(batch[numbers])
+        local.append(numbers.astype(np.int32))
+        page_distinct.append(batch)
+        page_sizes.append(len(distinct))
+    empty = np.zeros(0, dtype=np.int32)
+    return (
+        np.concatenate(ids) if ids else empty,
+        np.concatenate(local) if local else empty,
+        line_words,
+        np.concatenate(page_distinct) if page_distinct else empty,
+        np.array(page_sizes, dtype=np.int32),
+        list(number),
+    )
+
+
+def _first_occurrence(items: list[Any]) -> tuple[npt.NDArray[np.intp], list[Any]]:
+    """Number ``items`` by first occurrence: each one's number, and the distinct items in order.
+
+    One dictionary pass, in C (``dict.setdefault`` mapped over the items).
+
+    Examples:
+        >>> numbers, distinct = _first_occurrence(["the", "river", "the", "flood"])
+        >>> numbers.tolist(), distinct
+        ([0, 1, 0, 2], ['the', 'river', 'flood'])
+    """
+    first_at: dict[Any, int] = {}
+    position = np.fromiter(map(first_at.setdefault, items, itertools.count()), dtype=np.intp, count=len(items))
+    number = np.empty(len(items), dtype=np.intp)
+    number[np.fromiter(first_at.values(), dtype=np.intp, count=len(first_at))] = np.arange(len(first_at))
+    return number[position], list(first_at)
+
+
+def _table(parts: Sequence[Any], page_lines: Sequence[int], vocabulary: list[str]) -> TokenTable:
+    """The :class:`TokenTable` of the kernel's five int32 arrays (bytes or lists) and its vocabulary."""
+    ids, local, line_words, page_distinct, page_sizes = (
+        np.frombuffer(part, dtype=np.int32) if isinstance(part, bytes) else part for part in parts
+    )
+    return TokenTable(
+        ids=ids,
+        local=local,
+        line_starts=_starts(line_words),
+        page_starts=_starts(np.asarray(page_lines, dtype=np.int64)),
+        page_distinct=page_distinct,
+        distinct_starts=_starts(page_sizes),
+        vocabulary=vocabulary,
+    )
+
+
+def _starts(counts: npt.NDArray[Any]) -> _Offsets:
+    """Offsets of ragged segments of ``counts`` items each: 0, then the running totals."""
+    starts = np.zeros(len(counts) + 1, dtype=np.intp)
+    np.cumsum(counts, out=starts[1:])
+    return starts
