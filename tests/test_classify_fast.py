@@ -662,16 +662,39 @@ def test_context_of_a_batch_is_the_context_of_each_document(batch: list[list[str
         assert np.array_equal(features_of(document, none, none, context=context), features_of(document, none, none))
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(documents, max_size=6))
+def test_lexical_columns_of_a_batch_are_those_of_each_document(batch: list[list[str]]) -> None:
+    """Bit-identical lexical columns from one pass over a batch's shared token table (pages with a long line
+    re-read their heads alone), as each document measures them alone."""
+    from textclean._features import features_of, lexical_of_many
+    from textclean._lexical import LEXICAL_FEATURES
+    from textclean._tokens import tokenize_pages
+
+    prepared = prepare_many(batch)
+    table = tokenize_pages(batch)
+    for tokens in ([table.page(k) for k in range(len(batch))], [None] * len(batch)):
+        for document, lines, lexical in zip(prepared, batch, lexical_of_many(prepared, tokens), strict=True):
+            none = np.zeros(len(lines), dtype=bool)
+            alone = features_of(document, none, none)[:, -len(LEXICAL_FEATURES) :]
+            assert lexical.shape == alone.shape and np.array_equal(lexical, alone)
+
+
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(documents, max_size=5), st.sampled_from(sorted(RULES)))
 def test_classify_many_is_classify_lines_of_each_document(batch: list[list[str]], mode: str) -> None:
     from textclean import _classify
 
+    from textclean._tokens import tokenize_pages
+
     alone = [classify_lines(lines, RULES[mode]) for lines in batch]
     assert _classify.classify_many(batch, RULES[mode]) == alone
+    table = tokenize_pages(batch)  # the cleaner's way: one token table for the batch
+    tokens = [table.page(k) for k in range(len(batch))]
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_classify, "_SCORED_ROWS", 7)  # runs of a document or a few, long ones alone
         assert _classify.classify_many(batch, RULES[mode]) == alone
+        assert _classify.classify_many(batch, RULES[mode], tokens=tokens) == alone
 
 
 @settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])

@@ -24,7 +24,14 @@ from textclean._adaptive import adaptive_notes, line_thresholds
 from textclean._classify_comments import CommentDetector
 from textclean._classify_model import model_verdicts
 from textclean._config import CleanConfig
-from textclean._features import BASE_FEATURES, PreparedLines, context_of_many, features_of, prepare_lines
+from textclean._features import (
+    BASE_FEATURES,
+    PreparedLines,
+    context_of_many,
+    features_of,
+    lexical_of_many,
+    prepare_lines,
+)
 from textclean._line_model import LineModel, LineScores, load_line_model
 from textclean._matcher import MAX_PATTERN_CHARS, Matcher
 from textclean._rule import KEEP, MODES, Verdict
@@ -173,9 +180,9 @@ def classify_many(
 ) -> list[list[Verdict]]:
     """:func:`classify_lines` of several documents (each argument one entry per document, or ``None``).
 
-    The context columns are measured for all the documents' lines at once; the rules and the other
-    features run per document; the line model scores runs of documents of up to :data:`_SCORED_ROWS`
-    lines at once. Each document's verdicts are those it gets alone.
+    The context columns are measured for all the documents' lines at once; the documents run in runs of up to
+    :data:`_SCORED_ROWS` lines, whose lexical columns are measured at once and which the line model scores at
+    once; the rules and the other features run per document. Each document's verdicts are those it gets alone.
     """
     count = len(documents)
     given = prepared if prepared is not None else [None] * count
@@ -183,16 +190,18 @@ def classify_many(
     contexts = context_of_many(ready)  # the neighbour and position columns, for the whole batch at once
     out: list[list[Verdict]] = []
     for run in _runs_of_rows([len(document.index) for document in ready]):
+        words = [tokens[k] if tokens is not None else None for k in run]
+        lexicals = lexical_of_many([ready[k] for k in run], words)  # the lexical columns, for the run at once
         passes = [
             rule_pass(
                 documents[k],
                 rules,
-                tokens=tokens[k] if tokens is not None else None,
                 prepared=ready[k],
                 matched=matched[k] if matched is not None else None,
                 context=contexts[k],
+                lexical=lexical,
             )
-            for k in run
+            for k, lexical in zip(run, lexicals, strict=True)
         ]
         # a lone line has no neighbours to be told apart from: only documents of two lines or more are scored
         scored = [found for found in passes if len(found[2]) >= 2]
@@ -247,6 +256,7 @@ def rule_pass(
     prepared: PreparedLines | None = None,
     matched: Sequence[Verdict | None] | None = None,
     context: npt.NDArray[np.float64] | None = None,
+    lexical: npt.NDArray[np.float64] | None = None,
 ) -> tuple[list[Verdict], npt.NDArray[np.float64], list[int], npt.NDArray[np.float64]]:
     """Pattern-rule and comment-section verdicts, and the feature matrix of the non-blank lines.
 
@@ -260,7 +270,7 @@ def rule_pass(
     in_comments = np.zeros(len(lines), dtype=bool)
     if section is not None:
         in_comments[section:] = True
-    features = features_of(prepared, np.zeros(len(lines), dtype=bool), in_comments, tokens, context)
+    features = features_of(prepared, np.zeros(len(lines), dtype=bool), in_comments, tokens, context, lexical)
     index, rows, words = prepared.index, prepared.rows, prepared.shape.words
     if matched is None:
         matched = rules.matcher.match_lines(rows, words.astype(int).tolist())

@@ -38,6 +38,7 @@ __all__ = [
     "count_words",
     "document_features",
     "features_of",
+    "lexical_of_many",
     "prepare_lines",
     "prepare_many",
 ]
@@ -281,9 +282,11 @@ def features_of(
     comment_lines: Sequence[bool] | npt.NDArray[np.bool_],
     tokens: PageTokens | None = None,
     context: npt.NDArray[np.float64] | None = None,
+    lexical: npt.NDArray[np.float64] | None = None,
 ) -> npt.NDArray[np.float64]:
-    """The feature matrix of :func:`document_features`, from the prepared lines (``context``: its
-    CONTEXT_FEATURES columns, when :func:`context_of_many` measured them for a batch)."""
+    """The feature matrix of :func:`document_features`, from the prepared lines (``context`` and ``lexical``:
+    its CONTEXT_FEATURES and LEXICAL_FEATURES columns, when :func:`context_of_many` and :func:`lexical_of_many`
+    measured them for a batch)."""
     from textclean._lexical import lexical_features
 
     n = len(prepared.index)
@@ -300,7 +303,7 @@ def features_of(
     if context is None:
         context = context_many(words, out[:, _ENDS], rows, [n], [prepared.count])
     out[:, base:last] = context
-    out[:, last:] = lexical_features(_head_tokens(prepared, tokens), words)
+    out[:, last:] = lexical_features(_head_tokens(prepared, tokens), words) if lexical is None else lexical
     return out
 
 
@@ -321,6 +324,17 @@ def context_of_many(prepared: Sequence[PreparedLines]) -> list[npt.NDArray[np.fl
     context = context_many(words, ends, index, sizes, [document.count for document in prepared])
     bounds = np.cumsum(sizes)[:-1]
     return np.split(context, bounds)
+
+
+def lexical_of_many(
+    prepared: Sequence[PreparedLines], tokens: Sequence[PageTokens | None]
+) -> list[npt.NDArray[np.float64]]:
+    """The LEXICAL_FEATURES columns of several prepared documents (``tokens``: each one's words, if the caller has
+    them), measured in one pass (as :func:`features_of` measures them for each alone)."""
+    from textclean._lexical import lexical_many
+
+    heads = [_head_tokens(document, page) for document, page in zip(prepared, tokens, strict=True)]
+    return lexical_many(heads, [document.shape.words for document in prepared])
 
 
 def _repeats(prepared: PreparedLines) -> npt.NDArray[np.intp]:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import math
 import re
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -29,7 +30,7 @@ import numpy.typing as npt
 from textclean._features import LEXICAL_FEATURES
 from textclean._tokens import PageTokens
 
-__all__ = ["CONTENT_WORD_LETTERS", "LONG_LINE_WORDS", "chrome_lexicon", "lexical_features"]
+__all__ = ["CONTENT_WORD_LETTERS", "LONG_LINE_WORDS", "chrome_lexicon", "lexical_features", "lexical_many"]
 
 LONG_LINE_WORDS = 12
 """A line of at least this many words is part of the vocabulary the other lines are compared with."""
@@ -79,12 +80,40 @@ def lexical_features(tokens: PageTokens, words: npt.NDArray[np.float64]) -> npt.
         >>> lexical_features(tokenize_pages([article]).page(0), np.array([15.0, 14.0, 5.0])).round(2).tolist()
         [[0.3, 0.07, 0.69], [0.33, 0.15, 1.1], [0.0, 0.4, 1.1]]
     """
-    counts = tokens.counts
+    return lexical_many([tokens], [words])[0]
+
+
+def lexical_many(
+    tokens: Sequence[PageTokens], words: Sequence[npt.NDArray[np.float64]]
+) -> list[npt.NDArray[np.float64]]:
+    """:func:`lexical_features` of several documents, in one pass over their words (as each alone).
+
+    Documents whose tokens share a table are measured together: a word of one document is told apart
+    from the same word of another (each document's own word numbers, offset), so every row's columns
+    depend on its own document alone.
+    """
+    out: list[npt.NDArray[np.float64]] = [np.empty((0, len(LEXICAL_FEATURES)))] * len(tokens)
+    groups: dict[int, list[int]] = {}
+    for k, page in enumerate(tokens):
+        groups.setdefault(id(page.table), []).append(k)
+    for members in groups.values():
+        columns = _lexical_columns([tokens[k] for k in members], np.concatenate([words[k] for k in members]))
+        sizes = [len(tokens[k].counts) for k in members]
+        for k, part in zip(members, np.split(columns, np.cumsum(sizes)[:-1]), strict=True):
+            out[k] = part
+    return out
+
+
+def _lexical_columns(pages: Sequence[PageTokens], words: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The LEXICAL_FEATURES columns of the rows of pages sharing one token table, end to end."""
+    table = pages[0].table
+    counts = np.concatenate([page.counts for page in pages])
     n = len(counts)
-    number = tokens.local  # the word tests below run once per distinct word (of the batch)
-    table, distinct = tokens.table, tokens.distinct
+    distinct = np.concatenate([page.distinct for page in pages])  # per (page, word): its vocabulary number
+    bases = np.cumsum([0] + [len(page.distinct) for page in pages[:-1]])
+    number = np.concatenate([page.local.astype(np.int64) + base for page, base in zip(pages, bases, strict=True)])
     size = len(distinct)
-    # content words only (lexicon words are content words too)
+    # content words only (lexicon words are content words too); the word tests run once per word of the table
     is_content = table.per_word(len, np.int64)[distinct] >= CONTENT_WORD_LETTERS
     is_content &= ~table.per_word(str.isdigit, bool)[distinct]
     content = is_content[number]

@@ -9,6 +9,7 @@ whole batch of documents at once, each document's pairs its own.
 from __future__ import annotations
 
 import functools
+import zlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -39,7 +40,7 @@ def prefiltered_pairs_many(
     """
     import numpy as np
 
-    from textclean._tokens import gather_rows, word_hash
+    from textclean._tokens import gather_rows
 
     out: list[list[tuple[int, list[int]]]] = [[] for _ in pages]
     if sum(len(chosen) for _, _, chosen in pages) < 2:
@@ -51,7 +52,8 @@ def prefiltered_pairs_many(
     present[numbers] = True
     used = np.flatnonzero(present)  # the words in play, renumbered 0, 1, ... (by vocabulary order)
     ids = (np.cumsum(present) - 1)[numbers]
-    hashes = np.fromiter((word_hash(vocabulary[i]) for i in used.tolist()), dtype=np.uint64, count=len(used))
+    words = map(vocabulary.__getitem__, used.tolist())
+    hashes = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(used))  # unsalted
     multipliers, offsets = _prefilter_permutations()
     permuted = (hashes[:, None] * multipliers + offsets) & np.uint64(0xFFFFFFFF)
     minima = _minima(permuted, ids, lengths)

@@ -16,7 +16,6 @@ import functools
 import itertools
 import os
 import re
-import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,7 +31,6 @@ __all__ = [
     "native_tokenizer",
     "table_from_lists",
     "tokenize_pages",
-    "word_hash",
 ]
 
 _WORD = re.compile(r"\w+")
@@ -96,11 +94,6 @@ class TokenTable:
             self._per_word[key] = np.fromiter(map(test, self.vocabulary), dtype=dtype, count=len(self.vocabulary))
         values: npt.NDArray[Any] = self._per_word[key]
         return values
-
-
-def word_hash(word: str) -> int:
-    """CRC-32 of a word's UTF-8: a hash that is the same in every process (not salted)."""
-    return zlib.crc32(word.encode())
 
 
 @dataclass(frozen=True, eq=False)
