@@ -684,7 +684,6 @@ def test_lexical_columns_of_a_batch_are_those_of_each_document(batch: list[list[
 @given(st.lists(documents, max_size=5), st.sampled_from(sorted(RULES)))
 def test_classify_many_is_classify_lines_of_each_document(batch: list[list[str]], mode: str) -> None:
     from textclean import _classify
-
     from textclean._tokens import tokenize_pages
 
     alone = [classify_lines(lines, RULES[mode]) for lines in batch]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import pickle
 from pathlib import Path
@@ -139,3 +140,33 @@ def test_stats_add_up_across_shards(texts: list[str]) -> None:
     assert total.documents == len(texts)
     assert total.lines_total == total.lines_kept + total.lines_removed + total.lines_blank
     assert total.lines_removed == sum(total.by_code.values())
+
+
+_LEAN = Cleaner(CleanConfig(evidence=False))
+
+
+def _removed_lines(result: textclean.CleanResult) -> dict[int, str]:
+    return {line: r.code for r in result.removed for line in range(r.line_start, r.line_end + 1)}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(documents(), max_size=4))
+def test_without_evidence_the_text_and_counts_are_the_same(texts: list[str]) -> None:
+    """``evidence=False`` removes the same lines for the same reasons; it only stops saying why in words."""
+    for full, lean in zip([clean_text(t) for t in texts], _LEAN.clean_many(texts), strict=True):
+        assert lean.text == full.text
+        assert CleanStats.from_result(lean) == CleanStats.from_result(full)
+        assert _removed_lines(lean) == _removed_lines(full)
+        assert all(r.evidence == "" for r in lean.removed)
+        assert [(r.twin_line, r.similarity) for r in lean.removed if r.twin_line] == [
+            (r.twin_line, r.similarity) for r in full.removed if r.twin_line
+        ]
+        for before, after in itertools.pairwise(lean.removed):  # consecutive lines of one rule form one removal
+            assert before.line_end + 1 < after.line_start or before.code != after.code or after.twin_line
+
+
+def test_without_evidence_a_menu_is_one_removal() -> None:
+    page = EXAMPLE.read_text(encoding="utf-8")
+    full, lean = clean_text(page), _LEAN.clean(page)
+    assert lean.text == full.text and len(lean.removed) <= len(full.removed)
+    assert {r.code for r in lean.removed} == {r.code for r in full.removed}

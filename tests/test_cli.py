@@ -68,6 +68,19 @@ def test_report_offsets_undo_every_removal(run_cli: Runner, tmp_path: Path) -> N
     assert {"D001", "B001"} <= {e["code"] for e in entries}
 
 
+def test_output_and_summary_are_the_same_with_or_without_a_report(run_cli: Runner, tmp_path: Path) -> None:
+    """Without --report, --explain or --annotate the CLI builds no evidence: the same output, the same summary."""
+    page = EXAMPLE.read_text(encoding="utf-8")
+    records = [{"id": i, "text": page.replace("Harbour", f"Harbour {i}")} for i in range(40)]
+    source = write_jsonl(tmp_path / "in.jsonl", records)
+    runs = []
+    for extra in ([], ["--report", tmp_path / "report.jsonl"]):
+        out = tmp_path / f"out{len(extra)}.jsonl"
+        done = run_cli(["clean", source, "-o", out, *extra], check=True)
+        runs.append((out.read_bytes(), done.stderr))
+    assert runs[0] == runs[1] and "B001" in runs[0][1]
+
+
 def test_annotate_keeps_text_and_adds_verdicts(run_cli: Runner, tmp_path: Path) -> None:
     original = EXAMPLE.read_text(encoding="utf-8")
     source = write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": original}])

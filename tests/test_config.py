@@ -21,6 +21,7 @@ def test_full_file(tmp_path: Path) -> None:
 mode = "aggressive"
 languages = ["en", "de"]
 keep_comments = true
+evidence = false
 disable = ["B001"]
 [paragraphs]
 near_threshold = 0.9
@@ -35,7 +36,7 @@ max_words = 12
 examples = ["Opening hours: 9 to 5"]
 """))
     assert config.mode == "aggressive" and config.languages == frozenset({"en", "de"})
-    assert config.keep_comments and config.disabled_rules == frozenset({"B001"})
+    assert config.keep_comments and config.disabled_rules == frozenset({"B001"}) and not config.evidence
     assert config.near_duplicate_threshold == 0.9 and config.near_duplicate_min_words == 5
     assert config.normalize.uncurl_quotes
     (rule,) = config.extra_rules

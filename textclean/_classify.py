@@ -22,7 +22,7 @@ import regex
 
 from textclean._adaptive import adaptive_notes, line_thresholds
 from textclean._classify_comments import CommentDetector
-from textclean._classify_model import model_verdicts
+from textclean._classify_model import model_verdicts, plain_model_verdicts
 from textclean._config import CleanConfig
 from textclean._features import (
     BASE_FEATURES,
@@ -69,6 +69,7 @@ class CompiledRules:
         model: the line model (``None`` when ``B510`` is disabled).
         threshold: lines whose content score is below this are chrome.
         comments: the comment-section headers and markers, gated for speed (:mod:`textclean._classify_comments`).
+        evidence: build the line model's evidence (``False``: its verdicts say only the rule).
     """
 
     mode: str
@@ -78,6 +79,7 @@ class CompiledRules:
     model: LineModel | None
     threshold: float
     comments: CommentDetector
+    evidence: bool = True
 
     @property
     def comment_headers(self) -> regex.Pattern[str]:
@@ -124,6 +126,7 @@ def compile_rules(config: CleanConfig) -> CompiledRules:
         model=model,
         threshold=model.thresholds[config.mode] if model is not None else 0.0,
         comments=_comment_detector(),
+        evidence=config.evidence,
     )
 
 
@@ -392,6 +395,8 @@ def _model_verdicts(
     rows: npt.NDArray[np.intp], scores: LineScores, rules: CompiledRules, cuts: npt.NDArray[np.float64]
 ) -> list[Verdict]:
     """The verdicts of the lines (rows of ``scores``) the model scores as chrome (``cuts``: every line's threshold)."""
+    if not rules.evidence:
+        return plain_model_verdicts(rows, scores, rules.disabled)
     notes = adaptive_notes(scores.content[rows], cuts[rows], rules.threshold)
     return model_verdicts(rows, scores, rules.disabled, notes)
 

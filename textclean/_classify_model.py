@@ -17,7 +17,7 @@ from textclean._features import BASE_FEATURES, CONTEXT_FEATURES
 from textclean._line_model import MODEL_FEATURES, LineScores
 from textclean._rule import KEEP, Verdict
 
-__all__ = ["model_verdicts", "structure_of", "structures"]
+__all__ = ["model_verdicts", "plain_model_verdicts", "structure_of", "structures"]
 
 _COLUMN = {name: k for k, name in enumerate(BASE_FEATURES + CONTEXT_FEATURES)}
 _RULES = (
@@ -185,6 +185,25 @@ def model_verdicts(
         verdicts.append(verdict)
     return verdicts
 
+
+def plain_model_verdicts(
+    rows: npt.NDArray[np.intp], scores: LineScores, disabled: frozenset[str]
+) -> list[Verdict]:
+    """:func:`model_verdicts` without evidence: the structure rule of each line alone (``evidence=False``).
+
+    Examples:
+        >>> from textclean._line_model import LineScores
+        >>> features = np.zeros((3, len(_COLUMN)))
+        >>> scores = LineScores(np.zeros(3), features, np.zeros((3, 1)), MODEL_FEATURES, None)
+        >>> [v.code for v in plain_model_verdicts(np.array([0, 2]), scores, frozenset())]
+        ['B510', 'B510']
+    """
+    kinds, _ = structures(rows, scores.features)
+    plain = [KEEP if code in disabled else verdict for (code, _), verdict in zip(_RULES, _PLAIN, strict=True)]
+    return list(map(plain.__getitem__, kinds.tolist()))
+
+
+_PLAIN = tuple(Verdict(False, code, name, "") for code, name in _RULES)
 
 _CACHED_VERDICTS = 1 << 12  # ~4k verdicts (~2 MB): a page repeats its chrome; a bigger cache bought no speed
 _VERDICTS: dict[tuple[int, int, int, str, str, str], Verdict] = {}

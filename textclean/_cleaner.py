@@ -103,7 +103,7 @@ class Cleaner:
         Returns:
             The cleaned text, every removal with its reason, and the line and word counts.
         """
-        return _assemble(text, self.classify(text, site=site), doc_id)
+        return _assemble(text, self.classify(text, site=site), doc_id, self.config.evidence)
 
     def clean_many(
         self, texts: Sequence[str], *, doc_ids: Sequence[Any] | None = None, sites: Iterable[str | None] | None = None
@@ -132,7 +132,8 @@ class Cleaner:
         matched = match_many(prepared, self.rules)
         classified = self._classify_many(normalized, site_list, prepared, matched)
         return [
-            _assemble(text, found, doc_id) for text, found, doc_id in zip(texts, classified, ids, strict=True)
+            _assemble(text, found, doc_id, self.config.evidence)
+            for text, found, doc_id in zip(texts, classified, ids, strict=True)
         ]
 
     def _mark_repeats(
@@ -180,8 +181,15 @@ class _Classified(NamedTuple):
     word_counts: list[int]
 
 
-def _assemble(text: str, classified: _Classified, doc_id: Any) -> CleanResult:
+def _assemble(text: str, classified: _Classified, doc_id: Any, evidence: bool = True) -> CleanResult:
+    """The result of a classified document: the kept lines, and the removals in runs of one reason.
+
+    A run is consecutive lines removed with the same verdict (``evidence=False``: by the same rule), the
+    repeated paragraphs one by one (each has its own twin).
+    """
     spans, lines, verdicts, twins, word_counts = classified
+    if not evidence:
+        verdicts = [_plain(verdict) for verdict in verdicts]
     out: list[str] = []
     removed: list[Removal] = []
     kept = blank = words_removed = 0
@@ -241,6 +249,18 @@ def _removal(
         twin_line, similarity,
     )
 
+
+def _plain(verdict: Verdict) -> Verdict:
+    """A verdict without its evidence (one shared object per rule, so runs of a rule compare by identity)."""
+    if verdict.keep or not verdict.evidence:
+        return verdict
+    plain = _PLAIN.get((verdict.code, verdict.rule))
+    if plain is None:
+        plain = _PLAIN[(verdict.code, verdict.rule)] = Verdict(False, verdict.code, verdict.rule, "")
+    return plain
+
+
+_PLAIN: dict[tuple[str | None, str | None], Verdict] = {}
 
 _DEFAULT_CLEANER: Cleaner | None = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sys
 from collections.abc import Sequence
@@ -97,8 +98,6 @@ def build_config(args: argparse.Namespace) -> CleanConfig:
         changes["dedup_paragraphs"] = False
     if args.near_threshold is not None:
         changes["near_duplicate_threshold"] = args.near_threshold
-    import dataclasses
-
     return dataclasses.replace(config, **changes)
 
 
@@ -120,6 +119,8 @@ def build_job(args: argparse.Namespace, paths: Sequence[str], fmt: str) -> Clean
     from textclean._classify import RULESET_VERSION
 
     config = build_config(args)
+    if not (args.report or args.explain or args.annotate):  # nothing shows why a line went: do not say it
+        config = dataclasses.replace(config, evidence=False)
     templates = templates_for_clean(
         paths, text_field=args.text_field, site_field=args.site_field, url_field=args.url_field,
         errors=args.errors, skip_bad=args.skip_bad, learn=args.learn_templates, template_file=args.templates,

@@ -41,6 +41,11 @@ class CleanConfig:
         near_duplicate_min_words: paragraphs shorter than this are deduplicated exactly only.
         num_perm: MinHash permutations used for near-duplicate paragraphs.
         seed: MinHash seed.
+        evidence: say why each line was removed (:attr:`Removal.evidence`: the matched text, the line
+            model's strongest features...). ``False`` skips building it, which is much faster when only the
+            cleaned text and the counts are wanted (the CLI's choice without ``--report``, ``--explain`` and
+            ``--annotate``): the text and the line counts by code are the same, every removal's evidence is
+            empty, and consecutive lines removed by the same rule form one removal.
     """
 
     normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
@@ -54,6 +59,7 @@ class CleanConfig:
     near_duplicate_min_words: int = 8
     num_perm: int = 128
     seed: int = 1
+    evidence: bool = True
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -100,7 +106,7 @@ def load_config(path: str, base: CleanConfig | None = None) -> CleanConfig:
     return config_from_mapping(data, base=base, source=path)
 
 
-_TOP_KEYS = {"mode", "languages", "keep_comments", "disable", "paragraphs", "normalize", "rules"}
+_TOP_KEYS = {"mode", "languages", "keep_comments", "evidence", "disable", "paragraphs", "normalize", "rules"}
 _PARAGRAPH_KEYS = {
     "dedup": "dedup_paragraphs",
     "near_threshold": "near_duplicate_threshold",
@@ -124,6 +130,8 @@ def config_from_mapping(
         changes["languages"] = frozenset(_str_list(data["languages"], "languages", source))
     if "keep_comments" in data:
         changes["keep_comments"] = _bool(data["keep_comments"], "keep_comments", source)
+    if "evidence" in data:
+        changes["evidence"] = _bool(data["evidence"], "evidence", source)
     if "disable" in data:
         changes["disabled_rules"] = config.disabled_rules | frozenset(_str_list(data["disable"], "disable", source))
     paragraphs = _table(data.get("paragraphs", {}), "paragraphs", source)
