@@ -2,7 +2,7 @@
 
 The core's speed floor asks one worker for 6x jusText and 2x ``ftfy.fix_text`` as whole processes. This
 script runs the cleaner's stages one after another over a JSONL corpus, in this process with cold caches
-(as in a real run), and times each: reading and writing the JSON, normalising, the word lists, the line
+(as in a real run), and times each: reading and writing the JSON, normalising, the word numbers, the line
 shapes, the pattern rules, the rest of the classifier (comment sections, features, the line model and its
 verdicts), the paragraph repeats and the assembly. It also times the process start-up (``textclean clean``
 on an empty file) and, with ``--competitors``, jusText and ``ftfy.fix_text`` as whole processes on the same
@@ -45,11 +45,12 @@ def stages(source: str, batch: int) -> dict[str, float]:
     started = time.perf_counter()
     from textclean._classify import classify_many, match_many
     from textclean._cleaner import Cleaner, _assemble, _Classified
+    from textclean._config import CleanConfig
     from textclean._features import prepare_many
     from textclean._normalize import normalize_lines
     from textclean._tokens import tokenize_pages
 
-    cleaner = Cleaner()
+    cleaner = Cleaner(CleanConfig(evidence=False))  # as `textclean clean` without --report, --explain, --annotate
     spent = {"imports and rule compilation": time.perf_counter() - started}
 
     def clock(name: str, since: float) -> float:
@@ -82,7 +83,7 @@ def stages(source: str, batch: int) -> dict[str, float]:
             )
             now = clock("paragraph repeats", now)
             results = [
-                _assemble(text, _Classified(spans, page, v, twins, w.counts.tolist()), None)
+                _assemble(text, _Classified(spans, page, v, twins, w.counts.tolist()), None, evidence=False)
                 for text, (spans, page), w, (v, twins) in zip(texts, normalized, words, marked, strict=True)
             ]
             clock("assembly", now)

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from reference_impl import reference_find_repeats, reference_prefiltered_pairs
 
-from textclean import _paragraph_prefilter
+from textclean import _kernels, _paragraph_prefilter
 from textclean._paragraph_prefilter import prefiltered_pairs_many
 from textclean._paragraphs import find_repeats, find_repeats_many
 from textclean._tokens import table_from_lists
@@ -22,9 +22,20 @@ def prefiltered_pairs_of(
     return prefiltered_pairs_many(pages, table.vocabulary, threshold)
 
 
+def numpy_prefiltered_pairs_of(
+    batch: list[list[list[str]]], chosen: list[list[int]], threshold: float
+) -> list[list[tuple[int, list[int]]]]:
+    """:func:`prefiltered_pairs_of` on the numpy path (the compiled kernel switched off)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_kernels, "kernel", lambda name: None)
+        return prefiltered_pairs_of(batch, chosen, threshold)
+
+
 def prefiltered_pairs(words: list[list[str]], candidates: list[int], threshold: float) -> list[tuple[int, list[int]]]:
-    """The prefilter of one document (a batch of one)."""
-    return prefiltered_pairs_of([words], [candidates], threshold)[0]
+    """The prefilter of one document (a batch of one), the same on the numpy path."""
+    found = prefiltered_pairs_of([words], [candidates], threshold)[0]
+    assert found == numpy_prefiltered_pairs_of([words], [candidates], threshold)[0]
+    return found
 
 
 VOCABULARY = "the of and troops north korea russia sent ten thousand week front war city river rose old town".split()
@@ -63,7 +74,7 @@ def test_chunks_do_not_change_the_pairs(page: list[list[str]]) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_paragraph_prefilter, "_LOOKUP_CHUNK", 7)  # a chunk of a pair or a few
         patch.setattr(_paragraph_prefilter, "_MINIMA_WORDS", 9)  # a paragraph or two per run of minima
-        assert prefiltered_pairs(page, candidates, 0.8) == whole
+        assert numpy_prefiltered_pairs_of([page], [candidates], 0.8)[0] == whole
 
 
 @settings(max_examples=100, deadline=None)
@@ -73,6 +84,7 @@ def test_batch_prefilter_equals_reference_per_document(
 ) -> None:
     chosen = [sorted(data.draw(st.sets(st.integers(0, len(page) - 1)))) for page in batch]
     found = prefiltered_pairs_of(batch, chosen, threshold)
+    assert found == numpy_prefiltered_pairs_of(batch, chosen, threshold)
     expected = [
         reference_prefiltered_pairs(page, candidates, threshold) if len(candidates) > 1 else []
         for page, candidates in zip(batch, chosen, strict=True)

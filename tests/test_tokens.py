@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from textclean import Cleaner, _tokens
+from textclean import Cleaner, _kernels, _tokens
 from textclean._tokens import (
     TokenTable,
     gather_rows,
@@ -42,7 +42,7 @@ def _arrays(table: TokenTable) -> list[list[int]]:
 
 def _reference(pages: list[list[str]]) -> TokenTable:
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_tokens, "native_tokenizer", lambda: None)
+        patch.setattr(_kernels, "kernel", lambda name: None)
         return tokenize_pages(pages)
 
 
@@ -155,7 +155,7 @@ def test_cleaning_is_the_same_with_and_without_the_kernel() -> None:
     cleaner = Cleaner()
     with_kernel = cleaner.clean_many(PAGES)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(_tokens, "native_tokenizer", lambda: None)
+        patch.setattr(_kernels, "kernel", lambda name: None)
         without = cleaner.clean_many(PAGES)
     assert with_kernel == without
     assert [r.text for r in with_kernel] == [cleaner.clean(page).text for page in PAGES]

@@ -25,6 +25,16 @@
  *   vocabulary     list of str: the distinct words
  *
  * The int32 arrays come back as bytes (numpy.frombuffer reads them).
+ *
+ * prefilter_pairs(ids, lengths, documents, permuted, bound) -> (later, earlier)
+ *
+ *   The word-set prefilter of near-repeated paragraphs (textclean/_paragraph_prefilter.py holds its numpy
+ *   reference). Paragraph p has lengths[p] >= 1 words, ids end to end (int32 numbers of the words in play);
+ *   documents[p] (int64, ascending) is its document; permuted (uint64, one row of PERMUTATIONS per word) holds
+ *   each word's permuted hashes. A paragraph's signature is the minimum of its words' rows; band b is the pair
+ *   of columns 2b, 2b + 1. Two paragraphs of one document meet when some band is equal; a meeting pair is kept
+ *   when its shared distinct words reach bound x the distinct words of the two together. The pairs come back
+ *   as two int64 arrays (bytes), sorted by later paragraph, then earlier.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -259,9 +269,193 @@ done:
     return result;
 }
 
+#define PERMUTATIONS 16
+#define BANDS (PERMUTATIONS / 2)
+
+typedef struct {
+    uint64_t key;
+    int64_t row;
+} Keyed;
+
+static int compare_keyed(const void *a, const void *b) {
+    const Keyed *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return (x->row > y->row) - (x->row < y->row);
+}
+
+static int compare_int64(const void *a, const void *b) {
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int compare_int32(const void *a, const void *b) {
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct {
+    int64_t *data;
+    Py_ssize_t size, capacity;
+} Int64Buffer;
+
+static int push64(Int64Buffer *b, int64_t value) {
+    if (b->size == b->capacity) {
+        Py_ssize_t capacity = b->capacity ? b->capacity * 2 : 1024;
+        int64_t *data = PyMem_Realloc(b->data, (size_t)capacity * sizeof(int64_t));
+        if (!data) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        b->data = data;
+        b->capacity = capacity;
+    }
+    b->data[b->size++] = value;
+    return 0;
+}
+
+static PyObject *prefilter_pairs(PyObject *self, PyObject *args) {
+    Py_buffer ids_buffer, lengths_buffer, documents_buffer, permuted_buffer;
+    double bound;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*d:prefilter_pairs", &ids_buffer, &lengths_buffer, &documents_buffer,
+                          &permuted_buffer, &bound))
+        return NULL;
+    PyObject *result = NULL;
+    Int64Buffer codes = {0}, later = {0}, earlier = {0};
+    uint64_t *signatures = NULL;
+    int64_t *starts = NULL, *distinct = NULL, *set_starts = NULL;
+    int32_t *sets = NULL;
+    Keyed *keyed = NULL;
+    const int32_t *ids = ids_buffer.buf;
+    const int64_t *lengths = lengths_buffer.buf, *documents = documents_buffer.buf;
+    const uint64_t *permuted = permuted_buffer.buf;
+    Py_ssize_t rows = lengths_buffer.len / (Py_ssize_t)sizeof(int64_t);
+    Py_ssize_t words = ids_buffer.len / (Py_ssize_t)sizeof(int32_t);
+    Py_ssize_t vocabulary = permuted_buffer.len / (Py_ssize_t)(PERMUTATIONS * sizeof(uint64_t));
+    if (documents_buffer.len != lengths_buffer.len) {
+        PyErr_SetString(PyExc_ValueError, "documents and lengths must have one entry per paragraph");
+        goto done;
+    }
+    signatures = PyMem_Malloc((size_t)(rows ? rows : 1) * PERMUTATIONS * sizeof(uint64_t));
+    starts = PyMem_Malloc((size_t)(rows + 1) * sizeof(int64_t));
+    keyed = PyMem_Malloc((size_t)(rows ? rows : 1) * sizeof(Keyed));
+    if (!signatures || !starts || !keyed) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    /* Each paragraph's signature: the minimum of its words' permuted hashes, column by column. */
+    starts[0] = 0;
+    for (Py_ssize_t p = 0; p < rows; p++) {
+        if (lengths[p] < 1 || starts[p] + lengths[p] > words) {
+            PyErr_SetString(PyExc_ValueError, "every paragraph needs at least one word, within ids");
+            goto done;
+        }
+        starts[p + 1] = starts[p] + lengths[p];
+        uint64_t *signature = signatures + p * PERMUTATIONS;
+        for (int k = 0; k < PERMUTATIONS; k++) signature[k] = UINT64_MAX;
+        for (int64_t w = starts[p]; w < starts[p + 1]; w++) {
+            int32_t word = ids[w];
+            if (word < 0 || word >= vocabulary) {
+                PyErr_SetString(PyExc_ValueError, "a word number is outside permuted");
+                goto done;
+            }
+            const uint64_t *row = permuted + (Py_ssize_t)word * PERMUTATIONS;
+            for (int k = 0; k < PERMUTATIONS; k++)
+                if (row[k] < signature[k]) signature[k] = row[k];
+        }
+    }
+    /* The pairs that meet: per document and band, the rows sorted by key (then row); in a run of equal keys,
+       each row meets every row before it. Coded later * rows + earlier, sorted and made unique below. */
+    for (Py_ssize_t first = 0; first < rows;) {
+        Py_ssize_t stop = first + 1;
+        while (stop < rows && documents[stop] == documents[first]) stop++;
+        Py_ssize_t size = stop - first;
+        for (int band = 0; band < BANDS && size > 1; band++) {
+            for (Py_ssize_t j = 0; j < size; j++) {
+                const uint64_t *signature = signatures + (first + j) * PERMUTATIONS;
+                keyed[j].key = (signature[2 * band] << 32) | signature[2 * band + 1];
+                keyed[j].row = first + j;
+            }
+            qsort(keyed, (size_t)size, sizeof(Keyed), compare_keyed);
+            for (Py_ssize_t j = 1, run = 0; j < size; j++) {
+                if (keyed[j].key != keyed[j - 1].key) {
+                    run = j;
+                    continue;
+                }
+                for (Py_ssize_t i = run; i < j; i++)
+                    if (push64(&codes, keyed[j].row * (int64_t)rows + keyed[i].row) < 0) goto done;
+            }
+        }
+        first = stop;
+    }
+    qsort(codes.data, (size_t)codes.size, sizeof(int64_t), compare_int64);
+    /* Each paragraph's distinct words, sorted (built for the paragraphs in some pair only). */
+    distinct = PyMem_Calloc((size_t)(rows ? rows : 1), sizeof(int64_t)); /* 0: not built; else count + 1 */
+    set_starts = PyMem_Malloc((size_t)(rows ? rows : 1) * sizeof(int64_t));
+    sets = PyMem_Malloc((size_t)(words ? words : 1) * sizeof(int32_t));
+    if (!distinct || !set_starts || !sets) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t c = 0; c < codes.size; c++) {
+        if (c && codes.data[c] == codes.data[c - 1]) continue;
+        int64_t pair[2] = {codes.data[c] / rows, codes.data[c] % rows};
+        for (int side = 0; side < 2; side++) {
+            int64_t p = pair[side];
+            if (distinct[p]) continue;
+            int32_t *set = sets + starts[p];
+            memcpy(set, ids + starts[p], (size_t)lengths[p] * sizeof(int32_t));
+            qsort(set, (size_t)lengths[p], sizeof(int32_t), compare_int32);
+            int64_t count = 0;
+            for (int64_t w = 0; w < lengths[p]; w++)
+                if (!w || set[w] != set[w - 1]) set[count++] = set[w];
+            set_starts[p] = starts[p];
+            distinct[p] = count + 1;
+        }
+        const int32_t *a = sets + set_starts[pair[0]], *b = sets + set_starts[pair[1]];
+        int64_t na = distinct[pair[0]] - 1, nb = distinct[pair[1]] - 1, i = 0, j = 0, shared = 0;
+        while (i < na && j < nb) {
+            if (a[i] < b[j]) i++;
+            else if (a[i] > b[j]) j++;
+            else {
+                shared++;
+                i++;
+                j++;
+            }
+        }
+        if ((double)shared >= bound * (double)(na + nb - shared)) {
+            if (push64(&later, pair[0]) < 0 || push64(&earlier, pair[1]) < 0) goto done;
+        }
+    }
+    PyObject *parts[2] = {
+        PyBytes_FromStringAndSize((const char *)later.data, later.size * (Py_ssize_t)sizeof(int64_t)),
+        PyBytes_FromStringAndSize((const char *)earlier.data, earlier.size * (Py_ssize_t)sizeof(int64_t)),
+    };
+    if (parts[0] && parts[1]) result = PyTuple_Pack(2, parts[0], parts[1]);
+    Py_XDECREF(parts[0]);
+    Py_XDECREF(parts[1]);
+done:
+    PyMem_Free(codes.data);
+    PyMem_Free(later.data);
+    PyMem_Free(earlier.data);
+    PyMem_Free(signatures);
+    PyMem_Free(starts);
+    PyMem_Free(distinct);
+    PyMem_Free(set_starts);
+    PyMem_Free(sets);
+    PyMem_Free(keyed);
+    PyBuffer_Release(&ids_buffer);
+    PyBuffer_Release(&lengths_buffer);
+    PyBuffer_Release(&documents_buffer);
+    PyBuffer_Release(&permuted_buffer);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"tokenize", tokenize, METH_VARARGS,
      "tokenize(text, page_lines): number the \\w+ words of a batch's lowercased lines (see textclean/_tokens.py)."},
+    {"prefilter_pairs", prefilter_pairs, METH_VARARGS,
+     "prefilter_pairs(ids, lengths, documents, permuted, bound): the near-repeat prefilter's pairs "
+     "(see textclean/_paragraph_prefilter.py)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,3 +1,6 @@
 # The optional compiled kernels (textclean/_native.c); textclean/_tokens.py holds their Python reference.
 
 def tokenize(text: str, page_lines: bytes, /) -> tuple[bytes, bytes, bytes, bytes, bytes, list[str]]: ...
+def prefilter_pairs(
+    ids: bytes, lengths: bytes, documents: bytes, permuted: bytes, bound: float, /
+) -> tuple[bytes, bytes]: ...

@@ -13,6 +13,8 @@ import zlib
 from collections.abc import Sequence
 from typing import Any
 
+from textclean import _kernels
+
 __all__ = ["prefiltered_pairs_many"]
 
 _PREFILTER_PERMUTATIONS = 16
@@ -56,16 +58,18 @@ def prefiltered_pairs_many(
     hashes = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(used))  # unsalted
     multipliers, offsets = _prefilter_permutations()
     permuted = (hashes[:, None] * multipliers + offsets) & np.uint64(0xFFFFFFFF)
-    minima = _minima(permuted, ids, lengths)
-    band_keys = (minima[:, 0::2] << np.uint64(32)) | minima[:, 1::2]
     sizes = [len(chosen) for _, _, chosen in pages]
-    document = np.repeat(np.arange(len(pages)), sizes)
-    later, earlier = _meeting_pairs(band_keys, document)
-    if not len(later):
-        return out
-    shared, union = _shared_words(ids, lengths, len(used), later, earlier)
-    keep = shared >= max(0.2, threshold - 0.15) * union
-    later, earlier = later[keep], earlier[keep]
+    document = np.repeat(np.arange(len(pages), dtype=np.int64), sizes)
+    bound = max(0.2, threshold - 0.15)
+    native = _kernels.kernel("prefilter_pairs")
+    if native is not None:  # the same pairs, from textclean/_native.c
+        found = native(
+            ids.astype(np.int32).tobytes(), lengths.astype(np.int64).tobytes(), document.tobytes(),
+            np.ascontiguousarray(permuted).tobytes(), bound,
+        )  # fmt: skip
+        later, earlier = (np.frombuffer(part, dtype=np.int64) for part in found)
+    else:
+        later, earlier = _pairs_reference(permuted, ids, lengths, document, len(used), bound)
     if not len(later):
         return out
     page_start = np.concatenate([[0], np.cumsum(sizes[:-1])]).astype(np.intp)
@@ -78,6 +82,21 @@ def prefiltered_pairs_many(
         else:
             pairs.append((row, [other]))
     return out
+
+
+def _pairs_reference(permuted: Any, ids: Any, lengths: Any, document: Any, size: int, bound: float) -> tuple[Any, Any]:
+    """The pairs of paragraphs (``later``, ``earlier`` arrays) whose signatures meet in a band and whose distinct
+    words reach the bound: numpy, the reference of the compiled ``prefilter_pairs``."""
+    import numpy as np
+
+    minima = _minima(permuted, ids, lengths)
+    band_keys = (minima[:, 0::2] << np.uint64(32)) | minima[:, 1::2]
+    later, earlier = _meeting_pairs(band_keys, document)
+    if not len(later):
+        return later, earlier
+    shared, union = _shared_words(ids, lengths, size, later, earlier)
+    keep = shared >= bound * union
+    return later[keep], earlier[keep]
 
 
 def _minima(permuted: Any, ids: Any, lengths: Any) -> Any:

@@ -12,9 +12,7 @@ numbers: no per-word Python object, no dictionary pass per stage.
 
 from __future__ import annotations
 
-import functools
 import itertools
-import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +20,8 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+
+from textclean import _kernels
 
 __all__ = [
     "PageTokens",
@@ -200,17 +200,9 @@ def table_from_lists(pages: Sequence[Sequence[list[str]]]) -> TokenTable:
     return _table(parts[:5], page_lines, parts[5])
 
 
-@functools.cache
 def native_tokenizer() -> Any:
-    """The compiled ``tokenize`` kernel, or ``None`` when ``textclean._native`` was not built or the
-    environment sets ``TEXTCLEAN_PURE_PYTHON=1`` (the reference path, for comparisons and debugging)."""
-    if os.environ.get("TEXTCLEAN_PURE_PYTHON", "") not in ("", "0"):
-        return None
-    try:
-        from textclean import _native
-    except ImportError:
-        return None
-    return _native.tokenize
+    """The compiled ``tokenize`` kernel, or ``None`` (see :mod:`textclean._kernels`)."""
+    return _kernels.kernel("tokenize")
 
 
 def _tokenize_reference(
