@@ -387,7 +387,7 @@ static PyObject *prefilter_pairs(PyObject *self, PyObject *args) {
         }
         first = stop;
     }
-    qsort(codes.data, (size_t)codes.size, sizeof(int64_t), compare_int64);
+    if (codes.size > 1) qsort(codes.data, (size_t)codes.size, sizeof(int64_t), compare_int64);
     /* Each paragraph's distinct words, sorted (built for the paragraphs in some pair only). */
     distinct = PyMem_Calloc((size_t)(rows ? rows : 1), sizeof(int64_t)); /* 0: not built; else count + 1 */
     set_starts = PyMem_Malloc((size_t)(rows ? rows : 1) * sizeof(int64_t));
