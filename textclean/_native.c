@@ -41,28 +41,38 @@
 #include <stdint.h>
 #include <string.h>
 
+/* A growable array of int32 or int64 values (the kernels' outputs). */
 typedef struct {
-    int32_t *data;
-    Py_ssize_t size, capacity;
-} IntBuffer;
+    char *data;
+    Py_ssize_t size, capacity; /* in items */
+} Buffer;
 
-static int buffer_push(IntBuffer *b, int32_t value) {
-    if (b->size == b->capacity) {
-        Py_ssize_t capacity = b->capacity ? b->capacity * 2 : 1024;
-        int32_t *data = PyMem_Realloc(b->data, (size_t)capacity * sizeof(int32_t));
-        if (!data) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        b->data = data;
-        b->capacity = capacity;
+static int buffer_grow(Buffer *b, size_t item) {
+    Py_ssize_t capacity = b->capacity ? b->capacity * 2 : 1024;
+    char *data = PyMem_Realloc(b->data, (size_t)capacity * item);
+    if (!data) {
+        PyErr_NoMemory();
+        return -1;
     }
-    b->data[b->size++] = value;
+    b->data = data;
+    b->capacity = capacity;
     return 0;
 }
 
-static PyObject *buffer_bytes(IntBuffer *b) {
-    return PyBytes_FromStringAndSize((const char *)b->data, b->size * (Py_ssize_t)sizeof(int32_t));
+static inline int buffer_push(Buffer *b, int32_t value) {
+    if (b->size == b->capacity && buffer_grow(b, sizeof(int32_t)) < 0) return -1;
+    ((int32_t *)b->data)[b->size++] = value;
+    return 0;
+}
+
+static inline int push64(Buffer *b, int64_t value) {
+    if (b->size == b->capacity && buffer_grow(b, sizeof(int64_t)) < 0) return -1;
+    ((int64_t *)b->data)[b->size++] = value;
+    return 0;
+}
+
+static PyObject *buffer_bytes(Buffer *b, size_t item) {
+    return PyBytes_FromStringAndSize(b->data, b->size * (Py_ssize_t)item);
 }
 
 /* The vocabulary: an open-addressing table of (hash, first occurrence) per distinct word. */
@@ -185,7 +195,7 @@ static PyObject *tokenize(PyObject *self, PyObject *args) {
     Py_buffer pages;
     if (!PyArg_ParseTuple(args, "Uy*:tokenize", &text, &pages)) return NULL;
     PyObject *result = NULL, *words = NULL;
-    IntBuffer ids = {0}, local = {0}, line_words = {0}, page_distinct = {0}, page_sizes = {0};
+    Buffer ids = {0}, local = {0}, line_words = {0}, page_distinct = {0}, page_sizes = {0};
     Vocabulary v;
     if (pages.len % (Py_ssize_t)sizeof(int64_t)) {
         PyErr_SetString(PyExc_ValueError, "page_lines must be a buffer of int64");
@@ -252,8 +262,8 @@ static PyObject *tokenize(PyObject *self, PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "text and page_lines disagree on the number of lines");
         goto done;
     }
-    PyObject *parts[5] = {buffer_bytes(&ids), buffer_bytes(&local), buffer_bytes(&line_words),
-                          buffer_bytes(&page_distinct), buffer_bytes(&page_sizes)};
+    PyObject *parts[5] = {buffer_bytes(&ids, 4), buffer_bytes(&local, 4), buffer_bytes(&line_words, 4),
+                          buffer_bytes(&page_distinct, 4), buffer_bytes(&page_sizes, 4)};
     if (parts[0] && parts[1] && parts[2] && parts[3] && parts[4])
         result = PyTuple_Pack(6, parts[0], parts[1], parts[2], parts[3], parts[4], words);
     for (int k = 0; k < 5; k++) Py_XDECREF(parts[k]);
@@ -293,26 +303,6 @@ static int compare_int32(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-typedef struct {
-    int64_t *data;
-    Py_ssize_t size, capacity;
-} Int64Buffer;
-
-static int push64(Int64Buffer *b, int64_t value) {
-    if (b->size == b->capacity) {
-        Py_ssize_t capacity = b->capacity ? b->capacity * 2 : 1024;
-        int64_t *data = PyMem_Realloc(b->data, (size_t)capacity * sizeof(int64_t));
-        if (!data) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        b->data = data;
-        b->capacity = capacity;
-    }
-    b->data[b->size++] = value;
-    return 0;
-}
-
 static PyObject *prefilter_pairs(PyObject *self, PyObject *args) {
     Py_buffer ids_buffer, lengths_buffer, documents_buffer, permuted_buffer;
     double bound;
@@ -320,7 +310,7 @@ static PyObject *prefilter_pairs(PyObject *self, PyObject *args) {
                           &permuted_buffer, &bound))
         return NULL;
     PyObject *result = NULL;
-    Int64Buffer codes = {0}, later = {0}, earlier = {0};
+    Buffer codes = {0}, later = {0}, earlier = {0};
     uint64_t *signatures = NULL;
     int64_t *starts = NULL, *distinct = NULL, *set_starts = NULL;
     int32_t *sets = NULL;
@@ -387,6 +377,7 @@ static PyObject *prefilter_pairs(PyObject *self, PyObject *args) {
         }
         first = stop;
     }
+    const int64_t *coded = (const int64_t *)codes.data;
     if (codes.size > 1) qsort(codes.data, (size_t)codes.size, sizeof(int64_t), compare_int64);
     /* Each paragraph's distinct words, sorted (built for the paragraphs in some pair only). */
     distinct = PyMem_Calloc((size_t)(rows ? rows : 1), sizeof(int64_t)); /* 0: not built; else count + 1 */
@@ -397,8 +388,8 @@ static PyObject *prefilter_pairs(PyObject *self, PyObject *args) {
         goto done;
     }
     for (Py_ssize_t c = 0; c < codes.size; c++) {
-        if (c && codes.data[c] == codes.data[c - 1]) continue;
-        int64_t pair[2] = {codes.data[c] / rows, codes.data[c] % rows};
+        if (c && coded[c] == coded[c - 1]) continue;
+        int64_t pair[2] = {coded[c] / rows, coded[c] % rows};
         for (int side = 0; side < 2; side++) {
             int64_t p = pair[side];
             if (distinct[p]) continue;
@@ -426,10 +417,7 @@ static PyObject *prefilter_pairs(PyObject *self, PyObject *args) {
             if (push64(&later, pair[0]) < 0 || push64(&earlier, pair[1]) < 0) goto done;
         }
     }
-    PyObject *parts[2] = {
-        PyBytes_FromStringAndSize((const char *)later.data, later.size * (Py_ssize_t)sizeof(int64_t)),
-        PyBytes_FromStringAndSize((const char *)earlier.data, earlier.size * (Py_ssize_t)sizeof(int64_t)),
-    };
+    PyObject *parts[2] = {buffer_bytes(&later, 8), buffer_bytes(&earlier, 8)};
     if (parts[0] && parts[1]) result = PyTuple_Pack(2, parts[0], parts[1]);
     Py_XDECREF(parts[0]);
     Py_XDECREF(parts[1]);

@@ -1,6 +1,9 @@
-# The optional compiled kernels (textclean/_native.c); textclean/_tokens.py holds their Python reference.
+# The optional compiled kernels (textclean/_native.c); their Python references are in textclean/_tokens.py
+# (tokenize) and textclean/_paragraph_prefilter.py (prefilter_pairs).
 
-def tokenize(text: str, page_lines: bytes, /) -> tuple[bytes, bytes, bytes, bytes, bytes, list[str]]: ...
+from typing_extensions import Buffer
+
+def tokenize(text: str, page_lines: Buffer, /) -> tuple[bytes, bytes, bytes, bytes, bytes, list[str]]: ...
 def prefilter_pairs(
-    ids: bytes, lengths: bytes, documents: bytes, permuted: bytes, bound: float, /
+    ids: Buffer, lengths: Buffer, documents: Buffer, permuted: Buffer, bound: float, /
 ) -> tuple[bytes, bytes]: ...

@@ -64,9 +64,8 @@ def prefiltered_pairs_many(
     native = _kernels.kernel("prefilter_pairs")
     if native is not None:  # the same pairs, from textclean/_native.c
         found = native(
-            ids.astype(np.int32).tobytes(), lengths.astype(np.int64).tobytes(), document.tobytes(),
-            np.ascontiguousarray(permuted).tobytes(), bound,
-        )  # fmt: skip
+            ids.astype(np.int32), lengths.astype(np.int64), document, np.ascontiguousarray(permuted), bound
+        )  # numpy arrays are passed as buffers, not copied
         later, earlier = (np.frombuffer(part, dtype=np.int64) for part in found)
     else:
         later, earlier = _pairs_reference(permuted, ids, lengths, document, len(used), bound)

@@ -6,8 +6,8 @@ test each distinct word once, so the batch's words are numbered once, here, and 
 numbers: no per-word Python object, no dictionary pass per stage.
 
 :func:`tokenize_pages` runs the compiled kernel ``textclean._native.tokenize`` when it was built (see
-``setup.py``), else :func:`_tokenize_reference`, its pure-Python reference: both give the same table
-(a property test compares them).
+``setup.py`` and :mod:`textclean._kernels`), else :func:`_tokenize_reference`, its pure-Python reference: both
+give the same table (a property test compares them).
 """
 
 from __future__ import annotations
@@ -34,7 +34,6 @@ __all__ = [
 ]
 
 _WORD = re.compile(r"\w+")
-
 
 
 def lowercase_words(text: str) -> list[str]:
@@ -183,7 +182,7 @@ def tokenize_pages(pages: Sequence[Sequence[str]]) -> TokenTable:
         text = "\n".join(line.replace("\n", " ") for line in itertools.chain.from_iterable(pages)).lower()
     page_lines = np.array(counts, dtype=np.int64)
     kernel = native_tokenizer()
-    parts = kernel(text, page_lines.tobytes()) if kernel is not None else _tokenize_reference(text, page_lines)
+    parts = kernel(text, page_lines) if kernel is not None else _tokenize_reference(text, page_lines)
     return _table(parts[:5], counts, parts[5])
 
 
