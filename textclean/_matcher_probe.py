@@ -34,6 +34,8 @@ from typing import NamedTuple, cast
 
 import regex
 
+from textclean import _kernels
+
 __all__ = [
     "ALL",
     "ENDS",
@@ -275,11 +277,11 @@ class Probes:
         if nonletter:
             self._screen_nonletter(masks, nonletter, [lowers[i] for i in nonletter])
         document = "\n".join(lowers)
-        finder = _LineFinder(document, lowers)
+        words = list(self.letter.words | self.nonletter.words)
         found: dict[int, list[str]] = {}
-        for word in self.letter.words | self.nonletter.words:
+        for word, lines in zip(words, _lines_holding(document, lowers, words), strict=True):
             sides = (word in self.letter.words, word in self.nonletter.words)
-            for i in finder.holding(word):
+            for i in lines:
                 if sides[not lettered[i]]:
                     found.setdefault(i, []).append(word)
         _mark(masks, found, WORDS)
@@ -336,6 +338,17 @@ def _ending(texts: Sequence[str], ends: tuple[str, ...]) -> Iterator[int]:
 def _mark(masks: dict[int, int], lines: Iterable[int], bit: int) -> None:
     for line in lines:
         masks[line] = masks.get(line, 0) | bit
+
+
+def _lines_holding(document: str, lines: Sequence[str], needles: list[str]) -> Iterable[Iterable[int]]:
+    """For each needle (non-empty, no newline), the lines (joined by newlines in ``document``) holding it: one
+    Aho-Corasick pass (the compiled ``lines_holding``), or :class:`_LineFinder`'s ``str.find`` per needle."""
+    native = _kernels.kernel("lines_holding")
+    if native is not None and all(needles) and document.count("\n") == len(lines) - 1:  # no line holds a newline
+        found: list[list[int]] = native(document, needles)
+        return found
+    finder = _LineFinder(document, lines)
+    return map(finder.holding, needles)
 
 
 class _LineFinder:

@@ -35,6 +35,12 @@
  *   of columns 2b, 2b + 1. Two paragraphs of one document meet when some band is equal; a meeting pair is kept
  *   when its shared distinct words reach bound x the distinct words of the two together. The pairs come back
  *   as two int64 arrays (bytes), sorted by later paragraph, then earlier.
+ *
+ * lines_holding(document, needles) -> list of lists of int
+ *
+ *   For each needle (a non-empty str without "\n"), the lines of document (split at "\n") that hold it, in
+ *   order, each once: `needle in line` for every line, found in one Aho-Corasick pass over the document
+ *   (textclean/_matcher_probe.py holds the str.find reference).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -438,12 +444,190 @@ done:
     return result;
 }
 
+/* Aho-Corasick over code points: the needles' characters are numbered 1..symbols (0: any other character,
+   which no needle holds), the trie is a dense table of (states x symbols + 1) moves with the failure moves
+   filled in, so the scan is one table lookup per character. */
+typedef struct {
+    Py_UCS4 *chars; /* the needles' distinct characters, sorted */
+    Py_ssize_t symbols;
+    int32_t *move;   /* state * (symbols + 1) + symbol -> state */
+    int32_t *word;   /* per state: the needle ending there, or -1 */
+    int32_t *output; /* per state: the next state on its failure chain where a needle ends, or 0 (the root) */
+    Py_ssize_t states;
+} Automaton;
+
+static int compare_ucs4(const void *a, const void *b) {
+    Py_UCS4 x = *(const Py_UCS4 *)a, y = *(const Py_UCS4 *)b;
+    return (x > y) - (x < y);
+}
+
+static Py_ssize_t symbol_of(const Automaton *a, Py_UCS4 ch) {
+    Py_ssize_t low = 0, high = a->symbols;
+    while (low < high) {
+        Py_ssize_t mid = (low + high) / 2;
+        if (a->chars[mid] < ch) low = mid + 1;
+        else high = mid;
+    }
+    return low < a->symbols && a->chars[low] == ch ? low + 1 : 0;
+}
+
+static void automaton_free(Automaton *a) {
+    PyMem_Free(a->chars);
+    PyMem_Free(a->move);
+    PyMem_Free(a->word);
+    PyMem_Free(a->output);
+}
+
+static int automaton_build(Automaton *a, PyObject *needles, Py_ssize_t count) {
+    Py_ssize_t total = 0;
+    for (Py_ssize_t k = 0; k < count; k++) total += PyUnicode_GET_LENGTH(PyList_GET_ITEM(needles, k));
+    a->chars = PyMem_Malloc((size_t)(total ? total : 1) * sizeof(Py_UCS4));
+    if (!a->chars) return PyErr_NoMemory(), -1;
+    Py_ssize_t n = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *needle = PyList_GET_ITEM(needles, k);
+        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(needle); i++) a->chars[n++] = PyUnicode_READ_CHAR(needle, i);
+    }
+    qsort(a->chars, (size_t)n, sizeof(Py_UCS4), compare_ucs4);
+    a->symbols = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!i || a->chars[i] != a->chars[i - 1]) a->chars[a->symbols++] = a->chars[i];
+    Py_ssize_t width = a->symbols + 1, capacity = total + 1;
+    a->move = PyMem_Calloc((size_t)(capacity * width), sizeof(int32_t));
+    a->word = PyMem_Malloc((size_t)capacity * sizeof(int32_t));
+    a->output = PyMem_Calloc((size_t)capacity, sizeof(int32_t));
+    int32_t *fail = PyMem_Calloc((size_t)capacity, sizeof(int32_t));
+    int32_t *queue = PyMem_Malloc((size_t)capacity * sizeof(int32_t));
+    if (!a->move || !a->word || !a->output || !fail || !queue) {
+        PyMem_Free(fail);
+        PyMem_Free(queue);
+        return PyErr_NoMemory(), -1;
+    }
+    for (Py_ssize_t i = 0; i < capacity; i++) a->word[i] = -1;
+    a->states = 1;
+    for (Py_ssize_t k = 0; k < count; k++) { /* the trie: a move of 0 out of the root or a state means none yet */
+        PyObject *needle = PyList_GET_ITEM(needles, k);
+        int32_t state = 0;
+        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(needle); i++) {
+            Py_ssize_t symbol = symbol_of(a, PyUnicode_READ_CHAR(needle, i));
+            if (!a->move[state * width + symbol]) a->move[state * width + symbol] = (int32_t)a->states++;
+            state = a->move[state * width + symbol];
+        }
+        if (a->word[state] < 0) a->word[state] = (int32_t)k; /* a repeated needle: the first stands for all */
+    }
+    Py_ssize_t head = 0, tail = 0; /* breadth first: failure links, then the missing moves and the outputs */
+    for (Py_ssize_t symbol = 1; symbol < width; symbol++)
+        if (a->move[symbol]) queue[tail++] = a->move[symbol];
+    while (head < tail) {
+        int32_t state = queue[head++];
+        int32_t back = fail[state];
+        a->output[state] = a->word[back] >= 0 ? back : a->output[back];
+        for (Py_ssize_t symbol = 1; symbol < width; symbol++) {
+            int32_t next = a->move[state * width + symbol];
+            if (next) {
+                fail[next] = a->move[back * width + symbol];
+                queue[tail++] = next;
+            } else {
+                a->move[state * width + symbol] = a->move[back * width + symbol];
+            }
+        }
+    }
+    PyMem_Free(fail);
+    PyMem_Free(queue);
+    return 0;
+}
+
+static PyObject *lines_holding(PyObject *self, PyObject *args) {
+    PyObject *document, *needles;
+    if (!PyArg_ParseTuple(args, "UO!:lines_holding", &document, &PyList_Type, &needles)) return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(needles);
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *needle = PyList_GET_ITEM(needles, k);
+        if (!PyUnicode_Check(needle) || !PyUnicode_GET_LENGTH(needle) ||
+            PyUnicode_FindChar(needle, '\n', 0, PyUnicode_GET_LENGTH(needle), 1) != -1) {
+            PyErr_SetString(PyExc_ValueError, "needles must be non-empty strings without a line break");
+            return NULL;
+        }
+    }
+    Automaton a = {0};
+    PyObject *result = NULL;
+    Py_ssize_t *last = NULL;
+    if (automaton_build(&a, needles, count) < 0) goto done;
+    result = PyList_New(count);
+    last = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(Py_ssize_t));
+    if (!result || !last) {
+        if (result) Py_CLEAR(result);
+        else PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *lines = PyList_New(0);
+        if (!lines) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, k, lines);
+        last[k] = -1;
+    }
+    int kind = PyUnicode_KIND(document);
+    const void *data = PyUnicode_DATA(document);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(document), width = a.symbols + 1, line = 0;
+    Py_UCS4 highest = a.symbols ? a.chars[a.symbols - 1] : 0;
+    int32_t low[256]; /* the symbols of the first 256 code points, looked up directly */
+    for (Py_UCS4 ch = 0; ch < 256; ch++) low[ch] = (int32_t)symbol_of(&a, ch);
+    int32_t state = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (ch == '\n') {
+            line++;
+            state = 0;
+            continue;
+        }
+        Py_ssize_t symbol = ch < 256 ? low[ch] : ch > highest ? 0 : symbol_of(&a, ch);
+        state = a.move[state * width + symbol];
+        for (int32_t at = a.word[state] >= 0 ? state : a.output[state]; at; at = a.output[at]) {
+            int32_t k = a.word[at];
+            if (last[k] == line) continue;
+            last[k] = line;
+            PyObject *number = PyLong_FromSsize_t(line);
+            if (!number || PyList_Append(PyList_GET_ITEM(result, k), number) < 0) {
+                Py_XDECREF(number);
+                Py_CLEAR(result);
+                goto done;
+            }
+            Py_DECREF(number);
+        }
+    }
+    for (Py_ssize_t k = 0; k < count; k++) { /* a repeated needle gets the lines of its first copy */
+        PyObject *needle = PyList_GET_ITEM(needles, k);
+        int32_t state = 0;
+        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(needle); i++)
+            state = a.move[state * width + symbol_of(&a, PyUnicode_READ_CHAR(needle, i))];
+        int32_t first = a.word[state];
+        if (first != k) {
+            PyObject *copy = PyList_GetSlice(PyList_GET_ITEM(result, first), 0, PY_SSIZE_T_MAX);
+            if (!copy) {
+                Py_CLEAR(result);
+                goto done;
+            }
+            PyList_SetItem(result, k, copy); /* steals copy, releases the empty list */
+        }
+    }
+done:
+    automaton_free(&a);
+    PyMem_Free(last);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"tokenize", tokenize, METH_VARARGS,
      "tokenize(text, page_lines): number the \\w+ words of a batch's lowercased lines (see textclean/_tokens.py)."},
     {"prefilter_pairs", prefilter_pairs, METH_VARARGS,
      "prefilter_pairs(ids, lengths, documents, permuted, bound): the near-repeat prefilter's pairs "
      "(see textclean/_paragraph_prefilter.py)."},
+    {"lines_holding", lines_holding, METH_VARARGS,
+     "lines_holding(document, needles): per needle, the lines of document holding it (see "
+     "textclean/_matcher_probe.py)."},
     {NULL, NULL, 0, NULL},
 };
 
