@@ -79,7 +79,7 @@ def stages(source: str, batch: int) -> dict[str, float]:
             )
             now = clock("comments, features, line model, verdicts", now)
             marked = cleaner._mark_repeats(
-                [(page, w, v) for (_, page), w, v in zip(normalized, words, verdicts, strict=True)], table
+                [(page, w, v) for (_, page), w, v in zip(normalized, words, verdicts, strict=True)]
             )
             now = clock("paragraph repeats", now)
             results = [

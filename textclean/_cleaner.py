@@ -16,7 +16,7 @@ from textclean._normalize import normalize_lines
 from textclean._paragraphs import PARAGRAPH_RULES, repeats_of_words
 from textclean._result import CleanResult, Removal
 from textclean._rule import Verdict
-from textclean._tokens import PageTokens, TokenTable, tokenize_pages
+from textclean._tokens import PageTokens, tokenize_pages
 
 __all__ = ["Cleaner", "clean_text"]
 
@@ -84,7 +84,7 @@ class Cleaner:
                         verdicts[index] = verdict
             pages.append((lines, page_words, verdicts))
         if self.config.dedup_paragraphs:
-            marked = self._mark_repeats(pages, table)
+            marked = self._mark_repeats(pages)
         else:
             marked = [(verdicts, {}) for _, _, verdicts in pages]
         return [
@@ -137,9 +137,13 @@ class Cleaner:
         ]
 
     def _mark_repeats(
-        self, pages: Sequence[tuple[list[str], PageTokens, list[Verdict]]], table: TokenTable
+        self, pages: Sequence[tuple[list[str], PageTokens, list[Verdict]]]
     ) -> list[tuple[list[Verdict], dict[int, tuple[int, float]]]]:
-        """Each document's verdicts with its repeated kept paragraphs removed, and their twins (line, similarity)."""
+        """Each document's verdicts with its repeated kept paragraphs removed, and their twins (line, similarity).
+
+        The pages' words are numbered in one token table (the batch's)."""
+        if not pages:
+            return []
         kept = [
             [i for i, (line, v) in enumerate(zip(lines, verdicts, strict=True)) if v.keep and line]
             for lines, _, verdicts in pages
@@ -150,7 +154,7 @@ class Cleaner:
                 ([lines[i] for i in rows], *words.gather(rows))
                 for (lines, words, _), rows in zip(pages, kept, strict=True)
             ],
-            table,
+            pages[0][1].table,
             threshold=config.near_duplicate_threshold,
             min_words=config.near_duplicate_min_words,
             num_perm=config.num_perm,
@@ -254,13 +258,13 @@ def _plain(verdict: Verdict) -> Verdict:
     """A verdict without its evidence (one shared object per rule, so runs of a rule compare by identity)."""
     if verdict.keep or not verdict.evidence:
         return verdict
-    plain = _PLAIN.get((verdict.code, verdict.rule))
+    plain = _PLAIN_BY_RULE.get((verdict.code, verdict.rule))
     if plain is None:
-        plain = _PLAIN[(verdict.code, verdict.rule)] = Verdict(False, verdict.code, verdict.rule, "")
+        plain = _PLAIN_BY_RULE[(verdict.code, verdict.rule)] = Verdict(False, verdict.code, verdict.rule, "")
     return plain
 
 
-_PLAIN: dict[tuple[str | None, str | None], Verdict] = {}
+_PLAIN_BY_RULE: dict[tuple[str | None, str | None], Verdict] = {}  # one per rule: as many as there are rules
 
 _DEFAULT_CLEANER: Cleaner | None = None
 

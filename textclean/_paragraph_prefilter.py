@@ -35,10 +35,11 @@ def prefiltered_pairs_many(
     go on to the 3-gram MinHash. Deterministic: CRC-32 is not salted per process.
 
     Each page is its paragraphs' word numbers end to end, how many each paragraph has, and its candidate
-    paragraphs; the numbers are positions in ``vocabulary``. The words in play are hashed once each, the pairs
-    that meet are found by sorting each band's keys by document, and their exact word-set overlaps
-    are counted for the whole batch at once (:func:`_shared_words`). Pairs are
-    ``(later, [earlier, ...])`` in candidate positions, by later then earlier.
+    paragraphs; the numbers are positions in ``vocabulary``. The words in play are hashed once each; the
+    signatures, the pairs that meet and their exact word-set overlaps come from the compiled
+    ``prefilter_pairs`` when it was built (:mod:`textclean._kernels`), else from numpy for the whole batch at
+    once (:func:`_pairs_reference`). Pairs are ``(later, [earlier, ...])`` in candidate positions, by later then
+    earlier.
     """
     import numpy as np
 
