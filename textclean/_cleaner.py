@@ -154,7 +154,7 @@ class Cleaner:
                 ([lines[i] for i in rows], *words.gather(rows))
                 for (lines, words, _), rows in zip(pages, kept, strict=True)
             ],
-            pages[0][1].table,
+            pages[0][1].table.vocabulary,
             threshold=config.near_duplicate_threshold,
             min_words=config.near_duplicate_min_words,
             num_perm=config.num_perm,

@@ -122,6 +122,7 @@ def _meeting_pairs(band_keys: Any, document: Any) -> tuple[Any, Any]:
     import numpy as np
 
     from textclean._minhash import sorted_unique
+    from textclean._tokens import ragged_ranges
 
     rows = len(document)
     found = []
@@ -134,7 +135,7 @@ def _meeting_pairs(band_keys: Any, document: Any) -> tuple[Any, Any]:
         run_start = np.maximum.accumulate(np.where(same, 0, position))  # where each position's run starts
         behind = np.where(same, position - run_start, 0)  # how many rows of its run come before it
         later = np.repeat(order[1:], behind)
-        earlier = order[np.repeat(run_start, behind) + _ranges(behind)]
+        earlier = order[np.repeat(run_start, behind) + ragged_ranges(behind)]
         found.append(later.astype(np.int64) * rows + earlier)
     codes = sorted_unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.int64)
     return codes // rows, codes % rows
@@ -152,14 +153,13 @@ def _shared_words(ids: Any, lengths: Any, size: int, later: Any, earlier: Any) -
     import numpy as np
 
     from textclean._minhash import sorted_unique
+    from textclean._tokens import gather_rows, ragged_ranges
 
     involved = sorted_unique(np.concatenate([later, earlier]))
     local = np.zeros(len(lengths), dtype=np.int64)
     local[involved] = np.arange(len(involved))
     later, earlier = local[later], local[earlier]
-    ends = np.cumsum(lengths)
-    counts = lengths[involved]
-    words = ids[np.repeat(ends[involved] - counts, counts) + _ranges(counts)]
+    words, counts = gather_rows(ids, lengths, involved)
     codes = sorted_unique(np.repeat(np.arange(len(involved), dtype=np.int64), counts) * size + words)
     bounds = np.searchsorted(codes, np.arange(len(involved) + 1, dtype=np.int64) * size)
     distinct = np.diff(bounds)
@@ -172,26 +172,13 @@ def _shared_words(ids: Any, lengths: Any, size: int, later: Any, earlier: Any) -
         stop = max(at + 1, int(np.searchsorted(done, before + _LOOKUP_CHUNK, side="right")))
         chunk = slice(at, stop)
         number = lookups[chunk]
-        mine = codes[np.repeat(bounds[later[chunk]], number) + _ranges(number)] % size
+        mine = codes[np.repeat(bounds[later[chunk]], number) + ragged_ranges(number)] % size
         wanted = np.repeat(earlier[chunk], number) * size + mine
         position = np.minimum(np.searchsorted(codes, wanted), len(codes) - 1)
         pair = np.repeat(np.arange(len(number)), number)
         shared[chunk] = np.bincount(pair, weights=codes[position] == wanted, minlength=len(number)).astype(np.intp)
         at = chunk.stop
     return shared, distinct[later] + distinct[earlier] - shared
-
-
-def _ranges(counts: Any) -> Any:
-    """``0, 1, ..., count - 1`` for each of ``counts``, end to end: the offsets within ragged segments.
-
-    Examples:
-        >>> import numpy as np
-        >>> _ranges(np.array([2, 0, 3])).tolist()
-        [0, 1, 0, 1, 2]
-    """
-    import numpy as np
-
-    return np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
 
 
 @functools.cache

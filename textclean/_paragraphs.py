@@ -20,7 +20,7 @@ from typing import Any
 
 from textclean._paragraph_prefilter import prefiltered_pairs_many
 from textclean._rule import Rule
-from textclean._tokens import TokenTable, lowercase_words, table_from_lists, tokenize_pages
+from textclean._tokens import lowercase_words, table_from_lists, tokenize_pages
 
 __all__ = ["PARAGRAPH_RULES", "Repeat", "find_repeats", "find_repeats_many", "lowercase_words", "repeats_of_words"]
 
@@ -120,13 +120,16 @@ def find_repeats_many(
         table = table_from_lists(
             [[lowercase_words(p) for p in paragraphs] if words is None else words for paragraphs, words in documents]
         )
-    pages = [(paragraphs, table.page(k).ids, table.page(k).counts) for k, (paragraphs, _) in enumerate(documents)]
-    return repeats_of_words(pages, table, threshold=threshold, min_words=min_words, num_perm=num_perm, seed=seed)
+    words = [table.page(k) for k in range(len(documents))]
+    pages = [(paragraphs, page.ids, page.counts) for (paragraphs, _), page in zip(documents, words, strict=True)]
+    return repeats_of_words(
+        pages, table.vocabulary, threshold=threshold, min_words=min_words, num_perm=num_perm, seed=seed
+    )
 
 
 def repeats_of_words(
     pages: Sequence[tuple[Sequence[str], Any, Any]],
-    table: TokenTable,
+    vocabulary: Sequence[str],
     *,
     threshold: float | None,
     min_words: int,
@@ -135,8 +138,8 @@ def repeats_of_words(
 ) -> list[list[Repeat]]:
     """:func:`find_repeats_many` of documents whose paragraphs' words are numbered already.
 
-    Each page is its paragraphs, their words' numbers in ``table``'s vocabulary end to end, and how many
-    words each paragraph has (:meth:`~textclean._tokens.PageTokens.gather`).
+    Each page is its paragraphs, their words' numbers in ``vocabulary`` end to end, and how many words each
+    paragraph has (:meth:`~textclean._tokens.PageTokens.gather`).
     """
     found: list[dict[int, Repeat]] = [_exact_repeats(paragraphs, ids, counts) for paragraphs, ids, counts in pages]
     if threshold is not None:
@@ -144,7 +147,7 @@ def repeats_of_words(
             [i for i, count in enumerate(counts.tolist()) if count >= min_words and i not in repeats]
             for (_, _, counts), repeats in zip(pages, found, strict=True)
         ]
-        near = _near_repeats_many(pages, table, candidates, threshold, num_perm, seed)
+        near = _near_repeats_many(pages, vocabulary, candidates, threshold, num_perm, seed)
         for repeats, page_near in zip(found, near, strict=True):
             for repeat in page_near:
                 repeats[repeat.index] = repeat
@@ -171,7 +174,7 @@ def _exact_repeats(paragraphs: Sequence[str], ids: Any, counts: Any) -> dict[int
 
 def _near_repeats_many(
     pages: Sequence[tuple[Sequence[str], Any, Any]],
-    table: TokenTable,
+    vocabulary: Sequence[str],
     candidates: Sequence[list[int]],
     threshold: float,
     num_perm: int,
@@ -180,7 +183,7 @@ def _near_repeats_many(
     """Each document's near copies (``D002``) among its candidate paragraphs (MinHash of word 3-grams)."""
     out: list[list[Repeat]] = [[] for _ in pages]
     chosen = [(ids, counts, rows) for (_, ids, counts), rows in zip(pages, candidates, strict=True)]
-    pairs = prefiltered_pairs_many(chosen, table.vocabulary, threshold)
+    pairs = prefiltered_pairs_many(chosen, vocabulary, threshold)
     if not any(pairs):
         return out  # no pair shares enough words: no MinHash needed (the common case)
     import numpy as np

@@ -29,6 +29,7 @@ __all__ = [
     "gather_rows",
     "lowercase_words",
     "native_tokenizer",
+    "ragged_ranges",
     "table_from_lists",
     "tokenize_pages",
 ]
@@ -158,8 +159,18 @@ def gather_rows(ids: _Ints, counts: _Offsets, rows: Sequence[int] | npt.NDArray[
     rows = np.asarray(rows, dtype=np.intp)
     chosen: _Offsets = counts[rows]
     starts = np.cumsum(counts) - counts
-    at = np.repeat(starts[rows] - np.cumsum(chosen) + chosen, chosen) + np.arange(int(chosen.sum()))
-    return ids[at], chosen
+    return ids[np.repeat(starts[rows], chosen) + ragged_ranges(chosen)], chosen
+
+
+def ragged_ranges(counts: npt.NDArray[Any]) -> _Offsets:
+    """``0, 1, ..., count - 1`` for each of ``counts``, end to end: the offsets within ragged segments.
+
+    Examples:
+        >>> ragged_ranges(np.array([2, 0, 3])).tolist()
+        [0, 1, 0, 1, 2]
+    """
+    ranges: _Offsets = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return ranges
 
 
 def tokenize_pages(pages: Sequence[Sequence[str]]) -> TokenTable:
@@ -261,7 +272,7 @@ def _first_occurrence(items: list[Any]) -> tuple[npt.NDArray[np.intp], list[Any]
 
 
 def _table(parts: Sequence[Any], page_lines: Sequence[int], vocabulary: list[str]) -> TokenTable:
-    """The :class:`TokenTable` of the kernel's five int32 arrays (bytes or lists) and its vocabulary."""
+    """The :class:`TokenTable` of the kernel's five int32 arrays (as bytes, or numpy arrays) and its vocabulary."""
     ids, local, line_words, page_distinct, page_sizes = (
         np.frombuffer(part, dtype=np.int32) if isinstance(part, bytes) else part for part in parts
     )
