@@ -102,3 +102,35 @@ def test_deterministic_and_seeded() -> None:
     assert (minhash_signatures(texts, seed=3) == minhash_signatures(texts, seed=3)).all()
     assert not (minhash_signatures(texts, seed=3) == minhash_signatures(texts, seed=4)).all()
     assert (minhash_signatures([""]) == 0xFFFFFFFF).all()
+
+
+def _flags_by_regex(code: int) -> int:
+    """The flags of one code point from the definition (scheme v1: U+0001 counts as a word character and digit)."""
+    if code == 1:
+        return 3
+    char = " " if 0xD800 <= code < 0xE000 else chr(code)
+    return (regex.match(r"\w", char) is not None) | (regex.match(r"\d", char) is not None) << 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(0, 0x10FFFF), max_size=50))
+def test_character_table_filled_by_blocks_gives_each_code_point_its_flags(codes: list[int]) -> None:
+    """A fresh table filled block by block, as texts come in a process, flags each code point by its definition."""
+    table = _minhash._CharacterTable()
+    for at in range(0, len(codes), 7):
+        points = np.array(codes[at : at + 7], dtype=np.uint32)
+        flags = table.covering(points)[points]
+        assert flags.tolist() == [_flags_by_regex(code) for code in points.tolist()]
+
+
+def test_character_table_blocks_equal_the_whole_range_at_once() -> None:
+    """Block by block or every code point at once (how the table was first built), the same table."""
+    everything = np.arange(0x110000, dtype=np.uint32)
+    everything[0xD800:0xE000] = 0x20
+    text = everything.tobytes().decode("utf-32-le")
+    whole = np.zeros(0x110000, dtype=np.uint8)
+    for pattern, flag in ((r"\w", 1), (r"\d", 2)):
+        whole[[match.start() for match in regex.finditer(pattern, text)]] |= flag
+    whole[1] = 3  # scheme v1's U+0001
+    table = _minhash._CharacterTable().covering(np.arange(0x110000, dtype=np.uint32))
+    assert (table == whole).all()

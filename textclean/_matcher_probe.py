@@ -290,7 +290,9 @@ class Probes:
         for i in nonletter:
             if i in masks:
                 masks[i] |= NONLETTER
-        return {i: Screened(mask, found.get(i, ())) for i, mask in masks.items()}
+        # Screened(mask, words) per line through tuple.__new__: the named tuple's own __new__ is a Python function
+        held = zip(masks.values(), map(found.get, masks, itertools.repeat(())), strict=True)
+        return dict(zip(masks, map(tuple.__new__, itertools.repeat(Screened), held), strict=True))
 
     def _starting(self, texts: Sequence[str]) -> list[int]:
         """The positions of the texts that, respaced, start with a start string.

@@ -52,7 +52,6 @@ _FMIX32 = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2
 _FMIX64 = (_U64(33), _U64(0xFF51AFD7ED558CCD), _U64(33), _U64(0xC4CEB9FE1A85EC53), _U64(33))
 _FLAG_WORD = np.uint8(1)
 _FLAG_DIGIT = np.uint8(2)
-_TABLE: NDArray[np.uint8] | None = None
 # Fixed constants of the hash scheme (changing them changes HASH_SCHEME).
 _CONSTANTS = np.random.default_rng(20240601).integers(0, 2**63, size=MAX_WORD_POSITION + 64, dtype=np.uint64)
 _POSITION_MULTIPLIERS = _CONSTANTS[:MAX_WORD_POSITION] * _U64(2) + _U64(1)
@@ -101,19 +100,55 @@ def sorted_unique(values: NDArray[Any]) -> NDArray[Any]:
     return ordered[keep]
 
 
-def _character_table() -> NDArray[np.uint8]:
-    """Flags of every code point: bit 0 for ``\\w`` (regex module), bit 1 for ``\\d``."""
-    global _TABLE
-    if _TABLE is None:
-        points = np.arange(0x110000, dtype=np.uint32)
-        points[0xD800:0xE000] = 0x20  # lone surrogates are not word characters
-        everything = points.tobytes().decode("utf-32-le")
-        table = np.zeros(0x110000, dtype=np.uint8)
-        for pattern, flag in ((r"\w", _FLAG_WORD), (r"\d", _FLAG_DIGIT)):
-            marked = regex.sub(pattern, "\x01", everything).encode("utf-32-le")
-            table[np.frombuffer(marked, dtype=np.uint32) == 1] |= flag
-        _TABLE = table
-    return _TABLE
+class _CharacterTable:
+    """Flags of every code point (bit 0: ``\\w`` of the regex module, bit 1: ``\\d``), filled a block of
+    :data:`_BLOCK` code points at a time for the blocks a text uses (a process rarely meets more than a few
+    dozen; the flags of a code point never depend on its neighbours, so a block is the same filled alone)."""
+
+    def __init__(self) -> None:
+        self.flags = np.zeros(0x110000, dtype=np.uint8)
+        self.filled = np.zeros(0x110000 // _BLOCK, dtype=bool)
+
+    def covering(self, points: NDArray[np.uint32]) -> NDArray[np.uint8]:
+        """The table, with every block holding one of ``points`` filled."""
+        if len(points):
+            used = np.flatnonzero(np.bincount(points >> 8, minlength=len(self.filled)) > 0)
+            for block in used[~self.filled[used]].tolist():
+                self.flags[block * _BLOCK : (block + 1) * _BLOCK] = _block_flags(block * _BLOCK)
+                self.filled[block] = True
+        return self.flags
+
+
+_BLOCK = 256
+
+
+def _block_flags(first: int) -> NDArray[np.uint8]:
+    """Flags of the code points ``first`` to ``first + _BLOCK - 1`` (lone surrogates have none)."""
+    points = np.arange(first, first + _BLOCK, dtype=np.uint32)
+    points[(points >= 0xD800) & (points < 0xE000)] = 0x20  # lone surrogates are not word characters
+    chars = points.tobytes().decode("utf-32-le")
+    flags = np.zeros(_BLOCK, dtype=np.uint8)
+    for pattern, flag in ((_WORD_CHAR, _FLAG_WORD), (_DIGIT_CHAR, _FLAG_DIGIT)):
+        flags[[match.start() for match in pattern.finditer(chars)]] |= flag
+    if first == 0:
+        # Scheme v1 (HASH_SCHEME) counts U+0001 as a word character and a digit: the first table marked matches
+        # with it. Normalised text never holds it; kept so that signatures in persistent indexes stay comparable.
+        flags[1] = _FLAG_WORD | _FLAG_DIGIT
+    return flags
+
+
+_WORD_CHAR = regex.compile(r"\w")
+_DIGIT_CHAR = regex.compile(r"\d")
+
+
+@functools.cache
+def _table() -> _CharacterTable:
+    return _CharacterTable()
+
+
+def _character_table(points: NDArray[np.uint32]) -> NDArray[np.uint8]:
+    """The flags table, filled for the blocks of ``points`` (other blocks may still be zero)."""
+    return _table().covering(points)
 
 
 def _fmix64(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
@@ -150,7 +185,7 @@ def _simplified_code_points(texts: Sequence[str], simplify: Simplify) -> tuple[N
 def _word_hashes(texts: Sequence[str], simplify: Simplify) -> tuple[NDArray[np.uint64], NDArray[np.int64]]:
     """Return the 64-bit hash of every word of the batch, and the batch index of its text."""
     points, text_starts = _simplified_code_points(texts, simplify)
-    flags = _character_table()[points]
+    flags = _character_table(points)[points]
     is_word = (flags & _FLAG_WORD).view(np.bool_)
     if simplify.fold_digits:
         points = np.where(flags & _FLAG_DIGIT, np.uint32(0x30), points)
@@ -213,7 +248,7 @@ def _shingles(texts: Sequence[str], ngram: int, simplify: Simplify) -> tuple[NDA
     hashes = np.empty(len(points) // 2 + len(texts) + 1, dtype=np.uint32)
     bounds = np.zeros(len(texts) + 1, dtype=np.int64)
     kernels.shingles(
-        points, text_bounds, _character_table(), simplify.fold_digits, ngram,
+        points, text_bounds, _character_table(points), simplify.fold_digits, ngram,
         _POSITION_MULTIPLIERS, _NGRAM_MULTIPLIERS, hashes, bounds,
     )  # fmt: skip
     return hashes[: bounds[-1]], bounds
