@@ -41,6 +41,19 @@
  *   For each needle (a non-empty str without "\n"), the lines of document (split at "\n") that hold it, in
  *   order, each once: `needle in line` for every line, found in one Aho-Corasick pass over the document
  *   (textclean/_matcher_probe.py holds the str.find reference).
+ *
+ * screen_spec(starts, letter_ends, other_ends, words, sides, firsts, digits, tail, twins) -> capsule
+ * screen_lines(spec, lines, leads) -> (rows, masks, words)
+ *
+ *   The pattern rules' screen (Probes.screen in textclean/_matcher_probe.py, whose Probes._screen is the
+ *   reference): which lowered lines some alternative may match, and by which probes. screen_spec compiles the
+ *   probes once: the start strings as a trie, the end words reversed as two tries (lines starting with a letter,
+ *   the others), the words as an Aho-Corasick automaton with each word's sides (bit 1: letter lines, bit 2: the
+ *   others), the first characters, the tail characters stripped before the ends probe and the case twins. leads
+ *   holds, for each line not starting with a letter (str.isalpha of its first character), the length of its
+ *   leading [\W\d_]* (the regex module's classes, matched by the caller). The lines let through come back in
+ *   order: their numbers, masks (STARTS 1, ENDS 2, WORDS 4, FIRST 8, NONLETTER 16, ALL 32) and the words each
+ *   holds (a tuple).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -478,7 +491,9 @@ static void automaton_free(Automaton *a) {
     PyMem_Free(a->output);
 }
 
-static int automaton_build(Automaton *a, PyObject *needles, Py_ssize_t count) {
+/* links: fill in the failure moves (a scanner over text); without them the table is the bare trie, where a move of
+   0 means no needle goes on with that character (a matcher of prefixes). */
+static int automaton_build(Automaton *a, PyObject *needles, Py_ssize_t count, int links) {
     Py_ssize_t total = 0;
     for (Py_ssize_t k = 0; k < count; k++) total += PyUnicode_GET_LENGTH(PyList_GET_ITEM(needles, k));
     a->chars = PyMem_Malloc((size_t)(total ? total : 1) * sizeof(Py_UCS4));
@@ -514,6 +529,11 @@ static int automaton_build(Automaton *a, PyObject *needles, Py_ssize_t count) {
             state = a->move[state * width + symbol];
         }
         if (a->word[state] < 0) a->word[state] = (int32_t)k; /* a repeated needle: the first stands for all */
+    }
+    if (!links) {
+        PyMem_Free(fail);
+        PyMem_Free(queue);
+        return 0;
     }
     Py_ssize_t head = 0, tail = 0; /* breadth first: failure links, then the missing moves and the outputs */
     for (Py_ssize_t symbol = 1; symbol < width; symbol++)
@@ -552,7 +572,7 @@ static PyObject *lines_holding(PyObject *self, PyObject *args) {
     Automaton a = {0};
     PyObject *result = NULL;
     Py_ssize_t *last = NULL;
-    if (automaton_build(&a, needles, count) < 0) goto done;
+    if (automaton_build(&a, needles, count, 1) < 0) goto done;
     result = PyList_New(count);
     last = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(Py_ssize_t));
     if (!result || !last) {
@@ -619,6 +639,280 @@ done:
     return result;
 }
 
+/* The rule screen (textclean/_matcher_probe.py, Probes.screen): the probes of the pattern rules' alternatives over a
+   batch's distinct lowered lines, in one pass per line. The probes are built once into a capsule (screen_spec). */
+typedef struct {
+    Automaton a;
+    int32_t low[256]; /* the symbols of the first 256 code points */
+    uint16_t *bmp;    /* the symbols of every BMP code point (tries scanning whole lines), or NULL */
+    Py_UCS4 highest;
+    Py_ssize_t count;
+} Trie;
+
+static int trie_build(Trie *t, PyObject *strings, int links) {
+    t->count = PyList_GET_SIZE(strings);
+    for (Py_ssize_t k = 0; k < t->count; k++)
+        if (!PyUnicode_Check(PyList_GET_ITEM(strings, k))) {
+            PyErr_SetString(PyExc_TypeError, "expected a list of str");
+            return -1;
+        }
+    if (automaton_build(&t->a, strings, t->count, links) < 0) return -1;
+    for (Py_UCS4 ch = 0; ch < 256; ch++) t->low[ch] = (int32_t)symbol_of(&t->a, ch);
+    t->highest = t->a.symbols ? t->a.chars[t->a.symbols - 1] : 0;
+    return 0;
+}
+
+/* A direct table of the BMP's symbols, for a trie every character of a line is looked up in. */
+static int trie_index_bmp(Trie *t) {
+    if (t->a.symbols >= UINT16_MAX) return 0; /* too many symbols for the table: binary search */
+    t->bmp = PyMem_Calloc(0x10000, sizeof(uint16_t));
+    if (!t->bmp) return PyErr_NoMemory(), -1;
+    for (Py_ssize_t k = 0; k < t->a.symbols && t->a.chars[k] < 0x10000; k++) t->bmp[t->a.chars[k]] = (uint16_t)(k + 1);
+    return 0;
+}
+
+static inline Py_ssize_t trie_symbol(const Trie *t, Py_UCS4 ch) {
+    if (ch < 256) return t->low[ch];
+    if (ch > t->highest) return 0;
+    return t->bmp && ch < 0x10000 ? t->bmp[ch] : symbol_of(&t->a, ch);
+}
+
+/* One move of a bare trie: 0 when no string goes on with ch (the root is never re-entered). */
+static inline int32_t trie_step(const Trie *t, int32_t state, Py_UCS4 ch) {
+    Py_ssize_t symbol = trie_symbol(t, ch);
+    return symbol ? t->a.move[state * (t->a.symbols + 1) + symbol] : 0;
+}
+
+static inline int is_space(Py_UCS4 ch) { return Py_UNICODE_ISSPACE(ch); }
+
+/* Whether text[from:] (respace: " ".join(text[from:].split())) starts with one of the trie's strings. */
+static int trie_prefix(const Trie *t, int kind, const void *data, Py_ssize_t from, Py_ssize_t n, int respace) {
+    if (!t->count) return 0;
+    if (t->a.word[0] >= 0) return 1; /* the empty string */
+    int32_t state = 0;
+    int begun = 0, pending = 0;
+    for (Py_ssize_t i = from; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (respace) {
+            if (is_space(ch)) {
+                pending = begun;
+                continue;
+            }
+            if (pending) {
+                if (!(state = trie_step(t, state, ' '))) return 0;
+                if (t->a.word[state] >= 0) return 1;
+                pending = 0;
+            }
+            begun = 1;
+        }
+        if (!(state = trie_step(t, state, ch))) return 0;
+        if (t->a.word[state] >= 0) return 1;
+    }
+    return 0;
+}
+
+/* Whether text[:end] ends with one of the strings whose reversals the trie holds. */
+static int trie_suffix(const Trie *t, int kind, const void *data, Py_ssize_t end) {
+    if (t->a.word[0] >= 0) return 1;
+    int32_t state = 0;
+    for (Py_ssize_t i = end - 1; i >= 0; i--) {
+        if (!(state = trie_step(t, state, PyUnicode_READ(kind, data, i)))) return 0;
+        if (t->a.word[state] >= 0) return 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    Trie starts, ends[2], words; /* ends and words: [0] lines starting with a letter, [1] the others */
+    Trie firsts, tail, twins;    /* sets of characters, as tries of one-character strings */
+    unsigned char *sides;        /* per word: 1 screens lines starting with a letter, 2 the others */
+    PyObject *word_list;
+    int digits;
+} Screen;
+
+static inline int in_set(const Trie *set, Py_UCS4 ch) { return trie_symbol(set, ch) != 0; }
+
+static void screen_free(PyObject *capsule) {
+    Screen *s = PyCapsule_GetPointer(capsule, "textclean.screen");
+    if (!s) return;
+    Trie *tries[] = {&s->starts, &s->ends[0], &s->ends[1], &s->words, &s->firsts, &s->tail, &s->twins};
+    for (size_t k = 0; k < sizeof tries / sizeof *tries; k++) {
+        automaton_free(&tries[k]->a);
+        PyMem_Free(tries[k]->bmp);
+    }
+    PyMem_Free(s->sides);
+    Py_XDECREF(s->word_list);
+    PyMem_Free(s);
+}
+
+static PyObject *chars_list(PyObject *text) { /* "abc" -> ["a", "b", "c"] */
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *list = PyList_New(n);
+    for (Py_ssize_t i = 0; list && i < n; i++) {
+        PyObject *one = PyUnicode_Substring(text, i, i + 1);
+        if (!one) Py_CLEAR(list);
+        else PyList_SET_ITEM(list, i, one);
+    }
+    return list;
+}
+
+static PyObject *screen_spec(PyObject *self, PyObject *args) {
+    PyObject *starts, *letter_ends, *other_ends, *words, *firsts, *tail, *twins;
+    Py_buffer sides;
+    int digits;
+    if (!PyArg_ParseTuple(args, "O!O!O!O!y*UpUU:screen_spec", &PyList_Type, &starts, &PyList_Type, &letter_ends,
+                          &PyList_Type, &other_ends, &PyList_Type, &words, &sides, &firsts, &digits, &tail, &twins))
+        return NULL;
+    Screen *s = PyMem_Calloc(1, sizeof(Screen));
+    PyObject *capsule = s ? PyCapsule_New(s, "textclean.screen", screen_free) : NULL;
+    if (!capsule) {
+        PyMem_Free(s);
+        PyBuffer_Release(&sides);
+        return s ? NULL : PyErr_NoMemory();
+    }
+    s->digits = digits;
+    PyObject *sets[] = {firsts, tail, twins};
+    Trie *set_tries[] = {&s->firsts, &s->tail, &s->twins};
+    int failed = sides.len != PyList_GET_SIZE(words);
+    if (failed) PyErr_SetString(PyExc_ValueError, "one side byte per word");
+    for (Py_ssize_t k = 0; !failed && k < PyList_GET_SIZE(words); k++) {
+        PyObject *word = PyList_GET_ITEM(words, k);
+        if (!PyUnicode_Check(word) || !PyUnicode_GET_LENGTH(word)) {
+            PyErr_SetString(PyExc_ValueError, "words must be non-empty strings");
+            failed = 1;
+        }
+    }
+    failed = failed || trie_build(&s->starts, starts, 0) < 0 || trie_build(&s->ends[0], letter_ends, 0) < 0 ||
+             trie_build(&s->ends[1], other_ends, 0) < 0 || trie_build(&s->words, words, 1) < 0 ||
+             trie_index_bmp(&s->words) < 0;
+    for (int k = 0; !failed && k < 3; k++) {
+        PyObject *list = chars_list(sets[k]);
+        failed = !list || trie_build(set_tries[k], list, 0) < 0 || trie_index_bmp(set_tries[k]) < 0;
+        Py_XDECREF(list);
+    }
+    if (!failed) {
+        s->sides = PyMem_Malloc((size_t)(sides.len ? sides.len : 1));
+        if (!s->sides) failed = (PyErr_NoMemory(), 1);
+        else memcpy(s->sides, sides.buf, (size_t)sides.len);
+        s->word_list = words;
+        Py_INCREF(words);
+    }
+    PyBuffer_Release(&sides);
+    if (failed) Py_CLEAR(capsule);
+    return capsule;
+}
+
+enum { STARTS = 1, ENDS = 2, WORDS = 4, FIRST = 8, NONLETTER = 16, ALL = 32, MAX_LEAD = 8, HEAD = 33 };
+
+/* The STARTS probe from `from` (the texts Probes._starting compares: as they are, then respaced when the first
+   HEAD characters hold an unprintable one or two spaces in a row). */
+static int starting(const Trie *t, int kind, const void *data, Py_ssize_t from, Py_ssize_t n) {
+    if (trie_prefix(t, kind, data, from, n, 0)) return 1;
+    int odd = 0;
+    for (Py_ssize_t i = from; i < n && i < from + HEAD && !odd; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        odd = (ch < 0x20 || ch > 0x7e ? !Py_UNICODE_ISPRINTABLE(ch) : 0) || (ch == ' ' && i + 1 < n && i + 1 < from + HEAD &&
+                                              PyUnicode_READ(kind, data, i + 1) == ' ');
+    }
+    return odd && trie_prefix(t, kind, data, from, n, 1);
+}
+
+/* The ENDS probe (_ending): the line less its tail characters ends with an end word, or with a non-letter. */
+static int ending(const Screen *s, int side, int kind, const void *data, Py_ssize_t n) {
+    const Trie *ends = &s->ends[side];
+    if (!ends->count) return 0;
+    Py_ssize_t end = n;
+    while (end > 0 && in_set(&s->tail, PyUnicode_READ(kind, data, end - 1))) end--;
+    if (trie_suffix(ends, kind, data, end)) return 1;
+    return end > 0 && !Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, end - 1));
+}
+
+static PyObject *screen_lines(PyObject *self, PyObject *args) {
+    PyObject *capsule, *lines, *leads;
+    if (!PyArg_ParseTuple(args, "OO!O!:screen_lines", &capsule, &PyList_Type, &lines, &PyList_Type, &leads))
+        return NULL;
+    Screen *s = PyCapsule_GetPointer(capsule, "textclean.screen");
+    if (!s) return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(lines), nwords = s->words.count, next_lead = 0;
+    PyObject *rows = PyList_New(0), *masks = PyList_New(0), *found = PyList_New(0), *held = NULL;
+    Py_ssize_t *last = PyMem_Malloc((size_t)(nwords ? nwords : 1) * sizeof(Py_ssize_t));
+    if (!rows || !masks || !found || !last) goto fail;
+    for (Py_ssize_t k = 0; k < nwords; k++) last[k] = -1;
+    Py_ssize_t width = s->words.a.symbols + 1;
+    for (Py_ssize_t row = 0; row < count; row++) {
+        PyObject *line = PyList_GET_ITEM(lines, row);
+        if (!PyUnicode_Check(line)) {
+            PyErr_SetString(PyExc_TypeError, "lines must be str");
+            goto fail;
+        }
+        int kind = PyUnicode_KIND(line);
+        const void *data = PyUnicode_DATA(line);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(line), lead = 0;
+        int letter = n > 0 && Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, 0)), side = !letter, mask = 0;
+        if (!letter) { /* the length of its leading [\W\d_]*, as the caller matched it */
+            if (next_lead >= PyList_GET_SIZE(leads)) {
+                PyErr_SetString(PyExc_ValueError, "one lead per line not starting with a letter");
+                goto fail;
+            }
+            lead = PyLong_AsSsize_t(PyList_GET_ITEM(leads, next_lead++));
+            if (lead == -1 && PyErr_Occurred()) goto fail;
+        }
+        if (letter || lead <= MAX_LEAD)
+            mask |= starting(&s->starts, kind, data, letter ? 0 : lead, n) ? STARTS : 0;
+        mask |= ending(s, side, kind, data, n) ? ENDS : 0;
+        if (!letter) {
+            int wide = 0, decimal = 0, first = 0;
+            for (Py_ssize_t i = 0; i < n && i <= MAX_LEAD; i++) {
+                Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+                first = first || in_set(&s->firsts, ch);
+                wide = wide || ch > 127;
+                decimal = decimal || (ch < 128 ? ch >= '0' && ch <= '9' : Py_UNICODE_ISDECIMAL(ch));
+            }
+            mask |= first || (s->digits && wide && decimal) ? FIRST : 0;
+        }
+        int32_t state = 0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+            if (ch > 127 && in_set(&s->twins, ch)) mask |= ALL; /* a case twin: every alternative is tried */
+            state = s->words.a.move[state * width + trie_symbol(&s->words, ch)];
+            for (int32_t at = s->words.a.word[state] >= 0 ? state : s->words.a.output[state]; at;
+                 at = s->words.a.output[at]) {
+                int32_t k = s->words.a.word[at];
+                if (last[k] == row || !(s->sides[k] & (letter ? 1 : 2))) continue;
+                last[k] = row;
+                if (!held && !(held = PyList_New(0))) goto fail;
+                if (PyList_Append(held, PyList_GET_ITEM(s->word_list, k)) < 0) goto fail;
+                mask |= WORDS;
+            }
+        }
+        if (!mask) continue;
+        if (!letter) mask |= NONLETTER;
+        PyObject *number = PyLong_FromSsize_t(row), *bits = PyLong_FromLong(mask);
+        PyObject *words = held ? PyList_AsTuple(held) : PyTuple_New(0);
+        Py_CLEAR(held);
+        int bad = !number || !bits || !words || PyList_Append(rows, number) < 0 || PyList_Append(masks, bits) < 0 ||
+                  PyList_Append(found, words) < 0;
+        Py_XDECREF(number);
+        Py_XDECREF(bits);
+        Py_XDECREF(words);
+        if (bad) goto fail;
+    }
+    PyMem_Free(last);
+    if (next_lead != PyList_GET_SIZE(leads)) {
+        PyErr_SetString(PyExc_ValueError, "one lead per line not starting with a letter");
+        last = NULL;
+        goto fail;
+    }
+    return Py_BuildValue("(NNN)", rows, masks, found);
+fail:
+    PyMem_Free(last);
+    Py_XDECREF(held);
+    Py_XDECREF(rows);
+    Py_XDECREF(masks);
+    Py_XDECREF(found);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"tokenize", tokenize, METH_VARARGS,
      "tokenize(text, page_lines): number the \\w+ words of a batch's lowercased lines (see textclean/_tokens.py)."},
@@ -628,6 +922,11 @@ static PyMethodDef methods[] = {
     {"lines_holding", lines_holding, METH_VARARGS,
      "lines_holding(document, needles): per needle, the lines of document holding it (see "
      "textclean/_matcher_probe.py)."},
+    {"screen_spec", screen_spec, METH_VARARGS,
+     "screen_spec(starts, letter_ends, other_ends, words, sides, firsts, digits, tail, twins): the rule screen's "
+     "probes, built once (see textclean/_matcher_probe.py)."},
+    {"screen_lines", screen_lines, METH_VARARGS,
+     "screen_lines(spec, lines, leads): the lines the rule screen lets through (see textclean/_matcher_probe.py)."},
     {NULL, NULL, 0, NULL},
 };
 

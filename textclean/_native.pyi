@@ -1,5 +1,6 @@
 # The optional compiled kernels (textclean/_native.c); their Python references are in textclean/_tokens.py
-# (tokenize), textclean/_paragraph_prefilter.py (prefilter_pairs) and textclean/_matcher_probe.py (lines_holding).
+# (tokenize), textclean/_paragraph_prefilter.py (prefilter_pairs) and textclean/_matcher_probe.py (lines_holding,
+# screen_spec and screen_lines: Probes._screen).
 
 from typing_extensions import Buffer
 
@@ -8,3 +9,18 @@ def prefilter_pairs(
     ids: Buffer, lengths: Buffer, documents: Buffer, permuted: Buffer, bound: float, /
 ) -> tuple[bytes, bytes]: ...
 def lines_holding(document: str, needles: list[str], /) -> list[list[int]]: ...
+def screen_spec(
+    starts: list[str],
+    letter_ends: list[str],
+    other_ends: list[str],
+    words: list[str],
+    sides: Buffer,
+    firsts: str,
+    digits: bool,
+    tail: str,
+    twins: str,
+    /,
+) -> object: ...
+def screen_lines(
+    spec: object, lines: list[str], leads: list[int], /
+) -> tuple[list[int], list[int], list[tuple[str, ...]]]: ...
