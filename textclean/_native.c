@@ -491,9 +491,7 @@ static void automaton_free(Automaton *a) {
     PyMem_Free(a->output);
 }
 
-/* links: fill in the failure moves (a scanner over text); without them the table is the bare trie, where a move of
-   0 means no needle goes on with that character (a matcher of prefixes). */
-static int automaton_build(Automaton *a, PyObject *needles, Py_ssize_t count, int links) {
+static int automaton_build(Automaton *a, PyObject *needles, Py_ssize_t count) {
     Py_ssize_t total = 0;
     for (Py_ssize_t k = 0; k < count; k++) total += PyUnicode_GET_LENGTH(PyList_GET_ITEM(needles, k));
     a->chars = PyMem_Malloc((size_t)(total ? total : 1) * sizeof(Py_UCS4));
@@ -529,11 +527,6 @@ static int automaton_build(Automaton *a, PyObject *needles, Py_ssize_t count, in
             state = a->move[state * width + symbol];
         }
         if (a->word[state] < 0) a->word[state] = (int32_t)k; /* a repeated needle: the first stands for all */
-    }
-    if (!links) {
-        PyMem_Free(fail);
-        PyMem_Free(queue);
-        return 0;
     }
     Py_ssize_t head = 0, tail = 0; /* breadth first: failure links, then the missing moves and the outputs */
     for (Py_ssize_t symbol = 1; symbol < width; symbol++)
@@ -572,7 +565,7 @@ static PyObject *lines_holding(PyObject *self, PyObject *args) {
     Automaton a = {0};
     PyObject *result = NULL;
     Py_ssize_t *last = NULL;
-    if (automaton_build(&a, needles, count, 1) < 0) goto done;
+    if (automaton_build(&a, needles, count) < 0) goto done;
     result = PyList_New(count);
     last = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(Py_ssize_t));
     if (!result || !last) {
@@ -641,54 +634,137 @@ done:
 
 /* The rule screen (textclean/_matcher_probe.py, Probes.screen): the probes of the pattern rules' alternatives over a
    batch's distinct lowered lines, in one pass per line. The probes are built once into a capsule (screen_spec). */
+
+/* The word finder: an Aho-Corasick automaton with direct symbol tables (every character of a line is looked up). */
 typedef struct {
     Automaton a;
     int32_t low[256]; /* the symbols of the first 256 code points */
-    uint16_t *bmp;    /* the symbols of every BMP code point (tries scanning whole lines), or NULL */
+    uint16_t *bmp;    /* the symbols of every BMP code point, or NULL (too many symbols: binary search) */
     Py_UCS4 highest;
     Py_ssize_t count;
-} Trie;
+} Finder;
 
-static int trie_build(Trie *t, PyObject *strings, int links) {
+static int finder_build(Finder *f, PyObject *words) {
+    f->count = PyList_GET_SIZE(words);
+    if (automaton_build(&f->a, words, f->count) < 0) return -1;
+    for (Py_UCS4 ch = 0; ch < 256; ch++) f->low[ch] = (int32_t)symbol_of(&f->a, ch);
+    f->highest = f->a.symbols ? f->a.chars[f->a.symbols - 1] : 0;
+    if (f->a.symbols >= UINT16_MAX) return 0;
+    f->bmp = PyMem_Calloc(0x10000, sizeof(uint16_t));
+    if (!f->bmp) return PyErr_NoMemory(), -1;
+    for (Py_ssize_t k = 0; k < f->a.symbols && f->a.chars[k] < 0x10000; k++) f->bmp[f->a.chars[k]] = (uint16_t)(k + 1);
+    return 0;
+}
+
+static inline Py_ssize_t finder_symbol(const Finder *f, Py_UCS4 ch) {
+    if (ch < 256) return f->low[ch];
+    if (ch > f->highest) return 0;
+    return f->bmp && ch < 0x10000 ? f->bmp[ch] : symbol_of(&f->a, ch);
+}
+
+/* A set of characters: direct bits for the BMP, a sorted array for the rest. */
+typedef struct {
+    unsigned char *bits; /* 0x10000 bits */
+    Py_UCS4 *astral;
+    Py_ssize_t astral_count;
+} CharSet;
+
+static int charset_build(CharSet *set, PyObject *chars) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(chars);
+    set->bits = PyMem_Calloc(0x10000 / 8, 1);
+    set->astral = PyMem_Malloc((size_t)(n ? n : 1) * sizeof(Py_UCS4));
+    if (!set->bits || !set->astral) return PyErr_NoMemory(), -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ_CHAR(chars, i);
+        if (ch < 0x10000) set->bits[ch >> 3] |= (unsigned char)(1u << (ch & 7));
+        else set->astral[set->astral_count++] = ch;
+    }
+    qsort(set->astral, (size_t)set->astral_count, sizeof(Py_UCS4), compare_ucs4);
+    return 0;
+}
+
+static inline int in_set(const CharSet *set, Py_UCS4 ch) {
+    if (ch < 0x10000) return set->bits[ch >> 3] >> (ch & 7) & 1;
+    return bsearch(&ch, set->astral, (size_t)set->astral_count, sizeof(Py_UCS4), compare_ucs4) != NULL;
+}
+
+static void charset_free(CharSet *set) {
+    PyMem_Free(set->bits);
+    PyMem_Free(set->astral);
+}
+
+/* A trie of strings whose prefixes are tested (start strings, reversed end words): its moves in an open-addressing
+   table keyed by (state, character), so its size follows the strings' characters, not states x alphabet. */
+typedef struct {
+    uint64_t *keys; /* (state << 21 | character) + 1, or 0: an empty slot */
+    int32_t *moves;
+    size_t mask;
+    unsigned char *ends; /* per state: a string ends there */
+    int32_t states;
+    Py_ssize_t count;
+} Prefixes;
+
+static inline size_t prefixes_slot(const Prefixes *t, uint64_t key) {
+    size_t slot = (size_t)((key * 0x9E3779B97F4A7C15ULL) >> 32) & t->mask;
+    while (t->keys[slot] && t->keys[slot] != key) slot = (slot + 1) & t->mask;
+    return slot;
+}
+
+/* The state after ch from state, or 0 when no string goes on with ch (the root is never re-entered). */
+static inline int32_t prefixes_step(const Prefixes *t, int32_t state, Py_UCS4 ch) {
+    uint64_t key = ((uint64_t)state << 21 | ch) + 1;
+    size_t slot = prefixes_slot(t, key);
+    return t->keys[slot] ? t->moves[slot] : 0;
+}
+
+static int prefixes_build(Prefixes *t, PyObject *strings) {
     t->count = PyList_GET_SIZE(strings);
-    for (Py_ssize_t k = 0; k < t->count; k++)
-        if (!PyUnicode_Check(PyList_GET_ITEM(strings, k))) {
+    Py_ssize_t total = 0;
+    for (Py_ssize_t k = 0; k < t->count; k++) {
+        PyObject *string = PyList_GET_ITEM(strings, k);
+        if (!PyUnicode_Check(string)) {
             PyErr_SetString(PyExc_TypeError, "expected a list of str");
             return -1;
         }
-    if (automaton_build(&t->a, strings, t->count, links) < 0) return -1;
-    for (Py_UCS4 ch = 0; ch < 256; ch++) t->low[ch] = (int32_t)symbol_of(&t->a, ch);
-    t->highest = t->a.symbols ? t->a.chars[t->a.symbols - 1] : 0;
+        total += PyUnicode_GET_LENGTH(string);
+    }
+    size_t capacity = 16;
+    while (capacity < (size_t)total * 2 + 2) capacity *= 2;
+    t->mask = capacity - 1;
+    t->keys = PyMem_Calloc(capacity, sizeof(uint64_t));
+    t->moves = PyMem_Malloc(capacity * sizeof(int32_t));
+    t->ends = PyMem_Calloc((size_t)total + 1, 1);
+    if (!t->keys || !t->moves || !t->ends) return PyErr_NoMemory(), -1;
+    t->states = 1;
+    for (Py_ssize_t k = 0; k < t->count; k++) {
+        PyObject *string = PyList_GET_ITEM(strings, k);
+        int32_t state = 0;
+        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(string); i++) {
+            uint64_t key = ((uint64_t)state << 21 | PyUnicode_READ_CHAR(string, i)) + 1;
+            size_t slot = prefixes_slot(t, key);
+            if (!t->keys[slot]) {
+                t->keys[slot] = key;
+                t->moves[slot] = t->states++;
+            }
+            state = t->moves[slot];
+        }
+        t->ends[state] = 1;
+    }
     return 0;
 }
 
-/* A direct table of the BMP's symbols, for a trie every character of a line is looked up in. */
-static int trie_index_bmp(Trie *t) {
-    if (t->a.symbols >= UINT16_MAX) return 0; /* too many symbols for the table: binary search */
-    t->bmp = PyMem_Calloc(0x10000, sizeof(uint16_t));
-    if (!t->bmp) return PyErr_NoMemory(), -1;
-    for (Py_ssize_t k = 0; k < t->a.symbols && t->a.chars[k] < 0x10000; k++) t->bmp[t->a.chars[k]] = (uint16_t)(k + 1);
-    return 0;
-}
-
-static inline Py_ssize_t trie_symbol(const Trie *t, Py_UCS4 ch) {
-    if (ch < 256) return t->low[ch];
-    if (ch > t->highest) return 0;
-    return t->bmp && ch < 0x10000 ? t->bmp[ch] : symbol_of(&t->a, ch);
-}
-
-/* One move of a bare trie: 0 when no string goes on with ch (the root is never re-entered). */
-static inline int32_t trie_step(const Trie *t, int32_t state, Py_UCS4 ch) {
-    Py_ssize_t symbol = trie_symbol(t, ch);
-    return symbol ? t->a.move[state * (t->a.symbols + 1) + symbol] : 0;
+static void prefixes_free(Prefixes *t) {
+    PyMem_Free(t->keys);
+    PyMem_Free(t->moves);
+    PyMem_Free(t->ends);
 }
 
 static inline int is_space(Py_UCS4 ch) { return Py_UNICODE_ISSPACE(ch); }
 
-/* Whether text[from:] (respace: " ".join(text[from:].split())) starts with one of the trie's strings. */
-static int trie_prefix(const Trie *t, int kind, const void *data, Py_ssize_t from, Py_ssize_t n, int respace) {
+/* Whether text[from:n] (respace: " ".join(text[from:n].split())) starts with one of the strings. */
+static int has_prefix(const Prefixes *t, int kind, const void *data, Py_ssize_t from, Py_ssize_t n, int respace) {
     if (!t->count) return 0;
-    if (t->a.word[0] >= 0) return 1; /* the empty string */
+    if (t->ends[0]) return 1; /* the empty string */
     int32_t state = 0;
     int begun = 0, pending = 0;
     for (Py_ssize_t i = from; i < n; i++) {
@@ -699,61 +775,52 @@ static int trie_prefix(const Trie *t, int kind, const void *data, Py_ssize_t fro
                 continue;
             }
             if (pending) {
-                if (!(state = trie_step(t, state, ' '))) return 0;
-                if (t->a.word[state] >= 0) return 1;
+                if (!(state = prefixes_step(t, state, ' '))) return 0;
+                if (t->ends[state]) return 1;
                 pending = 0;
             }
             begun = 1;
         }
-        if (!(state = trie_step(t, state, ch))) return 0;
-        if (t->a.word[state] >= 0) return 1;
+        if (!(state = prefixes_step(t, state, ch))) return 0;
+        if (t->ends[state]) return 1;
     }
     return 0;
 }
 
 /* Whether text[:end] ends with one of the strings whose reversals the trie holds. */
-static int trie_suffix(const Trie *t, int kind, const void *data, Py_ssize_t end) {
-    if (t->a.word[0] >= 0) return 1;
+static int has_suffix(const Prefixes *t, int kind, const void *data, Py_ssize_t end) {
+    if (t->ends[0]) return 1;
     int32_t state = 0;
     for (Py_ssize_t i = end - 1; i >= 0; i--) {
-        if (!(state = trie_step(t, state, PyUnicode_READ(kind, data, i)))) return 0;
-        if (t->a.word[state] >= 0) return 1;
+        if (!(state = prefixes_step(t, state, PyUnicode_READ(kind, data, i)))) return 0;
+        if (t->ends[state]) return 1;
     }
     return 0;
 }
 
 typedef struct {
-    Trie starts, ends[2], words; /* ends and words: [0] lines starting with a letter, [1] the others */
-    Trie firsts, tail, twins;    /* sets of characters, as tries of one-character strings */
-    unsigned char *sides;        /* per word: 1 screens lines starting with a letter, 2 the others */
+    Prefixes starts, ends[2]; /* ends: [0] lines starting with a letter, [1] the others */
+    Finder words;
+    CharSet firsts, tail, twins;
+    unsigned char *sides; /* per word: 1 screens lines starting with a letter, 2 the others */
     PyObject *word_list;
     int digits;
 } Screen;
 
-static inline int in_set(const Trie *set, Py_UCS4 ch) { return trie_symbol(set, ch) != 0; }
-
 static void screen_free(PyObject *capsule) {
     Screen *s = PyCapsule_GetPointer(capsule, "textclean.screen");
     if (!s) return;
-    Trie *tries[] = {&s->starts, &s->ends[0], &s->ends[1], &s->words, &s->firsts, &s->tail, &s->twins};
-    for (size_t k = 0; k < sizeof tries / sizeof *tries; k++) {
-        automaton_free(&tries[k]->a);
-        PyMem_Free(tries[k]->bmp);
-    }
+    prefixes_free(&s->starts);
+    prefixes_free(&s->ends[0]);
+    prefixes_free(&s->ends[1]);
+    automaton_free(&s->words.a);
+    PyMem_Free(s->words.bmp);
+    charset_free(&s->firsts);
+    charset_free(&s->tail);
+    charset_free(&s->twins);
     PyMem_Free(s->sides);
     Py_XDECREF(s->word_list);
     PyMem_Free(s);
-}
-
-static PyObject *chars_list(PyObject *text) { /* "abc" -> ["a", "b", "c"] */
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    PyObject *list = PyList_New(n);
-    for (Py_ssize_t i = 0; list && i < n; i++) {
-        PyObject *one = PyUnicode_Substring(text, i, i + 1);
-        if (!one) Py_CLEAR(list);
-        else PyList_SET_ITEM(list, i, one);
-    }
-    return list;
 }
 
 static PyObject *screen_spec(PyObject *self, PyObject *args) {
@@ -771,8 +838,6 @@ static PyObject *screen_spec(PyObject *self, PyObject *args) {
         return s ? NULL : PyErr_NoMemory();
     }
     s->digits = digits;
-    PyObject *sets[] = {firsts, tail, twins};
-    Trie *set_tries[] = {&s->firsts, &s->tail, &s->twins};
     int failed = sides.len != PyList_GET_SIZE(words);
     if (failed) PyErr_SetString(PyExc_ValueError, "one side byte per word");
     for (Py_ssize_t k = 0; !failed && k < PyList_GET_SIZE(words); k++) {
@@ -782,14 +847,10 @@ static PyObject *screen_spec(PyObject *self, PyObject *args) {
             failed = 1;
         }
     }
-    failed = failed || trie_build(&s->starts, starts, 0) < 0 || trie_build(&s->ends[0], letter_ends, 0) < 0 ||
-             trie_build(&s->ends[1], other_ends, 0) < 0 || trie_build(&s->words, words, 1) < 0 ||
-             trie_index_bmp(&s->words) < 0;
-    for (int k = 0; !failed && k < 3; k++) {
-        PyObject *list = chars_list(sets[k]);
-        failed = !list || trie_build(set_tries[k], list, 0) < 0 || trie_index_bmp(set_tries[k]) < 0;
-        Py_XDECREF(list);
-    }
+    failed = failed || prefixes_build(&s->starts, starts) < 0 || prefixes_build(&s->ends[0], letter_ends) < 0 ||
+             prefixes_build(&s->ends[1], other_ends) < 0 || finder_build(&s->words, words) < 0 ||
+             charset_build(&s->firsts, firsts) < 0 || charset_build(&s->tail, tail) < 0 ||
+             charset_build(&s->twins, twins) < 0;
     if (!failed) {
         s->sides = PyMem_Malloc((size_t)(sides.len ? sides.len : 1));
         if (!s->sides) failed = (PyErr_NoMemory(), 1);
@@ -806,24 +867,24 @@ enum { STARTS = 1, ENDS = 2, WORDS = 4, FIRST = 8, NONLETTER = 16, ALL = 32, MAX
 
 /* The STARTS probe from `from` (the texts Probes._starting compares: as they are, then respaced when the first
    HEAD characters hold an unprintable one or two spaces in a row). */
-static int starting(const Trie *t, int kind, const void *data, Py_ssize_t from, Py_ssize_t n) {
-    if (trie_prefix(t, kind, data, from, n, 0)) return 1;
+static int starting(const Prefixes *t, int kind, const void *data, Py_ssize_t from, Py_ssize_t n) {
+    if (has_prefix(t, kind, data, from, n, 0)) return 1;
     int odd = 0;
     for (Py_ssize_t i = from; i < n && i < from + HEAD && !odd; i++) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
         odd = (ch < 0x20 || ch > 0x7e ? !Py_UNICODE_ISPRINTABLE(ch) : 0) || (ch == ' ' && i + 1 < n && i + 1 < from + HEAD &&
                                               PyUnicode_READ(kind, data, i + 1) == ' ');
     }
-    return odd && trie_prefix(t, kind, data, from, n, 1);
+    return odd && has_prefix(t, kind, data, from, n, 1);
 }
 
 /* The ENDS probe (_ending): the line less its tail characters ends with an end word, or with a non-letter. */
 static int ending(const Screen *s, int side, int kind, const void *data, Py_ssize_t n) {
-    const Trie *ends = &s->ends[side];
+    const Prefixes *ends = &s->ends[side];
     if (!ends->count) return 0;
     Py_ssize_t end = n;
     while (end > 0 && in_set(&s->tail, PyUnicode_READ(kind, data, end - 1))) end--;
-    if (trie_suffix(ends, kind, data, end)) return 1;
+    if (has_suffix(ends, kind, data, end)) return 1;
     return end > 0 && !Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, end - 1));
 }
 
@@ -874,7 +935,7 @@ static PyObject *screen_lines(PyObject *self, PyObject *args) {
         for (Py_ssize_t i = 0; i < n; i++) {
             Py_UCS4 ch = PyUnicode_READ(kind, data, i);
             if (ch > 127 && in_set(&s->twins, ch)) mask |= ALL; /* a case twin: every alternative is tried */
-            state = s->words.a.move[state * width + trie_symbol(&s->words, ch)];
+            state = s->words.a.move[state * width + finder_symbol(&s->words, ch)];
             for (int32_t at = s->words.a.word[state] >= 0 ? state : s->words.a.output[state]; at;
                  at = s->words.a.output[at]) {
                 int32_t k = s->words.a.word[at];
