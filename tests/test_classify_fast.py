@@ -309,7 +309,8 @@ def _comment_section(lines: list[str], rules: CompiledRules) -> list[bool]:
     return [False] * start + [True] * (len(lines) - start)
 from textclean._config import CleanConfig  # noqa: E402
 from textclean._features import document_features  # noqa: E402
-from textclean._lineshape import _BMP, _ClassTable, char_bits  # noqa: E402
+from textclean._lineshape_classes import BMP as _BMP  # noqa: E402
+from textclean._lineshape_classes import _ClassTable, char_bits  # noqa: E402
 
 SCRIPTS = (
     "The river rose two metres overnight, flooding the old town.",

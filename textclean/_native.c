@@ -54,6 +54,27 @@
  *   leading [\W\d_]* (the regex module's classes, matched by the caller). The lines let through come back in
  *   order: their numbers, masks (STARTS 1, ENDS 2, WORDS 4, FIRST 8, NONLETTER 16, ALL 32) and the words each
  *   holds (a tuple).
+ *
+ * code_blocks(text) -> (blocks, astral)
+ *
+ *   Which 256-code-point blocks of the BMP text uses (bytes of 256, 1 for each used block) and its distinct code
+ *   points beyond the BMP (uint32, sorted, as bytes): the blocks of the class table (textclean/_lineshape_classes.py)
+ *   that must be filled, and the astral characters whose class bits must be looked up, before class_bits.
+ *
+ * class_bits(text, table, astral, astral_bits) -> bits
+ *
+ *   The class bits of each character of text (uint16, as bytes): table[ch] (uint16 per BMP code point) below
+ *   U+10000, else astral_bits[k] where astral[k] == ch. The bits come from Python predicates (str methods, re and
+ *   regex classes) that C cannot reproduce, so Python fills the table; this is the lookup, reading the str in place.
+ *
+ * row_measures(text, bits, tails, rows) -> measures
+ *
+ *   text is rows non-empty lines joined by "\n", bits its class_bits, tails a uint8 table of the BMP (the TAIL_*
+ *   flags of each code point). Per line, twelve int32 (as bytes, row after row): the counts of the five counted
+ *   classes, str.split tokens, those starting with a capital, commas; how the line ends (TAIL_* flags); the gates
+ *   (GATE_* flags); where the URL and the date patterns may first match (-1: nowhere). The class bits are laid out
+ *   as in textclean/_lineshape_classes.py; the columns and flags are those of textclean/_lineshape_rows.py, which
+ *   holds the numpy reference.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -209,7 +230,7 @@ static int32_t vocabulary_id(Vocabulary *v, PyObject *text, int kind, const char
     return id;
 }
 
-static PyObject *tokenize(PyObject *self, PyObject *args) {
+static PyObject *tokenize(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *text;
     Py_buffer pages;
     if (!PyArg_ParseTuple(args, "Uy*:tokenize", &text, &pages)) return NULL;
@@ -322,7 +343,7 @@ static int compare_int32(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-static PyObject *prefilter_pairs(PyObject *self, PyObject *args) {
+static PyObject *prefilter_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer ids_buffer, lengths_buffer, documents_buffer, permuted_buffer;
     double bound;
     if (!PyArg_ParseTuple(args, "y*y*y*y*d:prefilter_pairs", &ids_buffer, &lengths_buffer, &documents_buffer,
@@ -550,7 +571,7 @@ static int automaton_build(Automaton *a, PyObject *needles, Py_ssize_t count) {
     return 0;
 }
 
-static PyObject *lines_holding(PyObject *self, PyObject *args) {
+static PyObject *lines_holding(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *document, *needles;
     if (!PyArg_ParseTuple(args, "UO!:lines_holding", &document, &PyList_Type, &needles)) return NULL;
     Py_ssize_t count = PyList_GET_SIZE(needles);
@@ -823,7 +844,7 @@ static void screen_free(PyObject *capsule) {
     PyMem_Free(s);
 }
 
-static PyObject *screen_spec(PyObject *self, PyObject *args) {
+static PyObject *screen_spec(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *starts, *letter_ends, *other_ends, *words, *firsts, *tail, *twins;
     Py_buffer sides;
     int digits;
@@ -888,7 +909,7 @@ static int ending(const Screen *s, int side, int kind, const void *data, Py_ssiz
     return end > 0 && !Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, end - 1));
 }
 
-static PyObject *screen_lines(PyObject *self, PyObject *args) {
+static PyObject *screen_lines(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *capsule, *lines, *leads;
     if (!PyArg_ParseTuple(args, "OO!O!:screen_lines", &capsule, &PyList_Type, &lines, &PyList_Type, &leads))
         return NULL;
@@ -974,6 +995,280 @@ fail:
     return NULL;
 }
 
+/* The line shapes of a batch: code_blocks and class_bits (textclean/_lineshape_classes.py holds their numpy
+   reference), row_measures (textclean/_lineshape_rows.py). The class bits mirror _lineshape_classes's layout and
+   the flags _lineshape_rows's; the tests compare the kernels with the references. */
+enum {
+    COUNTED_BITS = 0x1f, /* the five counted classes (digits, punctuation, CJK, capitals, uncased), in column order */
+    SPACE_BIT = 1 << 5,
+    UPPER_BIT = 1 << 3,
+    RXDIGIT_BIT = 1 << 7,
+    RXSPACE_BIT = 1 << 8,
+    SEPA_BIT = 1 << 9,
+    SEPB_BIT = 1 << 10,
+    BULLET_BIT = 1 << 11,
+    BYLINE_BIT = 1 << 12,
+    URL_BIT = 1 << 14,
+};
+enum { TAIL_CLOSER = 1, TAIL_END = 2, TAIL_COLON = 4, TAIL_ELLIPSIS = 8 }; /* tails table and TAIL column flags */
+enum { GATE_BULLET = 1, GATE_BYLINE = 2, GATE_SEPARATOR = 4 };              /* GATES column flags */
+enum { MARK_DATE = 1, MARK_W = 2, MARK_CONH = 4, MARK_SLASH = 8 };          /* ASCII characters the gates look beside */
+enum { ROW_COLUMNS = 12, DATE_REACH = 199 }; /* a date gate's pair starts fewer than DATE_REACH characters in */
+enum { FIELD = 12, FIELD_ROOM = (1 << FIELD) - 1 }; /* the five counts, packed in twelve-bit fields of a uint64 */
+#define BMP 0x10000
+
+#if defined(__GNUC__) || defined(__clang__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
+static unsigned char ascii_marks[128];
+static uint64_t packed_counts[COUNTED_BITS + 1]; /* bit k of the counted classes moves to bit FIELD k */
+
+static void line_shapes_init(void) {
+    for (const char *c = ":./-"; *c; c++) ascii_marks[(unsigned char)*c] |= MARK_DATE;
+    for (const char *c = "conhCONH"; *c; c++) ascii_marks[(unsigned char)*c] |= MARK_CONH;
+    ascii_marks['w'] |= MARK_W;
+    ascii_marks['W'] |= MARK_W;
+    ascii_marks['/'] |= MARK_SLASH;
+    for (unsigned b = 0; b <= COUNTED_BITS; b++)
+        for (unsigned k = 0; k < 5; k++)
+            if (b & (1u << k)) packed_counts[b] |= (uint64_t)1 << (FIELD * k);
+}
+
+static inline unsigned mark_of(Py_UCS4 ch) { return ch < 128 ? ascii_marks[ch] : 0; }
+
+static int compare_uint32(const void *a, const void *b) {
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static PyObject *code_blocks(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U:code_blocks", &text)) return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *blocks = PyBytes_FromStringAndSize(NULL, BMP >> 8), *result = NULL;
+    Buffer astral = {0};
+    if (!blocks) return NULL;
+    unsigned char *seen = (unsigned char *)PyBytes_AS_STRING(blocks);
+    memset(seen, 0, BMP >> 8);
+    if (kind == PyUnicode_1BYTE_KIND) {
+        seen[0] = n > 0; /* every code point lies below 256 */
+    } else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *units = data;
+        for (Py_ssize_t i = 0; i < n; i++) seen[units[i] >> 8] = 1;
+    } else {
+        const Py_UCS4 *units = data;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (units[i] < BMP) seen[units[i] >> 8] = 1;
+            else if (buffer_push(&astral, (int32_t)units[i]) < 0) goto done;
+        }
+        if (astral.size > 1) qsort(astral.data, (size_t)astral.size, sizeof(uint32_t), compare_uint32);
+        Py_ssize_t distinct = 0;
+        uint32_t *codes = (uint32_t *)astral.data;
+        for (Py_ssize_t i = 0; i < astral.size; i++)
+            if (!i || codes[i] != codes[i - 1]) codes[distinct++] = codes[i];
+        astral.size = distinct;
+    }
+    PyObject *codes = buffer_bytes(&astral, sizeof(uint32_t));
+    if (codes) result = PyTuple_Pack(2, blocks, codes);
+    Py_XDECREF(codes);
+done:
+    Py_DECREF(blocks);
+    PyMem_Free(astral.data);
+    return result;
+}
+
+static PyObject *class_bits(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text, *result = NULL;
+    Py_buffer table_buffer, codes_buffer, values_buffer;
+    if (!PyArg_ParseTuple(args, "Uy*y*y*:class_bits", &text, &table_buffer, &codes_buffer, &values_buffer))
+        return NULL;
+    const uint16_t *table = table_buffer.buf, *values = values_buffer.buf;
+    const uint32_t *codes = codes_buffer.buf;
+    Py_ssize_t astral = codes_buffer.len / (Py_ssize_t)sizeof(uint32_t);
+    if (table_buffer.len != BMP * (Py_ssize_t)sizeof(uint16_t) || codes_buffer.len % (Py_ssize_t)sizeof(uint32_t) ||
+        values_buffer.len != astral * (Py_ssize_t)sizeof(uint16_t)) {
+        PyErr_SetString(PyExc_ValueError, "class_bits needs a uint16 table of the BMP and uint16 bits per astral code");
+        goto done;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    result = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(uint16_t));
+    if (!result) goto done;
+    uint16_t *bits = (uint16_t *)PyBytes_AS_STRING(result);
+    if (kind == PyUnicode_1BYTE_KIND) {
+        const Py_UCS1 *units = data;
+        for (Py_ssize_t i = 0; i < n; i++) bits[i] = table[units[i]];
+    } else if (kind == PyUnicode_2BYTE_KIND) {
+        const Py_UCS2 *units = data;
+        for (Py_ssize_t i = 0; i < n; i++) bits[i] = table[units[i]];
+    } else {
+        const Py_UCS4 *units = data;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            Py_UCS4 ch = units[i];
+            if (ch < BMP) {
+                bits[i] = table[ch];
+                continue;
+            }
+            Py_ssize_t low = 0, high = astral; /* the first code not below ch */
+            while (low < high) {
+                Py_ssize_t mid = (low + high) / 2;
+                if (codes[mid] < ch) low = mid + 1;
+                else high = mid;
+            }
+            if (low == astral || codes[low] != ch) {
+                PyErr_SetString(PyExc_ValueError, "class_bits: a code point beyond the BMP is missing from astral");
+                Py_CLEAR(result);
+                goto done;
+            }
+            bits[i] = values[low];
+        }
+    }
+done:
+    PyBuffer_Release(&table_buffer);
+    PyBuffer_Release(&codes_buffer);
+    PyBuffer_Release(&values_buffer);
+    return result;
+}
+
+/* What the row_measures kernel reads: the text and its class bits, the tails table. */
+typedef struct {
+    const void *data;
+    const uint16_t *bits;
+    const unsigned char *tails;
+    Py_ssize_t n;
+} LineShapes;
+
+static ALWAYS_INLINE Py_UCS4 unit_at(int kind, const void *data, Py_ssize_t i) {
+    return kind == PyUnicode_1BYTE_KIND   ? ((const Py_UCS1 *)data)[i]
+           : kind == PyUnicode_2BYTE_KIND ? ((const Py_UCS2 *)data)[i]
+                                          : ((const Py_UCS4 *)data)[i];
+}
+
+static ALWAYS_INLINE unsigned tail_of(const LineShapes *s, Py_UCS4 ch) { return ch < BMP ? s->tails[ch] : 0; }
+
+/* The gates at position i of a row starting at start, a character of class bits b among SEPA, URL, RXDIGIT
+   (as the numpy reference reads them: position -1 is the text's last character, past the end is the last). */
+static ALWAYS_INLINE void gate_at(int kind, const LineShapes *s, Py_ssize_t start, Py_ssize_t i, unsigned b,
+                                  int32_t *gates, int32_t *url_at, int32_t *date_at) {
+    const uint16_t *bits = s->bits;
+    Py_ssize_t last = s->n - 1, before = i > 0 ? i - 1 : last, after = i < last ? i + 1 : last;
+    if (b & SEPA_BIT) { /* one of |·• beside a space, or one of »›/ between spaces */
+        int space_before = i > 0 && (bits[i - 1] & RXSPACE_BIT), space_after = i < last && (bits[i + 1] & RXSPACE_BIT);
+        if (((b & SEPB_BIT) && (space_before || space_after)) || (space_before && space_after))
+            *gates |= GATE_SEPARATOR;
+    }
+    if ((b & URL_BIT) && *url_at < 0) { /* "@", ":/", "w." or "W.", "." before one of conhCONH */
+        Py_UCS4 ch = unit_at(kind, s->data, i);
+        unsigned mark_before = mark_of(unit_at(kind, s->data, before)), mark_after = mark_of(unit_at(kind, s->data, after));
+        if (ch == '@' || (ch == ':' && (mark_after & MARK_SLASH)) ||
+            (ch == '.' && ((mark_before & MARK_W) || (mark_after & MARK_CONH))))
+            *url_at = (int32_t)(i - start);
+    }
+    if ((b & RXDIGIT_BIT) && *date_at < 0 && i - start < DATE_REACH && i < last && (bits[i + 1] & RXDIGIT_BIT)) {
+        /* two digits: four in a row, or after one of ":./-" */
+        unsigned run = bits[i + 2 < last ? i + 2 : last] & bits[i + 3 < last ? i + 3 : last] & RXDIGIT_BIT;
+        if (run || (mark_of(unit_at(kind, s->data, before)) & MARK_DATE)) *date_at = (int32_t)(i - start);
+    }
+}
+
+/* The TAIL flags of the row text[start:stop] (not empty): those of its last character, TAIL_ELLIPSIS also for "...";
+   after closers and spaces, TAIL_CLOSER and whether the character before them ends a sentence (as str.rstrip). */
+static ALWAYS_INLINE int32_t tail_flags(int kind, const LineShapes *s, Py_ssize_t start, Py_ssize_t stop) {
+    unsigned flags = tail_of(s, unit_at(kind, s->data, stop - 1));
+    if (flags & TAIL_CLOSER) {
+        Py_ssize_t j = stop - 1;
+        while (j >= start && (tail_of(s, unit_at(kind, s->data, j)) & TAIL_CLOSER)) j--;
+        return TAIL_CLOSER | (j >= start && (tail_of(s, unit_at(kind, s->data, j)) & TAIL_END) ? TAIL_END : 0);
+    }
+    if (stop - start >= 3 && unit_at(kind, s->data, stop - 1) == '.' && unit_at(kind, s->data, stop - 2) == '.' &&
+        unit_at(kind, s->data, stop - 3) == '.')
+        flags |= TAIL_ELLIPSIS;
+    return (int32_t)flags;
+}
+
+/* Measure the row starting at start (it ends at the next "\n" or the end of the text) into out; return its end,
+   or -1 when it is empty. */
+static ALWAYS_INLINE Py_ssize_t measure_row(int kind, const LineShapes *s, Py_ssize_t start, int32_t *out) {
+    const uint16_t *bits = s->bits;
+    uint64_t packed = 0;
+    int32_t counts[5] = {0}, tokens = 0, capitalised = 0, commas = 0, gates = 0, url_at = -1, date_at = -1;
+    unsigned space = start == 0 || (bits[start - 1] & SPACE_BIT), pending = 0; /* 0 or 1 */
+    Py_ssize_t stop = start;
+    for (; stop < s->n; stop++) {
+        Py_UCS4 ch = unit_at(kind, s->data, stop);
+        if (ch == '\n') break;
+        unsigned b = bits[stop];
+        packed += packed_counts[b & COUNTED_BITS];
+        if (++pending == FIELD_ROOM) { /* a field holds FIELD_ROOM counts */
+            for (int k = 0; k < 5; k++) counts[k] += (int32_t)((packed >> (FIELD * k)) & FIELD_ROOM);
+            packed = 0;
+            pending = 0;
+        }
+        unsigned is_space = (b & SPACE_BIT) != 0, token = space & !is_space; /* a str.split token starts */
+        tokens += (int32_t)token;
+        capitalised += (int32_t)(token & ((b & UPPER_BIT) != 0));
+        space = is_space;
+        commas += ch == ',';
+        if (b & (SEPA_BIT | URL_BIT | RXDIGIT_BIT)) gate_at(kind, s, start, stop, b, &gates, &url_at, &date_at);
+    }
+    if (stop == start) return -1;
+    for (int k = 0; k < 5; k++) counts[k] += (int32_t)((packed >> (FIELD * k)) & FIELD_ROOM);
+    unsigned first = bits[start];
+    Py_UCS4 second = stop - start > 1 ? unit_at(kind, s->data, start + 1) : 0;
+    if ((first & (BULLET_BIT | RXDIGIT_BIT)) || second == '.' || second == ')') gates |= GATE_BULLET;
+    if (first & BYLINE_BIT) gates |= GATE_BYLINE;
+    int32_t row[ROW_COLUMNS] = {counts[0], counts[1], counts[2], counts[3], counts[4], tokens, capitalised, commas,
+                                tail_flags(kind, s, start, stop), gates, url_at, date_at};
+    memcpy(out, row, sizeof(row));
+    return stop;
+}
+
+/* Measure every row, one kind of str at a time (the compiler specialises each). */
+static ALWAYS_INLINE Py_ssize_t measure_rows(int kind, const LineShapes *s, Py_ssize_t rows, int32_t *out) {
+    Py_ssize_t at = 0;
+    for (Py_ssize_t row = 0; row < rows; row++) {
+        if (row && at++ == s->n) return -1; /* past the "\n" that ends the row before */
+        at = measure_row(kind, s, at, out + row * ROW_COLUMNS);
+        if (at < 0) return -1;
+    }
+    return at;
+}
+
+static PyObject *row_measures(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text, *result = NULL;
+    Py_buffer bits_buffer, tails_buffer;
+    Py_ssize_t rows;
+    if (!PyArg_ParseTuple(args, "Uy*y*n:row_measures", &text, &bits_buffer, &tails_buffer, &rows)) return NULL;
+    LineShapes s = {PyUnicode_DATA(text), bits_buffer.buf, tails_buffer.buf, PyUnicode_GET_LENGTH(text)};
+    if (bits_buffer.len != s.n * (Py_ssize_t)sizeof(uint16_t) || tails_buffer.len != BMP || rows < 1) {
+        PyErr_SetString(PyExc_ValueError, "row_measures needs uint16 bits per character, a BMP tails table, rows >= 1");
+        goto done;
+    }
+    result = PyBytes_FromStringAndSize(NULL, rows * ROW_COLUMNS * (Py_ssize_t)sizeof(int32_t));
+    if (!result) goto done;
+    int32_t *out = (int32_t *)PyBytes_AS_STRING(result);
+    Py_ssize_t end;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND: end = measure_rows(PyUnicode_1BYTE_KIND, &s, rows, out); break;
+    case PyUnicode_2BYTE_KIND: end = measure_rows(PyUnicode_2BYTE_KIND, &s, rows, out); break;
+    default: end = measure_rows(PyUnicode_4BYTE_KIND, &s, rows, out); break;
+    }
+    if (end != s.n) {
+        PyErr_SetString(PyExc_ValueError, "text must be rows non-empty lines joined by \"\\n\"");
+        Py_CLEAR(result);
+    }
+done:
+    PyBuffer_Release(&bits_buffer);
+    PyBuffer_Release(&tails_buffer);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"tokenize", tokenize, METH_VARARGS,
      "tokenize(text, page_lines): number the \\w+ words of a batch's lowercased lines (see textclean/_tokens.py)."},
@@ -988,6 +1283,15 @@ static PyMethodDef methods[] = {
      "probes, built once (see textclean/_matcher_probe.py)."},
     {"screen_lines", screen_lines, METH_VARARGS,
      "screen_lines(spec, lines, leads): the lines the rule screen lets through (see textclean/_matcher_probe.py)."},
+    {"code_blocks", code_blocks, METH_VARARGS,
+     "code_blocks(text): the 256-code-point blocks of the BMP and the astral code points text holds (see "
+     "textclean/_lineshape_classes.py)."},
+    {"class_bits", class_bits, METH_VARARGS,
+     "class_bits(text, table, astral, astral_bits): the class bits of each character of text (see "
+     "textclean/_lineshape_classes.py)."},
+    {"row_measures", row_measures, METH_VARARGS,
+     "row_measures(text, bits, tails, rows): per row of text, its counts, tail flags and gates (see "
+     "textclean/_lineshape_rows.py)."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -996,5 +1300,6 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", "textclean
 
 PyMODINIT_FUNC PyInit__native(void) {
     for (Py_UCS4 ch = 0; ch < 256; ch++) latin1_word[ch] = (unsigned char)(Py_UNICODE_ISALNUM(ch) || ch == '_');
+    line_shapes_init();
     return PyModule_Create(&module);
 }

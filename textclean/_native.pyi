@@ -1,6 +1,7 @@
 # The optional compiled kernels (textclean/_native.c); their Python references are in textclean/_tokens.py
-# (tokenize), textclean/_paragraph_prefilter.py (prefilter_pairs) and textclean/_matcher_probe.py (lines_holding,
-# screen_spec and screen_lines: Probes._screen).
+# (tokenize), textclean/_paragraph_prefilter.py (prefilter_pairs), textclean/_matcher_probe.py (lines_holding,
+# screen_spec and screen_lines: Probes._screen), textclean/_lineshape_classes.py (code_blocks, class_bits) and
+# textclean/_lineshape_rows.py (row_measures).
 
 from typing_extensions import Buffer
 
@@ -24,3 +25,6 @@ def screen_spec(
 def screen_lines(
     spec: object, lines: list[str], leads: list[int], /
 ) -> tuple[list[int], list[int], list[tuple[str, ...]]]: ...
+def code_blocks(text: str, /) -> tuple[bytes, bytes]: ...
+def class_bits(text: str, table: Buffer, astral: Buffer, astral_bits: Buffer, /) -> bytes: ...
+def row_measures(text: str, bits: Buffer, tails: Buffer, rows: int, /) -> bytes: ...

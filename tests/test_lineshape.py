@@ -1,0 +1,167 @@
+"""The line shapes: the compiled kernels (code_blocks, class_bits, row_measures) against their numpy references."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from textclean import _kernels, _lineshape_classes
+from textclean._features import HEAD_CHARS
+from textclean._lineshape import LineText, Shape, line_text, shape_matrix
+from textclean._lineshape_classes import BMP, _ClassTable, char_bits, class_bits
+from textclean._lineshape_rows import _tails, row_measures
+
+T = TypeVar("T")
+native = _kernels.kernel("row_measures")
+needs_native = pytest.mark.skipif(native is None, reason="textclean._native was not built")
+
+# The characters the classes, gates and tails tell apart, in every str kind: ASCII (gate marks, closers, sentence
+# ends), Latin-1, the rest of the BMP (digits of other scripts, odd cases, CJK, bullets, spaces str and regex disagree
+# on, U+2028, combining marks, joiners, a lone surrogate) and beyond it (letters, an emoji, a Han ideograph, a digit).
+ASCII = list("aZk1907 ,.:;!?|/@-*()[]\"'wWcCoOnNhHbBvVpPdDtT\t\r\x0b\x0c\x1c\x1d\x1e\x1f")
+LATIN1 = list("é\xa0\xbb\xb7\x85²½ßÀ")
+BMP_CHARS = list("٣۵߃०১੧૧Ⅻ中文かナ한。！？…；：”’」』）›–—•▪►◦‣●○■□аАſKİıǅΣσς")
+BMP_CHARS += list("\u3000\u2028\u2029\u0301\u200d\u200c\ud800")
+ASTRAL = ["\U0001d400", "\U0001f600", "\U00010400", "\U00020000", "\U0001d7d9"]
+ALPHABETS = (ASCII, ASCII + LATIN1, ASCII + LATIN1 + BMP_CHARS, ASCII + LATIN1 + BMP_CHARS + ASTRAL)
+EDGES = ["|", "| x", "x |", "» x", "x »", "a / b", "12", "1999", "12:30", "x.com", "www.", "a@b", ":/", "...", "“x”"]
+
+
+def rows_of(alphabet: list[str]) -> st.SearchStrategy[list[str]]:
+    """Non-empty rows without a line break: short ones, separators and digits at their edges, long ones."""
+    short = st.text(st.sampled_from(alphabet), min_size=1, max_size=40)
+    long = st.builds(
+        lambda text, size: (text * (size // len(text) + 1))[:size],
+        short,
+        st.sampled_from([HEAD_CHARS - 1, HEAD_CHARS, HEAD_CHARS + 1, 2 * HEAD_CHARS + 7]),
+    )
+    late = st.builds(  # a date or URL mark about where the date gate stops looking (200 characters in)
+        lambda pad, mark: pad + mark,
+        st.text(st.sampled_from(alphabet), min_size=190, max_size=205),
+        st.sampled_from(EDGES),
+    )
+    return st.lists(st.one_of(short, short, st.sampled_from(EDGES), long, late), min_size=1, max_size=12)
+
+
+batches = st.sampled_from(ALPHABETS).flatmap(rows_of)
+
+
+def _pure(function: Callable[..., T], *args: object) -> T:
+    """``function(*args)`` on the numpy path (the compiled kernels switched off)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_kernels, "kernel", lambda name: None)
+        return function(*args)
+
+
+def _text(rows: list[str]) -> LineText:
+    text = line_text(rows)
+    assert text is not None
+    return text
+
+
+@needs_native
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches)
+def test_row_measures_equal_the_reference(rows: list[str]) -> None:
+    text = _text(rows)
+    measures, reference = row_measures(text), _pure(row_measures, text)
+    assert measures.dtype == reference.dtype == np.int64
+    assert np.array_equal(measures, reference), np.argwhere(measures != reference)[:5]
+
+
+@needs_native
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches, st.data())
+def test_row_measures_of_a_part_equal_the_reference(rows: list[str], data: st.DataObject) -> None:
+    """A page's slice of a batch (its text starts inside the batch's) is measured as the page alone."""
+    first = data.draw(st.integers(0, len(rows) - 1))
+    stop = data.draw(st.integers(first + 1, len(rows)))
+    part = _text(rows).part(first, stop)
+    assert np.array_equal(row_measures(part), _pure(row_measures, part))
+    assert np.array_equal(row_measures(part), row_measures(_text(rows[first:stop])))
+
+
+@needs_native
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches)
+def test_class_bits_equal_the_reference_from_a_fresh_table(rows: list[str]) -> None:
+    """The kernels fill the blocks they need themselves: run first, on an empty table, they still agree."""
+    joined = "\n".join(rows)
+    with pytest.MonkeyPatch.context() as patch:
+        fresh = _ClassTable()
+        patch.setattr(_lineshape_classes, "_class_table", lambda: fresh)
+        bits, points = class_bits(joined)
+    reference_bits, reference_points = _pure(class_bits, joined)
+    assert bits.dtype == reference_bits.dtype and points.dtype == reference_points.dtype
+    assert np.array_equal(bits, reference_bits) and np.array_equal(points, reference_points)
+    if len(joined) < 400:  # the predicates themselves, one character at a time (slow)
+        assert bits.tolist() == [char_bits(ch) for ch in joined]
+
+
+@needs_native
+@given(st.text(st.sampled_from(ALPHABETS[-1] + ["\n"]), max_size=60))
+def test_code_blocks_are_the_blocks_and_astral_code_points_of_the_text(text: str) -> None:
+    blocks, astral = _kernels.kernel("code_blocks")(text)
+    found = np.flatnonzero(np.frombuffer(blocks, dtype=bool)).tolist()
+    points = {ord(ch) for ch in text}
+    if text and max(text) < "\u0100":  # a one-byte str: its one block, without a look at the characters
+        assert found == [0]
+    else:
+        assert found == sorted({code >> 8 for code in points if code < BMP})
+    assert np.frombuffer(astral, dtype=np.uint32).tolist() == sorted(code for code in points if code >= BMP)
+
+
+@needs_native
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches)
+def test_shape_matrix_equals_the_pure_path(rows: list[str]) -> None:
+    fast, pure = shape_matrix(_text(rows)), _pure(lambda: shape_matrix(_text(rows)))
+    for name in Shape.__dataclass_fields__:
+        a, b = getattr(fast, name), getattr(pure, name)
+        assert a.dtype == b.dtype and np.array_equal(a, b), name
+
+
+@needs_native
+def test_row_measures_counts_rows_longer_than_a_head() -> None:
+    """The kernel's counts stay exact past 4095 characters of a class (the reference packs them in 12 bits)."""
+    rows = ["7" * 10_000, "Ab, " * 3000, "中" * 5000, "Ω" * 4095 + "ω"]
+    text = "\n".join(rows)
+    bits, _ = class_bits(text)
+    measures = np.frombuffer(native(text, bits, _tails(), len(rows)), dtype=np.int32).reshape(len(rows), -1)
+    for row, got in zip(rows, measures.tolist(), strict=True):
+        classes = np.array([char_bits(ch) for ch in set(row)])[:, None] & (1 << np.arange(5)) != 0
+        per_char = dict(zip(set(row), classes.tolist(), strict=True))
+        counts = np.sum([per_char[ch] for ch in row], axis=0).tolist()
+        tokens = row.split()
+        assert got[:8] == [*counts, len(tokens), sum(token[:1].isupper() for token in tokens), row.count(",")]
+
+
+@needs_native
+def test_row_measures_refuses_rows_that_disagree_with_the_text() -> None:
+    bits, _ = class_bits("a\nb")
+    for rows in (1, 3):
+        with pytest.raises(ValueError, match="non-empty lines"):
+            native("a\nb", bits, _tails(), rows)
+    empty, _ = class_bits("a\n\nb")
+    with pytest.raises(ValueError, match="non-empty lines"):
+        native("a\n\nb", empty, _tails(), 3)
+    with pytest.raises(ValueError, match="bits per character"):
+        native("a\nb", bits[:2], _tails(), 2)
+
+
+@needs_native
+def test_class_bits_refuses_a_table_or_astral_bits_that_do_not_fit() -> None:
+    table = np.zeros(BMP, dtype=np.uint16)
+    no_codes, no_bits = np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.uint16)
+    kernel = _kernels.kernel("class_bits")
+    with pytest.raises(ValueError, match="missing from astral"):
+        kernel("a\U0001f600", table, no_codes, no_bits)
+    with pytest.raises(ValueError, match="uint16 table"):
+        kernel("a", table[:100], no_codes, no_bits)
+    with pytest.raises(ValueError, match="uint16 table"):
+        kernel("a", table, np.array([0x1F600], dtype=np.uint32), no_bits)
