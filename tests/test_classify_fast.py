@@ -417,6 +417,17 @@ def test_comment_section_agrees_with_the_reference(lines: list[str]) -> None:
     )
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pages=st.lists(comment_docs, min_size=1, max_size=5))
+def test_comment_sections_of_a_batch_are_each_page_alone(pages: list[list[str]]) -> None:
+    """The header candidates of a batch's pages, found over the batch's text at once, give each page's own start."""
+    from textclean._features import prepare_lines, prepare_many
+
+    detector = RULES["balanced"].comments
+    alone = [detector.section_start(prepare_lines(lines)) for lines in pages]
+    assert detector.section_starts(prepare_many(pages)) == alone
+
+
 def reference_classify(lines: list[str], mode: str) -> list[object]:
     rules = RULES[mode]
     verdicts, features, index, _ = rule_pass(lines, rules)

@@ -15,6 +15,7 @@ import bisect
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import EllipsisType
 
 import numpy as np
 import numpy.typing as npt
@@ -191,6 +192,7 @@ def classify_many(
     given = prepared if prepared is not None else [None] * count
     ready = [doc if doc is not None else prepare_lines(lines) for doc, lines in zip(given, documents, strict=True)]
     contexts = context_of_many(ready)  # the neighbour and position columns, for the whole batch at once
+    sections = rules.comments.section_starts(ready)  # the comment sections' header candidates, a batch at once
     out: list[list[Verdict]] = []
     for run in _runs_of_rows([len(document.index) for document in ready]):
         words = [tokens[k] if tokens is not None else None for k in run]
@@ -203,6 +205,7 @@ def classify_many(
                 matched=matched[k] if matched is not None else None,
                 context=contexts[k],
                 lexical=lexical,
+                section=sections[k],
             )
             for k, lexical in zip(run, lexicals, strict=True)
         ]
@@ -260,8 +263,11 @@ def rule_pass(
     matched: Sequence[Verdict | None] | None = None,
     context: npt.NDArray[np.float64] | None = None,
     lexical: npt.NDArray[np.float64] | None = None,
+    section: int | EllipsisType | None = ...,
 ) -> tuple[list[Verdict], npt.NDArray[np.float64], list[int], npt.NDArray[np.float64]]:
-    """Pattern-rule and comment-section verdicts, and the feature matrix of the non-blank lines.
+    """Pattern-rule and comment-section verdicts, and the feature matrix of the non-blank lines (``section``: where
+    the comment section starts, when :meth:`~textclean._classify_comments.CommentDetector.section_starts` found it
+    for a batch; ``...``: found here).
 
     Returns:
         The verdicts (one per line), the features (one row per non-blank line), the indexes of
@@ -269,7 +275,8 @@ def rule_pass(
     """
     if prepared is None:
         prepared = prepare_lines(lines)
-    section = rules.comments.section_start(prepared)
+    if section is ...:
+        section = rules.comments.section_start(prepared)
     in_comments = np.zeros(len(lines), dtype=bool)
     if section is not None:
         in_comments[section:] = True

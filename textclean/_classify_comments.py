@@ -40,6 +40,7 @@ _NONE, _DATE, _MARKER = 0, 1, 2  # what a line is to the detector: nothing, a ba
 _DIGIT = regex.compile(r"\d")
 _SEEN_LINES = 1 << 15  # lines remembered as header or not, and as marker or not
 _T = TypeVar("_T")
+_Candidates = list[tuple[int, tuple[int, tuple["_Gated", ...]]]]  # rows that may be headers: masks and headers
 
 
 @dataclass(frozen=True, eq=False)
@@ -141,6 +142,37 @@ class CommentDetector:
 
     def section_start(self, prepared: PreparedLines) -> int | None:
         """The line where the page's comment section starts, or ``None``."""
+        main = self._after_main(prepared)
+        return None if main is None else self._start(prepared, *main, None)
+
+    def section_starts(self, documents: Sequence[PreparedLines]) -> list[int | None]:
+        """:meth:`section_start` of each document; the header candidates of the documents of a batch
+        (:func:`~textclean._features.prepare_many`) are found in one pass over the batch's text."""
+        mains = [self._after_main(document) for document in documents]
+        candidates: list[_Candidates | None] = [None] * len(documents)
+        # a gate character "\n" would find the line break after a document's last row in the batch's text
+        whole_rows = not any(gated.chars and "\n" in gated.chars for gated in self.headers if gated.starts is None)
+        batches: dict[int, tuple[LineText, list[tuple[int, int, npt.NDArray[np.intp]]]]] = {}  # by text identity
+        for k, (document, main) in enumerate(zip(documents, mains, strict=True)):
+            if main is not None and document.batch is not None and whole_rows:
+                text, first = document.batch
+                batches.setdefault(id(text), (text, []))[1].append((k, first, main[1]))
+        for text, members in batches.values():
+            after = np.concatenate([rows + first for _, first, rows in members])  # the documents' rows, in order
+            found = self._candidates_in(text, after, self.starts.masks_of(text, after))
+            at = 0
+            for k, first, _ in members:
+                stop = bisect.bisect_left(found, (first + len(documents[k].rows),), lo=at)
+                candidates[k] = [(row - first, gates) for row, gates in found[at:stop]]
+                at = stop
+        return [
+            None if main is None else self._start(document, *main, given)
+            for document, main, given in zip(documents, mains, candidates, strict=True)
+        ]
+
+    def _after_main(self, prepared: PreparedLines) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None:
+        """The rows' lengths and the rows where a header may stand (after the first line of main text, not too
+        long), or ``None`` when there are none."""
         rows = prepared.rows
         if not rows:
             return None
@@ -158,8 +190,21 @@ class CommentDetector:
         after = (full[main + 1 :] <= _LONG).nonzero()[0] + (main + 1)
         if not len(after):
             return None
+        return full, after
+
+    def _start(
+        self,
+        prepared: PreparedLines,
+        full: npt.NDArray[np.intp],
+        after: npt.NDArray[np.intp],
+        candidates: _Candidates | None,
+    ) -> int | None:
+        """The comment section's first line: the first header candidate that is a header confirmed by markers."""
+        rows = prepared.rows
+        if candidates is None:
+            candidates = self._header_candidates(prepared, after)
         kinds: dict[int, int] = {}
-        for row, (mask, unstarted) in self._header_candidates(prepared, after):
+        for row, (mask, unstarted) in candidates:
             line = rows[row]
             header = self._is_header(line, mask, unstarted) and self._has_header_word(line, prepared.broken)
             if header and self._confirmed(prepared, row, full, kinds):
@@ -173,21 +218,22 @@ class CommentDetector:
         lowered = fold_case_twins(line.lower())
         return any(map(lowered.__contains__, self.header_words))
 
-    def _header_candidates(
-        self, prepared: PreparedLines, after: npt.NDArray[np.intp]
-    ) -> list[tuple[int, tuple[int, tuple[_Gated, ...]]]]:
+    def _header_candidates(self, prepared: PreparedLines, after: npt.NDArray[np.intp]) -> _Candidates:
         """The rows (among ``after``, in order) that pass the gate of some header, each with the mask of the
         first-letter gated headers it may match and the other headers it may match."""
         unstarted = tuple(gated for gated in self.headers if gated.starts is None)
         if prepared.text is None:
             return [(row, (self.starts.mask_of(prepared.rows[row]), unstarted)) for row in after.tolist()]
-        found: dict[int, tuple[int, tuple[_Gated, ...]]] = {
-            row: (mask, ()) for row, mask in self.starts.masks_of(prepared.text, after).items()
-        }
-        for gated in unstarted:
-            for row in _rows_with(prepared.text, gated.chars, after):
-                mask, others = found.get(row, (0, ()))
-                found[row] = (mask, (*others, gated))
+        return self._candidates_in(prepared.text, after, self.starts.masks_of(prepared.text, after))
+
+    def _candidates_in(self, text: LineText, after: npt.NDArray[np.intp], masks: dict[int, int]) -> _Candidates:
+        """:meth:`_header_candidates` of rows ``after`` of ``text`` (``masks``: their first-letter gates' masks)."""
+        found: dict[int, tuple[int, tuple[_Gated, ...]]] = {row: (mask, ()) for row, mask in masks.items()}
+        for gated in self.headers:
+            if gated.starts is None:
+                for row in _rows_with(text, gated.chars, after):
+                    mask, others = found.get(row, (0, ()))
+                    found[row] = (mask, (*others, gated))
         return sorted(found.items())
 
     def _is_header(self, line: str, mask: int, unstarted: tuple[_Gated, ...]) -> bool:

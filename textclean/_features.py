@@ -14,7 +14,7 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import compress, repeat
 from typing import TYPE_CHECKING
 
@@ -178,6 +178,8 @@ class PreparedLines:
             rows or one holds a ``"\\n"``).
         shape: the rows' shape columns, word and token counts.
         broken: some line holds a ``"\\n"``.
+        batch: the batch's :class:`~textclean._lineshape.LineText` that ``text`` is a part of, with the
+            batch row of this document's first row (:func:`prepare_many`), so stages can work a batch at once.
     """
 
     count: int
@@ -186,6 +188,7 @@ class PreparedLines:
     text: LineText | None
     shape: Shape
     broken: bool = False
+    batch: tuple[LineText, int] | None = field(default=None, compare=False, repr=False)
 
 
 def prepare_lines(lines: Sequence[str]) -> PreparedLines:
@@ -205,13 +208,18 @@ def prepare_lines(lines: Sequence[str]) -> PreparedLines:
 
 
 def _prepared(
-    lines: Sequence[str], stripped: list[str], rows: list[str], text: LineText, shape: Shape
+    lines: Sequence[str],
+    stripped: list[str],
+    rows: list[str],
+    text: LineText,
+    shape: Shape,
+    batch: tuple[LineText, int] | None = None,
 ) -> PreparedLines:
     """The :class:`PreparedLines` of a document whose rows are measured (``text`` and ``shape`` are theirs)."""
     index = list(compress(range(len(stripped)), stripped))
     blank = compress(lines, map(operator.not_, stripped))
     broken = any(map(operator.contains, blank, repeat("\n")))
-    return PreparedLines(len(lines), index, rows, text, shape, broken)
+    return PreparedLines(len(lines), index, rows, text, shape, broken, batch)
 
 
 def prepare_many(documents: Sequence[Sequence[str]]) -> list[PreparedLines]:
@@ -237,7 +245,7 @@ def prepare_many(documents: Sequence[Sequence[str]]) -> list[PreparedLines]:
             prepared.append(prepare_lines(lines))
             continue
         part = text.part(first, stop)
-        prepared.append(_prepared(lines, stripped_lines, document_rows, part, shape.part(first, stop)))
+        prepared.append(_prepared(lines, stripped_lines, document_rows, part, shape.part(first, stop), (text, first)))
         first = stop
     return prepared
 
