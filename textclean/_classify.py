@@ -380,15 +380,28 @@ def _archive_runs(prepared: PreparedLines, taken: set[int]) -> list[tuple[int, i
         gated = np.flatnonzero(ends & (text.full <= _ARCHIVE_CHARS)).tolist()
     else:
         gated = [row for row, line in enumerate(rows) if line[-1:] in _ARCHIVE_ENDS and len(line) <= _ARCHIVE_CHARS]
-    entries = [row for row in gated if row not in taken and _ARCHIVE_ENTRY.fullmatch(rows[row])]
+    # only rows in a run of _ARCHIVE_RUN gated rows can be in a run of entries: the pattern runs on those alone
+    free = [row for row in gated if row not in taken]
+    entries = [row for row in _in_runs(free) if _ARCHIVE_ENTRY.fullmatch(rows[row])]
+    return [(entries[first], entries[last]) for first, last in _runs(entries)]
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """The runs of at least :data:`_ARCHIVE_RUN` consecutive rows among ``rows`` (ascending), as the positions of
+    their first and last rows in ``rows``."""
     runs: list[tuple[int, int]] = []
     start = 0
-    for k in range(1, len(entries) + 1):
-        if k == len(entries) or entries[k] != entries[k - 1] + 1:
+    for k in range(1, len(rows) + 1):
+        if k == len(rows) or rows[k] != rows[k - 1] + 1:
             if k - start >= _ARCHIVE_RUN:
-                runs.append((entries[start], entries[k - 1]))
+                runs.append((start, k - 1))
             start = k
     return runs
+
+
+def _in_runs(rows: list[int]) -> list[int]:
+    """The rows (ascending) that lie in a run of at least :data:`_ARCHIVE_RUN` consecutive rows among ``rows``."""
+    return [rows[k] for first, last in _runs(rows) for k in range(first, last + 1)]
 
 
 _CLOSE_PAREN, _ZERO, _NINE = map(ord, ")09")

@@ -153,10 +153,10 @@ class Probe(NamedTuple):
             return STARTS
         if self.ends is not None:
             return ENDS
+        if self.words is not None and all(word and "\n" not in word for word in self.words):
+            return WORDS  # before FIRST: its words rule out far more lines than a digit or a bracket at the start
         if not letter and self.firsts is not None:
             return FIRST
-        if self.words is not None and all(word and "\n" not in word for word in self.words):
-            return WORDS
         return ALL
 
 
