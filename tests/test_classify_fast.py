@@ -715,3 +715,21 @@ def test_clean_many_is_clean_of_each_page(pages: list[str], mode: str) -> None:
     cleaner = _CLEANERS[mode]
     ids = list(range(len(pages)))
     assert cleaner.clean_many(pages, doc_ids=ids) == [cleaner.clean(p, doc_id=i) for i, p in enumerate(pages)]
+
+
+ROUTES = [rules.matcher.routes for rules in RULES.values()]
+FINAL_WORDS = sorted({end for routes in ROUTES for side in (0, 1) for end in routes.by_end[side]})
+ENDINGS = [*FINAL_WORDS, "said:", "(3)", " 12", "…", "!", "...", "»", "€", "★", " ", ""]  # with tails, open ends
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([*ENDINGS, "john", "a", "é"]), max_size=5).map(" ".join), max_size=10))
+def test_routes_by_final_word_are_the_ends_probe_of_each_alternative(lines: list[str]) -> None:
+    """The alternatives the routes take by final word are those whose own ends probe holds on the line."""
+    from textclean._matcher_probe import ends_match
+
+    for routes in ROUTES:
+        for line in lines:
+            for side in (0, 1):
+                expected = {i for i in routes.ends[side] if ends_match(line, routes.probes[i].ends or ())}
+                assert set(routes._ending(line, side)) == expected

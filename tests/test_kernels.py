@@ -128,3 +128,4 @@ def test_screen_kernel_respaces_as_the_python_screen_does() -> None:
     lines = ["read  more", "read\tmore here", "read \t more", "read\xa0more", "a  b", "a b", "read\x00 more", "readmo"]
     _same_screen(probes, lines)
     assert sorted(probes.screen(lines)) == [0, 1, 2, 3]  # a tab and a no-break space are unprintable: respaced
+

@@ -52,7 +52,9 @@ __all__ = [
     "ends_match",
     "first_match",
     "fold_case_twins",
+    "open_end",
     "respaced",
+    "strip_tail",
 ]
 
 STARTS, ENDS, WORDS, FIRST, NONLETTER, ALL = 1, 2, 4, 8, 16, 32
@@ -120,8 +122,19 @@ def ends_match(line: str, ends: tuple[str, ...]) -> bool:
         >>> ends_match("john says:", ("says",)), ends_match("john says so", ("says",))
         (True, False)
     """
-    stripped = line.rstrip(_TAIL)
-    return stripped.endswith(ends) or not (stripped[-1:] + "a").isalpha()
+    stripped = strip_tail(line)
+    return stripped.endswith(ends) or open_end(stripped)
+
+
+def strip_tail(line: str) -> str:
+    """The line without the trailing non-letters the ends probe skips."""
+    return line.rstrip(_TAIL)
+
+
+def open_end(stripped: str) -> bool:
+    """Whether a line without its tail (:func:`strip_tail`) ends with a character that is not a letter: the ends
+    probe then lets it through whatever its final word."""
+    return not (stripped[-1:] + "a").isalpha()
 
 
 def first_match(head: str, firsts: frozenset[str], digits: bool) -> bool:

@@ -8,10 +8,10 @@ ones whose own probe holds there, found through small dictionaries rather than b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from textclean._matcher_probe import ENDS, FIRST, MAX_LEAD, STARTS, WORDS, Probe, Screened, ends_match
+from textclean._matcher_probe import ENDS, FIRST, MAX_LEAD, STARTS, WORDS, Probe, Screened, open_end, strip_tail
 
 __all__ = ["Routes"]
 
@@ -29,6 +29,8 @@ class Routes:
         by_pair: ids screened by start strings (letter side), by the strings' first two characters.
         by_letter: the same for one-character strings, by that character.
         ends: per side, ids screened by their final words.
+        by_end: per side, those ids by final word.
+        end_lengths: per side, the lengths of those words (longest first).
         words: per side, ids screened by words, by word.
         firsts: ids screened by their first characters (other side), by character.
         digits: those of them that may also start with any decimal digit.
@@ -39,6 +41,8 @@ class Routes:
     by_pair: dict[str, _Ids]
     by_letter: dict[str, _Ids]
     ends: tuple[_Ids, _Ids]
+    by_end: tuple[dict[str, _Ids], dict[str, _Ids]]
+    end_lengths: tuple[tuple[int, ...], tuple[int, ...]]
     words: tuple[dict[str, _Ids], dict[str, _Ids]]
     firsts: dict[str, _Ids]
     digits: _Ids
@@ -49,6 +53,7 @@ class Routes:
         by_pair: dict[str, set[int]] = {}
         by_letter: dict[str, set[int]] = {}
         ends: tuple[list[int], list[int]] = ([], [])
+        by_end: tuple[dict[str, set[int]], dict[str, set[int]]] = ({}, {})
         words: tuple[dict[str, set[int]], dict[str, set[int]]] = ({}, {})
         firsts: dict[str, set[int]] = {}
         digits: list[int] = []
@@ -61,6 +66,8 @@ class Routes:
                         (by_letter if len(start) == 1 else by_pair).setdefault(start[:2], set()).add(number)
                 elif kind == ENDS:
                     ends[side].append(number)
+                    for end in probe.ends or ():
+                        by_end[side].setdefault(end, set()).add(number)
                 elif kind == WORDS:
                     for word in probe.words or ():
                         words[side].setdefault(word, set()).add(number)
@@ -76,6 +83,8 @@ class Routes:
             by_pair=_sorted(by_pair),
             by_letter=_sorted(by_letter),
             ends=(tuple(ends[0]), tuple(ends[1])),
+            by_end=(_sorted(by_end[0]), _sorted(by_end[1])),
+            end_lengths=(_lengths(by_end[0]), _lengths(by_end[1])),
             words=(_sorted(words[0]), _sorted(words[1])),
             firsts=_sorted(firsts),
             digits=tuple(digits),
@@ -96,7 +105,7 @@ class Routes:
             letter = self.by_letter.get(spaced[:1], ())
             found.update(i for i in (*pair, *letter) if spaced.startswith(self.probes[i].letter_starts or ()))
         if mask & ENDS:
-            found.update(i for i in self.ends[side] if ends_match(lower, self.probes[i].ends or ()))
+            found.update(self._ending(lower, side))
         for word in screened.words:
             found.update(self.words[side].get(word, ()))
         if mask & FIRST:
@@ -106,6 +115,22 @@ class Routes:
             if self.digits and any(map(str.isdecimal, head)):
                 found.update(self.digits)
         return sorted(found)
+
+    def _ending(self, lower: str, side: int) -> Iterable[int]:
+        """The ids screened by final words whose ends probe holds on the line (``ends_match`` of each): every one
+        on an open end, else those of the words the line (less its tail) ends with, looked up by length."""
+        stripped = strip_tail(lower)
+        if open_end(stripped):
+            return self.ends[side]
+        by_end = self.by_end[side]
+        found: list[int] = []
+        for length in self.end_lengths[side]:
+            found.extend(by_end.get(stripped[-length:], ()) if length else by_end.get("", ()))
+        return found
+
+
+def _lengths(by_end: dict[str, set[int]]) -> tuple[int, ...]:
+    return tuple(sorted({len(end) for end in by_end}, reverse=True))
 
 
 def _sorted(found: dict[str, set[int]]) -> dict[str, _Ids]:
