@@ -1,4 +1,4 @@
-"""Shared fixtures: paths and a runner for the real ``textclean`` command."""
+"""Shared fixtures: paths and a runner for the real ``textclean`` command (the suite's settings: ``conftest.py``)."""
 
 from __future__ import annotations
 

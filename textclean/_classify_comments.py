@@ -19,7 +19,7 @@ import bisect
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +29,7 @@ from textclean._classify_gates import StartTable, letter_gate, required_chars, r
 from textclean._features import PreparedLines
 from textclean._lineshape import LineText
 from textclean._matcher import fold_case_twins
+from textclean._rule_cache import load_or_build
 from textclean._rules._literals import required_words
 from textclean._rules.comments import COMMENT_LOOKAHEAD, COMMENT_MAIN_TEXT_WORDS, COMMENT_MIN_MARKERS
 
@@ -107,7 +108,8 @@ def _required_words(source: str) -> frozenset[str] | None:
 class CommentDetector:
     """The header and marker patterns behind their gates (built once per process and configuration).
 
-    Pickled as its two pattern lists, and rebuilt (once per process) from them.
+    Pickled as its two pattern lists, and rebuilt (once per process) from them: its gates are read from the
+    rule cache on disk (:mod:`textclean._rule_cache`) when an earlier process stored them.
 
     Attributes:
         header_patterns: the header patterns (matched at a line's start).
@@ -307,13 +309,30 @@ class CommentDetector:
 
 @functools.lru_cache(maxsize=8)
 def _detector(headers: tuple[str, ...], markers: tuple[str, ...]) -> CommentDetector:
+    """The detector of these patterns: its gates read from the rule cache (:mod:`textclean._rule_cache`), or built."""
+    gates = load_or_build("comments", [headers, markers], lambda: _gates(headers, markers), _Gates)
+    return CommentDetector(headers, markers, *gates)
+
+
+class _Gates(NamedTuple):
+    """What a :class:`CommentDetector` builds from its patterns (its attributes of the same names)."""
+
+    headers: tuple[_Gated, ...]
+    markers: tuple[_Gated, ...]
+    date: int | None
+    starts: StartTable
+    header_words: tuple[str, ...] | None
+
+
+def _gates(headers: tuple[str, ...], markers: tuple[str, ...]) -> _Gates:
+    """Gate the header and marker patterns (some 25 ms: what the rule cache saves)."""
     gated_markers = tuple(_Gated.build(pattern, matched=False) for pattern in markers)
     date = next((k for k, marker in enumerate(gated_markers) if "(?P<date>" in marker.source), None)
     gated_headers = tuple(_Gated.build(pattern, matched=True) for pattern in headers)
     starts = StartTable.build([gated.starts for gated in gated_headers])
     known = [gated.words for gated in gated_headers]
     header_words = None if None in known else tuple(sorted({word for words in known for word in words or ()}))
-    return CommentDetector(headers, markers, gated_headers, gated_markers, date, starts, header_words)
+    return _Gates(gated_headers, gated_markers, date, starts, header_words)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -283,9 +284,23 @@ class StartTable:
             for string in strings or ():
                 key = _pack(number[char] for char in string)
                 by_key[key] = by_key.get(key, 0) | 1 << k
+        return cls.of(classes, by_key)
+
+    @classmethod
+    def of(cls, classes: bytes, by_key: dict[int, int]) -> StartTable:
+        """The table of these gate characters and gate strings (the arrays are read off them)."""
         keys = sorted(by_key)
         masks = np.array([by_key[key] for key in keys], dtype=np.uint64)
         return cls(classes, by_key, np.array(keys, dtype=np.uint32), masks, np.frombuffer(classes, dtype=np.uint8))
+
+    def __getstate__(self) -> dict[str, object]:
+        """Pickle ``classes`` and ``by_key`` only: the arrays follow from them (and the rule cache holds no numpy)."""
+        return {"classes": self.classes, "by_key": self.by_key}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        table = StartTable.of(state["classes"], state["by_key"])
+        for name in ("classes", "by_key", "keys", "masks", "numbers"):
+            object.__setattr__(self, name, getattr(table, name))  # frozen: set as __init__ would
 
     def mask_of(self, line: str) -> int:
         """The patterns whose gate strings the first letters of ``line`` begin with."""
