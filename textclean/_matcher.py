@@ -108,6 +108,10 @@ class Matcher:
         routes: which anchored (ids below ``len(anchored)``) and floating alternatives to try on
             a line the screen let through (:class:`~textclean._matcher_routes.Routes`).
         max_words: the largest ``max_words`` of the rules (``None``: some rule has no cap).
+        gates: per rule, the words one of which each match of each of its patterns holds
+            (:func:`~textclean._matcher_entries.pattern_gates`), for the rule-by-rule search of
+            :meth:`_first_rule`. Read off the patterns with the rest (not on first use), so that a matcher
+            read back from the rule cache (:mod:`textclean._rule_cache`) has them too.
     """
 
     rules: tuple[Rule, ...]
@@ -118,9 +122,9 @@ class Matcher:
     probes: Probes
     routes: Routes
     max_words: int | None
+    gates: tuple[Gates, ...]
     _keys: dict[str, tuple[Entry, ...]] = field(default_factory=dict, compare=False, repr=False)
     _memo: _Memo = field(default_factory=_Memo, compare=False, repr=False)
-    _gates: dict[int, Gates] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, rules: Sequence[Rule], languages: frozenset[str]) -> Matcher:
@@ -169,11 +173,12 @@ class Matcher:
             probes=Probes.build((e.probe for found in filed.values() for _, e in found), (e.probe for e in others)),
             routes=Routes.build([e.probe for e in others]),
             max_words=_largest_cap(kept),
+            gates=tuple(map(pattern_gates, kept)),
         )
 
     def __getstate__(self) -> dict[str, object]:
         """Pickle without the caches (a worker process builds its own)."""
-        return {**self.__dict__, "_keys": {}, "_memo": _Memo(), "_gates": {}}
+        return {**self.__dict__, "_keys": {}, "_memo": _Memo()}
 
     def match_lines(self, lines: Sequence[str], words: Sequence[int]) -> list[Verdict | None]:
         """:meth:`match` for each of a document's stripped lines, with their word counts.
@@ -316,10 +321,7 @@ class Matcher:
         text = fold_case_twins(line.replace("\u0130", "i").lower())  # İ lowers to two characters
         for number, rule in enumerate(self.rules):
             if rule.max_words is None or words <= rule.max_words:
-                gates = self._gates.get(number)
-                if gates is None:
-                    gates = self._gates[number] = pattern_gates(rule)
-                hit = search_rule(rule, gates, line, text)
+                hit = search_rule(rule, self.gates[number], line, text)
                 if hit is not None:
                     return _removed(rule, hit.group(0))
         return None
