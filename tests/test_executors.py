@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -109,3 +111,28 @@ def test_stage_functions_pickle() -> None:
     stage = CleanShard(clean_job(), ReadOptions(), "/tmp/x")
     assert repr(pickle.loads(pickle.dumps(stage))) == repr(stage)
     assert pickle.loads(pickle.dumps(functools.partial(double)))(2) == 4
+
+
+class _Unpickled:
+    """A job that says how often this worker process has unpickled it."""
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        global _UNPICKLED
+        _UNPICKLED += 1
+        self.__dict__.update(state)
+
+    def __call__(self, item: int) -> tuple[int, int, int]:
+        return item, os.getpid(), _UNPICKLED
+
+
+_UNPICKLED = 0
+
+
+def test_worker_processes_unpickle_the_job_once_and_keep_its_state() -> None:
+    """A worker keeps the job it unpickled for the next items: its memos live from batch to batch."""
+    job = _Unpickled()
+    job.seen = True  # a state to restore
+    with ProcessExecutor(workers=2) as executor:
+        results = list(executor.map(job, range(20)))
+    assert [item for item, _, _ in results] == list(range(20))
+    assert {count for _, _, count in results} == {1}  # once in each worker, whatever its share of the items

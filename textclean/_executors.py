@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import argparse
 import functools
+import hashlib
 import logging
+import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -152,15 +154,22 @@ class ProcessExecutor(Executor):
         return self._pool
 
     def map(self, function: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        """Yield ``function(item)`` for each item, in order, computed by the worker processes."""
+        """Yield ``function(item)`` for each item, in order, computed by the worker processes.
+
+        The function is pickled once; each worker unpickles it once and keeps it for the items that follow
+        (:func:`_call_shipped`), so a job's state built in a worker (the matcher's memo of lines seen, its
+        compiled screen) lives on from batch to batch instead of being rebuilt from a fresh copy each time.
+        """
         if self.workers == 1:
             yield from (function(item) for item in items)
             return
         pool = self._get_pool()
+        blob = pickle.dumps(function, protocol=pickle.HIGHEST_PROTOCOL)
+        digest = hashlib.blake2b(blob, digest_size=16).digest()
         pending: deque[Future[R]] = deque()
         try:
             for item in items:
-                pending.append(pool.submit(function, item))
+                pending.append(pool.submit(_call_shipped, digest, blob, item))
                 if len(pending) >= self.workers * PREFETCH:
                     yield pending.popleft().result()
             while pending:
@@ -174,6 +183,21 @@ class ProcessExecutor(Executor):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+
+
+_SHIPPED: dict[bytes, Callable[[Any], Any]] = {}
+"""In a worker process: the functions of the maps it serves, by the digest of their pickle (a handful)."""
+_SHIPPED_LIMIT = 8
+
+
+def _call_shipped(digest: bytes, blob: bytes, item: T) -> Any:
+    """``function(item)`` in a worker, the function unpickled from ``blob`` on its first item only."""
+    function = _SHIPPED.get(digest)
+    if function is None:
+        if len(_SHIPPED) >= _SHIPPED_LIMIT:
+            _SHIPPED.clear()
+        function = _SHIPPED[digest] = pickle.loads(blob)
+    return function(item)
 
 
 def _import_distributed() -> Any:
