@@ -677,8 +677,8 @@ def test_context_of_a_batch_is_the_context_of_each_document(batch: list[list[str
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(documents, max_size=6))
 def test_lexical_columns_of_a_batch_are_those_of_each_document(batch: list[list[str]]) -> None:
-    """Bit-identical lexical columns from one pass over a batch's shared token table (pages with a long line
-    re-read their heads alone), as each document measures them alone."""
+    """Bit-identical lexical columns from one pass over a batch's shared token table (its pages' non-blank lines
+    gathered at once; pages with a long line re-read their heads alone), as each document measures them alone."""
     from textclean._features import features_of, lexical_of_many
     from textclean._lexical import LEXICAL_FEATURES
     from textclean._tokens import tokenize_pages
@@ -690,6 +690,27 @@ def test_lexical_columns_of_a_batch_are_those_of_each_document(batch: list[list[
             none = np.zeros(len(lines), dtype=bool)
             alone = features_of(document, none, none)[:, -len(LEXICAL_FEATURES) :]
             assert lexical.shape == alone.shape and np.array_equal(lexical, alone)
+
+
+# rows that repeat, within a page and across pages, in several cases: a repeat key is the row lowercased when it
+# has at most 500 characters (final sigma, dotted capital I), the row itself when it is longer
+REPEATED = ("Share", "SHARE", "share ", "ΣΑΣ", "σας", "Σ", "İstanbul", "i̇stanbul", "x" * 500, "X" * 500, "x" * 501,
+            "X" * 501, "İ" * 500, "i̇" * 500, "a\nb", "A\nB", "", "  ")
+repeat_documents = st.lists(st.one_of(st.sampled_from(REPEATED), realistic), max_size=30)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(repeat_documents, max_size=6))
+def test_repeats_of_a_batch_are_those_of_each_page_alone(batch: list[list[str]]) -> None:
+    """One count over the batch gives each page's own repeat counts: a key repeated on another page does not count."""
+    from textclean._features import _repeats, prepare_lines, repeats_of_many
+
+    prepared = prepare_many(batch)
+    for lines, counts in zip(batch, repeats_of_many(prepared), strict=True):
+        alone = _repeats(prepare_lines(lines))
+        assert counts.dtype == alone.dtype and counts.tolist() == alone.tolist()
+        keys = [row.lower() if len(row) <= 500 else row for row in filter(None, map(str.strip, lines))]
+        assert counts.tolist() == [keys.count(key) for key in keys]
 
 
 @settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])

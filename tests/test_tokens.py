@@ -13,6 +13,7 @@ from textclean import Cleaner, _kernels, _tokens
 from textclean._tokens import (
     TokenTable,
     gather_rows,
+    join_pages,
     lowercase_words,
     native_tokenizer,
     table_from_lists,
@@ -125,6 +126,52 @@ def test_rows_refuses_to_leave_out_a_line_with_words() -> None:
     assert page.rows([0, 2]).counts.tolist() == [2, 2]
     with pytest.raises(ValueError, match="left out have words"):
         page.rows([0, 1])
+
+
+def _plain_rows(pages: list[list[str]], chosen: list[int], rows: list[list[int]]) -> dict[str, list[int]]:
+    """The joined words of the chosen lines of the chosen pages, built word by word: a word's local number counts
+    the (page, word) pairs, its page's first occurrences first."""
+    vocabulary = tokenize_pages(pages).vocabulary
+    ids, local, counts, distinct = [], [], [], []
+    for k, lines in zip(chosen, rows, strict=True):
+        page_words = list(dict.fromkeys(word for line in pages[k] for word in lowercase_words(line)))
+        base = len(distinct)
+        distinct += [vocabulary.index(word) for word in page_words]
+        for line in lines:
+            words = lowercase_words(pages[k][line])
+            counts.append(len(words))
+            ids += [vocabulary.index(word) for word in words]
+            local += [base + page_words.index(word) for word in words]
+    return {"ids": ids, "local": local, "counts": counts, "distinct": distinct}
+
+
+def _as_lists(tokens: _tokens.PageTokens) -> dict[str, list[int]]:
+    return {name: getattr(tokens, name).tolist() for name in ("ids", "local", "counts", "distinct")}
+
+
+@settings(max_examples=300, deadline=None)
+@given(batches, st.data())
+def test_pages_rows_are_the_pages_rows_joined(pages: list[list[str]], data: st.DataObject) -> None:
+    """Any pages of a table, in any order (consecutive or not), and any of their lines holding all their words."""
+    table = tokenize_pages(pages)
+    chosen = data.draw(st.lists(st.sampled_from(range(len(pages))), unique=True)) if pages else []
+    rows = [
+        [line for line, text in enumerate(pages[k]) if lowercase_words(text) or data.draw(st.booleans())]
+        for k in chosen
+    ]
+    joined = table.pages_rows(chosen, rows)
+    assert _as_lists(joined) == _plain_rows(pages, chosen, rows)
+    if chosen:
+        each = [table.page(k).rows(lines) for k, lines in zip(chosen, rows, strict=True)]
+        assert _as_lists(joined) == _as_lists(join_pages(each))
+    assert joined.number is None and all(table.page(k).number == k for k in range(len(pages)))
+
+
+def test_pages_rows_refuse_to_leave_out_a_line_with_words() -> None:
+    table = tokenize_pages([["The river", "", "the flood"], ["A flood"]])
+    assert table.pages_rows([1, 0], [[0], [0, 2]]).counts.tolist() == [2, 2, 2]
+    with pytest.raises(ValueError, match="left out have words"):
+        table.pages_rows([0, 1], [[0, 2], []])
 
 
 def test_per_word_tests_run_once_per_table() -> None:

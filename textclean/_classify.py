@@ -32,6 +32,7 @@ from textclean._features import (
     features_of,
     lexical_of_many,
     prepare_lines,
+    repeats_of_many,
 )
 from textclean._line_model import LineModel, LineScores, load_line_model
 from textclean._matcher import MAX_PATTERN_CHARS, Matcher
@@ -201,6 +202,7 @@ def classify_many(
     given = prepared if prepared is not None else [None] * count
     ready = [doc if doc is not None else prepare_lines(lines) for doc, lines in zip(given, documents, strict=True)]
     contexts = context_of_many(ready)  # the neighbour and position columns, for the whole batch at once
+    repeats = repeats_of_many(ready)  # each row's repeats in its page, for the whole batch at once
     sections = rules.comments.section_starts(ready)  # the comment sections' header candidates, a batch at once
     out: list[list[Verdict]] = []
     for run in _runs_of_rows([len(document.index) for document in ready]):
@@ -215,6 +217,7 @@ def classify_many(
                 context=contexts[k],
                 lexical=lexical,
                 section=sections[k],
+                repeats=repeats[k],
             )
             for k, lexical in zip(run, lexicals, strict=True)
         ]
@@ -273,10 +276,12 @@ def rule_pass(
     context: npt.NDArray[np.float64] | None = None,
     lexical: npt.NDArray[np.float64] | None = None,
     section: int | EllipsisType | None = ...,
+    repeats: npt.NDArray[np.intp] | None = None,
 ) -> tuple[list[Verdict], npt.NDArray[np.float64], list[int], npt.NDArray[np.float64]]:
     """Pattern-rule and comment-section verdicts, and the feature matrix of the non-blank lines (``section``: where
     the comment section starts, when :meth:`~textclean._classify_comments.CommentDetector.section_starts` found it
-    for a batch; ``...``: found here).
+    for a batch; ``...``: found here; ``repeats``: the rows' repeat counts, when
+    :func:`~textclean._features.repeats_of_many` counted them for a batch).
 
     Returns:
         The verdicts (one per line), the features (one row per non-blank line), the indexes of
@@ -289,7 +294,7 @@ def rule_pass(
     in_comments = np.zeros(len(lines), dtype=bool)
     if section is not None:
         in_comments[section:] = True
-    features = features_of(prepared, np.zeros(len(lines), dtype=bool), in_comments, tokens, context, lexical)
+    features = features_of(prepared, np.zeros(len(lines), dtype=bool), in_comments, tokens, context, lexical, repeats)
     index, rows, words = prepared.index, prepared.rows, prepared.shape.words
     if matched is None:
         matched = rules.matcher.match_lines(rows, words.astype(int).tolist())

@@ -9,6 +9,7 @@ costs one linear pass.
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import operator
 import re
@@ -41,6 +42,7 @@ __all__ = [
     "lexical_of_many",
     "prepare_lines",
     "prepare_many",
+    "repeats_of_many",
 ]
 
 HEAD_CHARS = 2000
@@ -278,7 +280,7 @@ def _head_tokens(prepared: PreparedLines, tokens: PageTokens | None) -> PageToke
     from textclean._tokens import tokenize_pages
 
     stripped = prepared.rows
-    if tokens is not None and max(map(len, stripped), default=0) <= HEAD_CHARS:
+    if tokens is not None and not _has_long_row(prepared):
         return tokens.rows(prepared.index)  # the blank lines left out have no words
     # a 50 MB line is re-read up to HEAD_CHARS only
     return tokenize_pages([[line[:HEAD_CHARS] for line in stripped]]).page(0)
@@ -291,10 +293,11 @@ def features_of(
     tokens: PageTokens | None = None,
     context: npt.NDArray[np.float64] | None = None,
     lexical: npt.NDArray[np.float64] | None = None,
+    repeats: npt.NDArray[np.intp] | None = None,
 ) -> npt.NDArray[np.float64]:
     """The feature matrix of :func:`document_features`, from the prepared lines (``context`` and ``lexical``:
     its CONTEXT_FEATURES and LEXICAL_FEATURES columns, when :func:`context_of_many` and :func:`lexical_of_many`
-    measured them for a batch)."""
+    measured them for a batch; ``repeats``: its rows' repeat counts, when :func:`repeats_of_many` counted them)."""
     from textclean._lexical import lexical_features
 
     n = len(prepared.index)
@@ -304,7 +307,7 @@ def features_of(
     base = len(BASE_FEATURES)
     out[:, 0] = 1.0
     out[:, 1 : 1 + _SHAPE_COLUMNS] = shape.reshape(n, _SHAPE_COLUMNS)
-    out[:, base - 3] = _log_counts(_repeats(prepared))
+    out[:, base - 3] = _log_counts(_repeats(prepared) if repeats is None else repeats)
     out[:, base - 2] = np.asarray(rule_hits, dtype=np.float64).reshape(prepared.count)[rows]
     out[:, base - 1] = np.asarray(comment_lines, dtype=np.float64).reshape(prepared.count)[rows]
     last = base + len(CONTEXT_FEATURES)
@@ -341,8 +344,23 @@ def lexical_of_many(
     them), measured in one pass (as :func:`features_of` measures them for each alone)."""
     from textclean._lexical import lexical_many
 
-    heads = [_head_tokens(document, page) for document, page in zip(prepared, tokens, strict=True)]
-    return lexical_many(heads, [document.shape.words for document in prepared])
+    heads: list[PageTokens] = []
+    rows: list[list[int] | None] = []
+    for document, page in zip(prepared, tokens, strict=True):
+        if page is not None and page.number is not None and not _has_long_row(document):
+            heads.append(page)  # its non-blank lines, gathered with the run's other pages at once
+            rows.append(document.index)
+        else:
+            heads.append(_head_tokens(document, page))
+            rows.append(None)
+    return lexical_many(heads, [document.shape.words for document in prepared], rows)
+
+
+def _has_long_row(prepared: PreparedLines) -> bool:
+    """Whether a row is longer than HEAD_CHARS (its words are then re-read up to it)."""
+    if prepared.text is not None:
+        return bool(len(prepared.rows)) and int(prepared.text.full.max()) > HEAD_CHARS
+    return max(map(len, prepared.rows), default=0) > HEAD_CHARS
 
 
 def _repeats(prepared: PreparedLines) -> npt.NDArray[np.intp]:
@@ -360,6 +378,42 @@ def _repeats(prepared: PreparedLines) -> npt.NDArray[np.intp]:
             keys[row] = key
     counts = Counter(keys)
     return np.fromiter(map(counts.__getitem__, keys), dtype=np.intp, count=len(keys))
+
+
+def repeats_of_many(prepared: Sequence[PreparedLines]) -> list[npt.NDArray[np.intp]]:
+    """:func:`_repeats` of several prepared documents, counted at once: each row's key numbered in one dictionary
+    pass over the batch, and the (page, key) pairs counted by numpy, so each page's counts stay its own (a key
+    repeated on another page does not count).
+
+    The short rows are lowered one by one (``map(str.lower)``), not joined: one accented row in a joined text
+    sends all of it down ``str.lower``'s slow non-ASCII path, while an ASCII row alone takes the fast one.
+    """
+    if not prepared:
+        return []
+    rows = list(itertools.chain.from_iterable(document.rows for document in prepared))
+    total = len(rows)
+    lengths = np.concatenate(
+        [
+            document.text.full if document.text is not None else np.fromiter(map(len, document.rows), dtype=np.intp)
+            for document in prepared
+        ]
+    )
+    short = lengths <= _REPEAT_CHARS
+    first_at: dict[str, int] = {}  # a key's number: the first row given it (short rows first, then the others)
+    number = np.empty(total, dtype=np.intp)
+    given = 0
+    for chosen, lower in ((short, True), (~short, False)):
+        where = np.flatnonzero(chosen)
+        if len(where):
+            selected = itertools.compress(rows, chosen.tolist())
+            keys = map(str.lower, selected) if lower else selected
+            found = map(first_at.setdefault, keys, itertools.count(given))
+            number[where] = np.fromiter(found, dtype=np.intp, count=len(where))
+            given += len(where)
+    sizes = [len(document.rows) for document in prepared]
+    pair = np.repeat(np.arange(len(sizes), dtype=np.intp) * total, sizes) + number  # (page, key) as one number
+    _, inverse, counts = np.unique(pair, return_inverse=True, return_counts=True)
+    return np.split(counts[inverse.reshape(total)].astype(np.intp), np.cumsum(sizes)[:-1])
 
 
 @functools.cache

@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from textclean._features import LEXICAL_FEATURES
-from textclean._tokens import PageTokens
+from textclean._tokens import PageTokens, join_pages
 
 __all__ = ["CONTENT_WORD_LETTERS", "LONG_LINE_WORDS", "chrome_lexicon", "lexical_features", "lexical_many"]
 
@@ -84,34 +84,45 @@ def lexical_features(tokens: PageTokens, words: npt.NDArray[np.float64]) -> npt.
 
 
 def lexical_many(
-    tokens: Sequence[PageTokens], words: Sequence[npt.NDArray[np.float64]]
+    tokens: Sequence[PageTokens],
+    words: Sequence[npt.NDArray[np.float64]],
+    rows: Sequence[Sequence[int] | None] | None = None,
 ) -> list[npt.NDArray[np.float64]]:
     """:func:`lexical_features` of several documents, in one pass over their words (as each alone).
 
     Documents whose tokens share a table are measured together: a word of one document is told apart
     from the same word of another (each document's own word numbers, offset), so every row's columns
-    depend on its own document alone.
+    depend on its own document alone. ``rows``: per document, the lines of its tokens to measure (the
+    others must have no words: ``tokens[k].rows(rows[k])``), or ``None`` (all); the pages of a table
+    (:meth:`~textclean._tokens.TokenTable.page`) are gathered at once.
     """
+    chosen = rows if rows is not None else [None] * len(tokens)
     out: list[npt.NDArray[np.float64]] = [np.empty((0, len(LEXICAL_FEATURES)))] * len(tokens)
     groups: dict[int, list[int]] = {}
     for k, page in enumerate(tokens):
         groups.setdefault(id(page.table), []).append(k)
     for members in groups.values():
-        columns = _lexical_columns([tokens[k] for k in members], np.concatenate([words[k] for k in members]))
-        sizes = [len(tokens[k].counts) for k in members]
+        joined = _joined([tokens[k] for k in members], [chosen[k] for k in members])
+        columns = _lexical_columns(joined, np.concatenate([words[k] for k in members]))
+        sizes = [len(words[k]) for k in members]
         for k, part in zip(members, np.split(columns, np.cumsum(sizes)[:-1]), strict=True):
             out[k] = part
     return out
 
 
-def _lexical_columns(pages: Sequence[PageTokens], words: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """The LEXICAL_FEATURES columns of the rows of pages sharing one token table, end to end."""
-    table = pages[0].table
-    counts = np.concatenate([page.counts for page in pages])
+def _joined(pages: Sequence[PageTokens], rows: Sequence[Sequence[int] | None]) -> PageTokens:
+    """The chosen rows of pages sharing one table as one :class:`PageTokens` (its (page, word) pairs distinct)."""
+    numbers = [page.number for page in pages]
+    if all(number is not None for number in numbers) and all(lines is not None for lines in rows):
+        return pages[0].table.pages_rows(numbers, rows)  # type: ignore[arg-type]  # checked: no None
+    return join_pages([page if lines is None else page.rows(lines) for page, lines in zip(pages, rows, strict=True)])
+
+
+def _lexical_columns(page: PageTokens, words: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """The LEXICAL_FEATURES columns of the rows of one page (or of pages joined: :func:`~textclean._tokens.join_pages`,
+    :meth:`~textclean._tokens.TokenTable.pages_rows`)."""
+    table, counts, distinct, number = page.table, page.counts, page.distinct, page.local
     n = len(counts)
-    distinct = np.concatenate([page.distinct for page in pages])  # per (page, word): its vocabulary number
-    bases = np.cumsum([0] + [len(page.distinct) for page in pages[:-1]])
-    number = np.concatenate([page.local.astype(np.int64) + base for page, base in zip(pages, bases, strict=True)])
     size = len(distinct)
     # content words only (lexicon words are content words too); the word tests run once per word of the table
     is_content = table.per_word(len, np.int64)[distinct] >= CONTENT_WORD_LETTERS

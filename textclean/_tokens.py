@@ -27,6 +27,7 @@ __all__ = [
     "PageTokens",
     "TokenTable",
     "gather_rows",
+    "join_pages",
     "lowercase_words",
     "native_tokenizer",
     "ragged_ranges",
@@ -80,7 +81,42 @@ class TokenTable:
         starts = self.line_starts[first : last + 1]
         low, high = int(starts[0]), int(starts[-1])
         distinct = self.page_distinct[self.distinct_starts[k] : self.distinct_starts[k + 1]]
-        return PageTokens(self.ids[low:high], self.local[low:high], starts - low, distinct, self)
+        return PageTokens(self.ids[low:high], self.local[low:high], starts - low, distinct, self, k)
+
+    def pages_rows(self, pages: Sequence[int], rows: Sequence[Sequence[int]]) -> PageTokens:
+        """The words of the listed lines of several pages, end to end, as one :class:`PageTokens` (in a few numpy
+        calls, whatever the number of pages): ``join_pages`` of ``page(k).rows(rows[i])`` for each ``k = pages[i]``.
+
+        A word's ``local`` number counts (page, word) pairs: the same word on two pages is two words. The lines
+        left out of a page must have no words.
+
+        Examples:
+            >>> table = tokenize_pages([["The river", "", "the flood"], ["A", "river"]])
+            >>> joined = table.pages_rows([0, 1], [[0, 2], [0, 1]])
+            >>> joined.counts.tolist(), joined.local.tolist(), joined.distinct.tolist()
+            ([2, 2, 1, 1], [0, 1, 0, 2, 3, 4], [0, 1, 2, 3, 1])
+        """
+        numbers = np.asarray(pages, dtype=np.intp)
+        sizes = np.fromiter(map(len, rows), dtype=np.intp, count=len(rows))
+        first_line = self.page_starts[numbers]
+        lines = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.intp, count=int(sizes.sum()))
+        lines += np.repeat(first_line, sizes)
+        counts: _Offsets = self.line_starts[lines + 1] - self.line_starts[lines]
+        low, high = self.line_starts[first_line], self.line_starts[self.page_starts[numbers + 1]]
+        page_words = high - low
+        if int(counts.sum()) != int(page_words.sum()):
+            raise ValueError("the lines left out have words")
+        distinct_low, distinct_high = self.distinct_starts[numbers], self.distinct_starts[numbers + 1]
+        distinct_sizes = distinct_high - distinct_low
+        if len(numbers) and np.array_equal(numbers, np.arange(numbers[0], numbers[0] + len(numbers))):
+            words = slice(int(low[0]), int(high[-1]))  # consecutive pages: their words are one slice
+            distinct = self.page_distinct[int(distinct_low[0]) : int(distinct_high[-1])]
+        else:
+            words = np.repeat(low, page_words) + ragged_ranges(page_words)  # type: ignore[assignment]
+            distinct = self.page_distinct[np.repeat(distinct_low, distinct_sizes) + ragged_ranges(distinct_sizes)]
+        bases = np.cumsum(distinct_sizes) - distinct_sizes
+        local = (self.local[words] + np.repeat(bases, page_words)).astype(np.int32)
+        return PageTokens(self.ids[words], local, _starts(counts), distinct, self)
 
     def per_word(self, test: Callable[[str], Any], dtype: Any) -> npt.NDArray[Any]:
         """``test`` of each vocabulary word, as a numpy array (computed once per table and test).
@@ -106,6 +142,8 @@ class PageTokens:
         starts: per line, where its words start in ``ids`` (and the end).
         distinct: the batch vocabulary numbers of the page's distinct words, by first occurrence.
         table: the batch.
+        number: the page's number in ``table`` when these are its words and lines as :meth:`TokenTable.page` gives
+            them (``None`` otherwise), so a run of pages can be gathered at once (:meth:`TokenTable.pages_rows`).
     """
 
     ids: _Ints
@@ -113,6 +151,7 @@ class PageTokens:
     starts: _Offsets
     distinct: _Ints
     table: TokenTable
+    number: int | None = None
 
     @property
     def counts(self) -> _Offsets:
@@ -152,6 +191,29 @@ class PageTokens:
             ([0, 4, 0, 1], [2, 2])
         """
         return gather_rows(self.ids, self.counts, lines)
+
+
+def join_pages(pages: Sequence[PageTokens]) -> PageTokens:
+    """The words of pages sharing one table, end to end, as one :class:`PageTokens` whose ``local`` numbers count
+    (page, word) pairs: the same word on two pages is two words (one page: itself).
+
+    Examples:
+        >>> table = tokenize_pages([["the river"], ["a river"]])
+        >>> joined = join_pages([table.page(0), table.page(1)])
+        >>> joined.local.tolist(), joined.distinct.tolist()
+        ([0, 1, 2, 3], [0, 1, 2, 1])
+    """
+    if len(pages) == 1:
+        return pages[0]
+    bases = np.cumsum([0] + [len(page.distinct) for page in pages[:-1]])
+    local = np.concatenate([page.local.astype(np.int64) + base for page, base in zip(pages, bases, strict=True)])
+    return PageTokens(
+        np.concatenate([page.ids for page in pages]),
+        local.astype(np.int32),
+        _starts(np.concatenate([page.counts for page in pages])),
+        np.concatenate([page.distinct for page in pages]),
+        pages[0].table,
+    )
 
 
 def gather_rows(ids: _Ints, counts: _Offsets, rows: Sequence[int] | npt.NDArray[np.intp]) -> tuple[_Ints, _Offsets]:
