@@ -703,7 +703,8 @@ repeat_documents = st.lists(st.one_of(st.sampled_from(REPEATED), realistic), max
 @given(st.lists(repeat_documents, max_size=6))
 def test_repeats_of_a_batch_are_those_of_each_page_alone(batch: list[list[str]]) -> None:
     """One count over the batch gives each page's own repeat counts: a key repeated on another page does not count."""
-    from textclean._features import _repeats, prepare_lines, repeats_of_many
+    from textclean._features import prepare_lines
+    from textclean._features_repeats import _repeats, repeats_of_many
 
     prepared = prepare_many(batch)
     for lines, counts in zip(batch, repeats_of_many(prepared), strict=True):

@@ -32,8 +32,8 @@ from textclean._features import (
     features_of,
     lexical_of_many,
     prepare_lines,
-    repeats_of_many,
 )
+from textclean._features_repeats import repeats_of_many
 from textclean._line_model import LineModel, LineScores, load_line_model
 from textclean._matcher import MAX_PATTERN_CHARS, Matcher
 from textclean._rule import KEEP, MODES, Rule, Verdict
@@ -281,7 +281,7 @@ def rule_pass(
     """Pattern-rule and comment-section verdicts, and the feature matrix of the non-blank lines (``section``: where
     the comment section starts, when :meth:`~textclean._classify_comments.CommentDetector.section_starts` found it
     for a batch; ``...``: found here; ``repeats``: the rows' repeat counts, when
-    :func:`~textclean._features.repeats_of_many` counted them for a batch).
+    :func:`~textclean._features_repeats.repeats_of_many` counted them for a batch).
 
     Returns:
         The verdicts (one per line), the features (one row per non-blank line), the indexes of

@@ -9,11 +9,9 @@ costs one linear pass.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 import operator
 import re
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import compress, repeat
@@ -24,6 +22,7 @@ import numpy.typing as npt
 import regex
 
 from textclean._features_context import context_many
+from textclean._features_repeats import _repeats
 
 if TYPE_CHECKING:
     from textclean._lineshape import LineText, Shape
@@ -42,7 +41,6 @@ __all__ = [
     "lexical_of_many",
     "prepare_lines",
     "prepare_many",
-    "repeats_of_many",
 ]
 
 HEAD_CHARS = 2000
@@ -59,7 +57,6 @@ _DATE = regex.compile(
     r"\b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b|\d{4}年"
 )
 
-_REPEAT_CHARS = 500  # lines up to this long count as repeats whatever their case
 
 _DIGIT = re.compile(r"\d")
 _PUNCT = re.compile(r"[^\w\s]")
@@ -297,7 +294,8 @@ def features_of(
 ) -> npt.NDArray[np.float64]:
     """The feature matrix of :func:`document_features`, from the prepared lines (``context`` and ``lexical``:
     its CONTEXT_FEATURES and LEXICAL_FEATURES columns, when :func:`context_of_many` and :func:`lexical_of_many`
-    measured them for a batch; ``repeats``: its rows' repeat counts, when :func:`repeats_of_many` counted them)."""
+    measured them for a batch; ``repeats``: its rows' repeat counts, when
+    :func:`~textclean._features_repeats.repeats_of_many` counted them)."""
     from textclean._lexical import lexical_features
 
     n = len(prepared.index)
@@ -361,59 +359,6 @@ def _has_long_row(prepared: PreparedLines) -> bool:
     if prepared.text is not None:
         return bool(len(prepared.rows)) and int(prepared.text.full.max()) > HEAD_CHARS
     return max(map(len, prepared.rows), default=0) > HEAD_CHARS
-
-
-def _repeats(prepared: PreparedLines) -> npt.NDArray[np.intp]:
-    """How often each row's text (lowercased when at most 500 characters) occurs among the rows."""
-    rows, text = prepared.rows, prepared.text
-    if text is None:
-        keys = [line.lower() if len(line) <= _REPEAT_CHARS else line for line in rows]
-    elif text.full.max() <= _REPEAT_CHARS:  # lowercased at once: "\n" keeps each line's own (final sigma) context
-        keys = text.joined.lower().split("\n")
-    else:
-        short = (text.full <= _REPEAT_CHARS).nonzero()[0].tolist()
-        keys = list(rows)
-        lowered = "\n".join([rows[row] for row in short]).lower().split("\n") if short else []
-        for row, key in zip(short, lowered, strict=True):
-            keys[row] = key
-    counts = Counter(keys)
-    return np.fromiter(map(counts.__getitem__, keys), dtype=np.intp, count=len(keys))
-
-
-def repeats_of_many(prepared: Sequence[PreparedLines]) -> list[npt.NDArray[np.intp]]:
-    """:func:`_repeats` of several prepared documents, counted at once: each row's key numbered in one dictionary
-    pass over the batch, and the (page, key) pairs counted by numpy, so each page's counts stay its own (a key
-    repeated on another page does not count).
-
-    The short rows are lowered one by one (``map(str.lower)``), not joined: one accented row in a joined text
-    sends all of it down ``str.lower``'s slow non-ASCII path, while an ASCII row alone takes the fast one.
-    """
-    if not prepared:
-        return []
-    rows = list(itertools.chain.from_iterable(document.rows for document in prepared))
-    total = len(rows)
-    lengths = np.concatenate(
-        [
-            document.text.full if document.text is not None else np.fromiter(map(len, document.rows), dtype=np.intp)
-            for document in prepared
-        ]
-    )
-    short = lengths <= _REPEAT_CHARS
-    first_at: dict[str, int] = {}  # a key's number: the first row given it (short rows first, then the others)
-    number = np.empty(total, dtype=np.intp)
-    given = 0
-    for chosen, lower in ((short, True), (~short, False)):
-        where = np.flatnonzero(chosen)
-        if len(where):
-            selected = itertools.compress(rows, chosen.tolist())
-            keys = map(str.lower, selected) if lower else selected
-            found = map(first_at.setdefault, keys, itertools.count(given))
-            number[where] = np.fromiter(found, dtype=np.intp, count=len(where))
-            given += len(where)
-    sizes = [len(document.rows) for document in prepared]
-    pair = np.repeat(np.arange(len(sizes), dtype=np.intp) * total, sizes) + number  # (page, key) as one number
-    _, inverse, counts = np.unique(pair, return_inverse=True, return_counts=True)
-    return np.split(counts[inverse.reshape(total)].astype(np.intp), np.cumsum(sizes)[:-1])
 
 
 @functools.cache

@@ -63,6 +63,7 @@ SOURCES = (
     "_errors.py",
     "_features.py",
     "_features_context.py",
+    "_features_repeats.py",
     "_kernels.py",
     "_lexical.py",
     "_lineshape*.py",

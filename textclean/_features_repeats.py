@@ -1,0 +1,77 @@
+"""How often each line of a page occurs in it (the ``log-repeats`` feature): one page, or a whole batch at once.
+
+A line's key is its text, lowercased when it is at most :data:`REPEAT_CHARS` characters; a page's counts are its
+own (a key repeated on another page of the batch does not count). :func:`repeats_of_many` is the batch path
+:func:`~textclean._classify.classify_many` takes; :func:`_repeats` (one page) is its reference.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+if TYPE_CHECKING:
+    from textclean._features import PreparedLines
+
+__all__ = ["REPEAT_CHARS", "repeats_of_many"]
+
+REPEAT_CHARS = 500
+"""Lines up to this long count as repeats whatever their case."""
+
+
+def _repeats(prepared: PreparedLines) -> npt.NDArray[np.intp]:
+    """How often each row's text (lowercased when at most 500 characters) occurs among the rows."""
+    rows, text = prepared.rows, prepared.text
+    if text is None:
+        keys = [line.lower() if len(line) <= REPEAT_CHARS else line for line in rows]
+    elif text.full.max() <= REPEAT_CHARS:  # lowercased at once: "\n" keeps each line's own (final sigma) context
+        keys = text.joined.lower().split("\n")
+    else:
+        short = (text.full <= REPEAT_CHARS).nonzero()[0].tolist()
+        keys = list(rows)
+        lowered = "\n".join([rows[row] for row in short]).lower().split("\n") if short else []
+        for row, key in zip(short, lowered, strict=True):
+            keys[row] = key
+    counts = Counter(keys)
+    return np.fromiter(map(counts.__getitem__, keys), dtype=np.intp, count=len(keys))
+
+
+def repeats_of_many(prepared: Sequence[PreparedLines]) -> list[npt.NDArray[np.intp]]:
+    """:func:`_repeats` of several prepared documents, counted at once: each row's key numbered in one dictionary
+    pass over the batch, and the (page, key) pairs counted by numpy, so each page's counts stay its own (a key
+    repeated on another page does not count).
+
+    The short rows are lowered one by one (``map(str.lower)``), not joined: one accented row in a joined text
+    sends all of it down ``str.lower``'s slow non-ASCII path, while an ASCII row alone takes the fast one.
+    """
+    if not prepared:
+        return []
+    rows = list(itertools.chain.from_iterable(document.rows for document in prepared))
+    total = len(rows)
+    lengths = np.concatenate(
+        [
+            document.text.full if document.text is not None else np.fromiter(map(len, document.rows), dtype=np.intp)
+            for document in prepared
+        ]
+    )
+    short = lengths <= REPEAT_CHARS
+    first_at: dict[str, int] = {}  # a key's number: the first row given it (short rows first, then the others)
+    number = np.empty(total, dtype=np.intp)
+    given = 0
+    for chosen, lower in ((short, True), (~short, False)):
+        where = np.flatnonzero(chosen)
+        if len(where):
+            selected = itertools.compress(rows, chosen.tolist())
+            keys = map(str.lower, selected) if lower else selected
+            found = map(first_at.setdefault, keys, itertools.count(given))
+            number[where] = np.fromiter(found, dtype=np.intp, count=len(where))
+            given += len(where)
+    sizes = [len(document.rows) for document in prepared]
+    pair = np.repeat(np.arange(len(sizes), dtype=np.intp) * total, sizes) + number  # (page, key) as one number
+    _, inverse, counts = np.unique(pair, return_inverse=True, return_counts=True)
+    return np.split(counts[inverse.reshape(total)].astype(np.intp), np.cumsum(sizes)[:-1])
