@@ -165,3 +165,20 @@ def test_class_bits_refuses_a_table_or_astral_bits_that_do_not_fit() -> None:
         kernel("a", table[:100], no_codes, no_bits)
     with pytest.raises(ValueError, match="uint16 table"):
         kernel("a", table, np.array([0x1F600], dtype=np.uint32), no_bits)
+
+
+def test_the_class_table_from_the_start_up_cache_is_the_predicates_table(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Written by one process and read back by the next (a fresh cache), the table is every block's predicates."""
+    monkeypatch.setenv("TEXTCLEAN_CACHE_DIR", str(tmp_path))
+    lazily = _ClassTable()
+    lazily.fill(list(range(BMP // 256)))
+    for _ in range(2):  # a miss (built and written), then a hit (read)
+        _lineshape_classes._class_table.cache_clear()
+        table = _lineshape_classes._class_table()
+        assert table.filled.all() and (table.bits == lazily.bits).all()
+    monkeypatch.setenv("TEXTCLEAN_NO_CACHE", "1")
+    _lineshape_classes._class_table.cache_clear()
+    assert not _lineshape_classes._class_table().filled.any()  # no cache: filled as texts need it
+    _lineshape_classes._class_table.cache_clear()

@@ -408,7 +408,7 @@ def test_cli_output_is_identical_cold_warm_and_off(
         done = run_cli(["clean", pages, "-o", out, *options], check=True)
         outputs[run] = (out.read_bytes(), report.read_bytes(), done.stdout, done.stderr)
         if run == "cold":
-            assert len(entries(tmp_path / "cache")) == 2  # the matcher and the comment gates
+            assert len(entries(tmp_path / "cache")) == 3  # the matcher, the comment gates and the line classes
     assert outputs["cold"] == outputs["warm"] == outputs["warm-workers"] == outputs["off"]
 
 

@@ -22,6 +22,7 @@ import regex
 
 from textclean import _kernels
 from textclean._features import _CJK, _DIGIT
+from textclean._rule_cache import cache_directory, load_or_build
 
 __all__ = ["BMP", "LETTER", "char_bits", "class_bits"]
 
@@ -138,8 +139,22 @@ def _block_bits(first: int) -> npt.NDArray[np.uint16]:
 
 @functools.cache
 def _class_table() -> _ClassTable:
-    """The process's class table (filled as texts need it)."""
-    return _ClassTable()
+    """The process's class table: the whole BMP from the start-up cache (:mod:`textclean._rule_cache`) when there is
+    one, else filled as texts need it (the real pages use 115 blocks, 26 ms of predicates in every process)."""
+    table = _ClassTable()
+    if cache_directory() is not None:
+        bits = load_or_build("line-classes", [], _every_block, bytes)
+        if len(bits) == 2 * BMP:
+            table.bits[:] = np.frombuffer(bits, dtype="<u2")
+            table.filled[:] = True
+    return table
+
+
+def _every_block() -> bytes:
+    """The class bits of every BMP code point, as little-endian ``uint16`` (0.1 s: on a miss of the cache only)."""
+    table = _ClassTable()
+    table.fill(list(range(BMP // _BLOCK)))
+    return table.bits.astype("<u2").tobytes()
 
 
 def class_bits(text: str) -> tuple[npt.NDArray[np.uint16], npt.NDArray[np.uint32] | npt.NDArray[np.uint8]]:

@@ -1,7 +1,8 @@
 """A cache on disk of the rule analysis every process would otherwise redo at start-up.
 
 Building the pattern matcher (:meth:`~textclean._matcher.Matcher.build`) and the comment detector's gates
-(:mod:`textclean._classify_comments`) reads every pattern of the rule table: about 0.1 s, a quarter of what
+(:mod:`textclean._classify_comments`) reads every pattern of the rule table (and the line shapes' character classes,
+:mod:`textclean._lineshape_classes`, come from predicates run per block of code points): about 0.1 s, a quarter of what
 ``textclean clean`` takes on an empty file, paid again by every process (each run, each Dask worker). What
 they build depends only on the rules and on the code that reads them, so :func:`load_or_build` pickles it to a
 cache directory under a key made of all of that, and later processes read it back in a few milliseconds.
