@@ -129,3 +129,21 @@ def test_screen_kernel_respaces_as_the_python_screen_does() -> None:
     _same_screen(probes, lines)
     assert sorted(probes.screen(lines)) == [0, 1, 2, 3]  # a tab and a no-break space are unprintable: respaced
 
+
+
+def test_the_built_extension_has_every_kernel_the_code_asks_for() -> None:
+    """A stale build (an old ``_native*.so`` left beside newer sources) would quietly send a kernel down its
+    reference path: every ``kernel("name")`` in the package must name a function of the built module."""
+    import re
+    from pathlib import Path
+
+    import textclean
+
+    try:
+        from textclean import _native
+    except ImportError:
+        pytest.skip("textclean._native was not built")
+    package = Path(textclean.__file__).parent
+    callers = [path for path in package.glob("*.py") if path.name != "_kernels.py"]  # its docs name a "name"
+    asked = {name for path in callers for name in re.findall(r'kernel\("(\w+)"\)', path.read_text())}
+    assert asked and not {name for name in asked if not hasattr(_native, name)}
