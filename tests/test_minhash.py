@@ -134,3 +134,36 @@ def test_character_table_blocks_equal_the_whole_range_at_once() -> None:
     whole[1] = 3  # scheme v1's U+0001
     table = _minhash._CharacterTable().covering(np.arange(0x110000, dtype=np.uint32))
     assert (table == whole).all()
+
+
+def force_native(work: int) -> Any:
+    """The C loops whatever the batch size (skipped when textclean._native was not built)."""
+    from textclean._minhash_kernels import native_kernels
+
+    kernels = native_kernels()
+    if kernels is None:
+        pytest.skip("textclean._native was not built")
+    return kernels
+
+
+@settings(max_examples=60, deadline=None)
+@given(texts_strategy, st.integers(1, 6), st.booleans(), st.integers(1, 40))
+def test_c_loops_equal_the_numpy_reference(texts: list[str], ngram: int, fold: bool, num_perm: int) -> None:
+    """Shingles (sorted, unique), signatures and pair intersections from textclean/_native.c are numpy's."""
+    from textclean._dedup import exact_jaccard
+
+    simplify = Simplify(fold_digits=fold)
+    results = []
+    for force in (force_native, force_numpy):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(_minhash, "accelerator", force)
+            hashes, bounds = _minhash.unique_shingle_hashes(texts, ngram, simplify)
+            signatures = minhash_signatures(texts, num_perm=num_perm, ngram=ngram, seed=3, simplify=simplify)
+            pairs = np.array([(i, j) for i in range(len(texts)) for j in range(i)], dtype=np.int64).reshape(-1, 2)
+            with patch.context() as inner:
+                import textclean._dedup as dedup
+
+                inner.setattr(dedup._minhash, "accelerator", force)
+                jaccard = exact_jaccard(hashes, bounds, pairs[:, 0], pairs[:, 1])
+            results.append((hashes.tolist(), bounds.tolist(), signatures.tolist(), jaccard.tolist()))
+    assert results[0] == results[1]

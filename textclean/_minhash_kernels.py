@@ -1,17 +1,21 @@
-"""The numba kernels of MinHash signing, loaded only when a batch is large enough to earn them.
+"""The compiled loops of MinHash signing: from ``textclean/_native.c`` when it is built, else numba's, loaded only
+when a batch is large enough to earn them.
 
-The numpy code in :mod:`textclean._minhash` is the reference and the fallback: both give
-bit-identical results (tested). Set ``TEXTCLEAN_NO_NUMBA=1`` to force numpy.
+The numpy code in :mod:`textclean._minhash` is the reference and the fallback: all give bit-identical results
+(tested). ``TEXTCLEAN_PURE_PYTHON=1`` leaves out the C loops; ``TEXTCLEAN_NO_NUMBA=1`` the numba ones.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any
 
 import numpy as np
 
-__all__ = ["MAX_WORD_POSITION", "MIN_ACCELERATED_WORK", "accelerator", "load_kernels"]
+from textclean import _kernels
+
+__all__ = ["MAX_WORD_POSITION", "MIN_ACCELERATED_WORK", "accelerator", "load_kernels", "native_kernels"]
 
 MAX_WORD_POSITION = 1024
 """Words are hashed with a multiplier per position; positions wrap at this power of two."""
@@ -144,13 +148,36 @@ MIN_ACCELERATED_WORK = 200_000
 _loaded: list[_Kernels | None] = []
 
 
-def accelerator(work: int) -> _Kernels | None:
-    """The numba kernels, loaded on first need; ``None`` means "use numpy".
+class _NativeKernels:
+    """The same three loops, compiled in ``textclean/_native.c`` (no start-up cost: used for every batch)."""
 
-    Both paths give bit-identical results (tested), so the choice is only about speed: a
-    small batch (a document's paragraphs in ``textclean clean``) never pays numba's import
-    and start-up; once the kernels are loaded, every batch uses them.
+    def __init__(self, shingles: Any, signatures: Any, intersections: Any) -> None:
+        self.shingles = shingles
+        self.signatures = signatures
+        self._intersections = intersections
+
+    def intersections(self, hashes: Any, bounds: Any, left: Any, right: Any, out: Any) -> None:
+        as_int64 = functools.partial(np.ascontiguousarray, dtype=np.int64)
+        self._intersections(hashes, as_int64(bounds), as_int64(left), as_int64(right), out)
+
+
+def native_kernels() -> _NativeKernels | None:
+    """The C loops (:mod:`textclean._kernels`), or ``None`` when the extension is not built or not wanted."""
+    names = ("minhash_shingles", "minhash_signatures", "sorted_intersections")
+    found = [_kernels.kernel(name) for name in names]
+    return None if None in found else _NativeKernels(*found)
+
+
+def accelerator(work: int) -> _Kernels | _NativeKernels | None:
+    """The compiled loops for a batch of ``work`` characters; ``None`` means "use numpy".
+
+    All paths give bit-identical results (tested), so the choice is only about speed: the C loops when they are
+    built; else numba's, loaded on first need, except for a small batch (a document's paragraphs in ``textclean
+    clean``), which never pays numba's import and start-up; once they are loaded, every batch uses them.
     """
+    native = native_kernels()
+    if native is not None:
+        return native
     if not _loaded and work < MIN_ACCELERATED_WORK:
         return None
     return load_kernels()

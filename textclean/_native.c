@@ -75,6 +75,15 @@
  *   (GATE_* flags); where the URL and the date patterns may first match (-1: nowhere). The class bits are laid out
  *   as in textclean/_lineshape_classes.py; the columns and flags are those of textclean/_lineshape_rows.py, which
  *   holds the numpy reference.
+ *
+ * minhash_shingles(points, text_bounds, table, fold_digits, ngram, position_mult, ngram_mult, out, bounds)
+ * minhash_signatures(hashes, bounds, a, b, signatures)
+ * sorted_intersections(hashes, bounds, left, right, out)
+ *
+ *   The three loops of MinHash signing, as textclean/_minhash_kernels.py has them in numba (textclean/_minhash.py
+ *   holds the numpy reference): each text's sorted unique shingle hashes (words of \w characters by the flags
+ *   table, hashed by position, n-grams combined and mixed), each group's affine32 signature row folded in place,
+ *   and the common values of pairs of sorted groups. They read and write the caller's numpy arrays in place.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -1269,6 +1278,215 @@ done:
     return result;
 }
 
+/* MinHash signing (textclean/_minhash.py: the numpy reference; textclean/_minhash_kernels.py: the same loops in
+   numba). The arrays are the caller's numpy arrays, read and written in place. */
+static int minhash_buffer(PyObject *object, Py_buffer *view, Py_ssize_t itemsize, int writable, const char *name) {
+    if (PyObject_GetBuffer(object, view, PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0)) < 0) return -1;
+    if (view->itemsize != itemsize) {
+        PyErr_Format(PyExc_TypeError, "%s: expected items of %zd bytes", name, itemsize);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+static inline uint64_t fmix64(uint64_t value) {
+    value ^= value >> 33;
+    value *= 0xFF51AFD7ED558CCDULL;
+    value ^= value >> 33;
+    value *= 0xC4CEB9FE1A85EC53ULL;
+    return value ^ (value >> 33);
+}
+
+static uint32_t combine(const uint64_t *ring, Py_ssize_t ngram, Py_ssize_t first, Py_ssize_t count,
+                        const uint64_t *ngram_mult) {
+    uint64_t combined = 0;
+    for (Py_ssize_t k = 0; k < count; k++) combined += ring[(first + k) % ngram] * ngram_mult[k];
+    return (uint32_t)(fmix64(combined) >> 32);
+}
+
+static PyObject *minhash_shingles(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *objects[8];
+    int fold_digits;
+    Py_ssize_t ngram;
+    if (!PyArg_ParseTuple(args, "OOOpnOOOO:minhash_shingles", &objects[0], &objects[1], &objects[2], &fold_digits,
+                          &ngram, &objects[3], &objects[4], &objects[5], &objects[6]))
+        return NULL;
+    Py_buffer points = {0}, text_bounds = {0}, table = {0}, position = {0}, ngram_buffer = {0}, out = {0},
+              bounds = {0};
+    PyObject *result = NULL;
+    uint64_t *ring = NULL;
+    if (minhash_buffer(objects[0], &points, 4, 0, "points") < 0) goto done;
+    if (minhash_buffer(objects[1], &text_bounds, 8, 0, "text_bounds") < 0) goto done;
+    if (minhash_buffer(objects[2], &table, 1, 0, "table") < 0) goto done;
+    if (minhash_buffer(objects[3], &position, 8, 0, "position_mult") < 0) goto done;
+    if (minhash_buffer(objects[4], &ngram_buffer, 8, 0, "ngram_mult") < 0) goto done;
+    if (minhash_buffer(objects[5], &out, 4, 1, "out") < 0) goto done;
+    if (minhash_buffer(objects[6], &bounds, 8, 1, "bounds") < 0) goto done;
+    Py_ssize_t texts = text_bounds.len / 8 - 1, positions = position.len / 8, capacity = out.len / 4;
+    const uint32_t *point = points.buf;
+    const int64_t *text_bound = text_bounds.buf;
+    const unsigned char *flags = table.buf;
+    const uint64_t *position_mult = position.buf, *ngram_mult = ngram_buffer.buf;
+    uint32_t *hashes = out.buf;
+    int64_t *bound = bounds.buf;
+    if (texts < 0 || bounds.len / 8 != texts + 1 || ngram < 1 || ngram > ngram_buffer.len / 8 || !positions ||
+        (positions & (positions - 1)) || table.len < 0x110000) {
+        PyErr_SetString(PyExc_ValueError, "minhash_shingles: inconsistent arrays");
+        goto done;
+    }
+    ring = PyMem_Calloc((size_t)ngram, sizeof(uint64_t));
+    if (!ring) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t emitted = 0, total_points = points.len / 4;
+    for (Py_ssize_t text = 0; text < texts; text++) {
+        Py_ssize_t words = 0, length = 0, start = (Py_ssize_t)text_bound[text], end = (Py_ssize_t)text_bound[text + 1];
+        uint64_t state = 0;
+        if (start < 0 || end < start || end > total_points) {
+            PyErr_SetString(PyExc_ValueError, "minhash_shingles: text bounds out of range");
+            goto done;
+        }
+        for (Py_ssize_t i = start; i <= end; i++) {
+            uint32_t code = i < end ? point[i] : 0x20;
+            unsigned char flag = code < 0x110000 ? flags[code] : 0;
+            if (flag & 1) {
+                if (fold_digits && (flag & 2)) code = 0x30;
+                state += (uint64_t)code * position_mult[length & (positions - 1)];
+                length++;
+            } else if (length) {
+                ring[words % ngram] = fmix64(state + (uint64_t)length);
+                words++;
+                state = 0;
+                length = 0;
+                if (words >= ngram) {
+                    if (emitted >= capacity) goto overflow;
+                    hashes[emitted++] = combine(ring, ngram, words - ngram, ngram, ngram_mult);
+                }
+            }
+        }
+        if (words > 0 && words < ngram) {
+            if (emitted >= capacity) goto overflow;
+            hashes[emitted++] = combine(ring, ngram, 0, words, ngram_mult);
+        }
+        Py_ssize_t first = (Py_ssize_t)bound[text];
+        if (emitted - first > 1) { /* sorted, unique */
+            qsort(hashes + first, (size_t)(emitted - first), sizeof(uint32_t), compare_uint32);
+            Py_ssize_t last = first;
+            for (Py_ssize_t i = first + 1; i < emitted; i++)
+                if (hashes[i] != hashes[last]) hashes[++last] = hashes[i];
+            emitted = last + 1;
+        }
+        bound[text + 1] = emitted;
+    }
+    result = Py_NewRef(Py_None);
+    goto done;
+overflow:
+    PyErr_SetString(PyExc_ValueError, "minhash_shingles: out is too small");
+done:
+    PyMem_Free(ring);
+    Py_buffer *views[] = {&points, &text_bounds, &table, &position, &ngram_buffer, &out, &bounds};
+    for (size_t k = 0; k < sizeof views / sizeof *views; k++)
+        if (views[k]->obj) PyBuffer_Release(views[k]);
+    return result;
+}
+
+static PyObject *minhash_signatures(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *objects[5];
+    if (!PyArg_ParseTuple(args, "OOOOO:minhash_signatures", &objects[0], &objects[1], &objects[2], &objects[3],
+                          &objects[4]))
+        return NULL;
+    Py_buffer hashes = {0}, bounds = {0}, a = {0}, b = {0}, signatures = {0};
+    PyObject *result = NULL;
+    if (minhash_buffer(objects[0], &hashes, 4, 0, "hashes") < 0) goto done;
+    if (minhash_buffer(objects[1], &bounds, 8, 0, "bounds") < 0) goto done;
+    if (minhash_buffer(objects[2], &a, 4, 0, "a") < 0) goto done;
+    if (minhash_buffer(objects[3], &b, 4, 0, "b") < 0) goto done;
+    if (minhash_buffer(objects[4], &signatures, 4, 1, "signatures") < 0) goto done;
+    Py_ssize_t groups = bounds.len / 8 - 1, perms = a.len / 4, count = hashes.len / 4;
+    const int64_t *bound = bounds.buf;
+    const uint32_t *hash = hashes.buf, *mult = a.buf, *add = b.buf;
+    uint32_t *rows = signatures.buf;
+    if (groups < 0 || b.len != a.len || signatures.len / 4 != groups * perms) {
+        PyErr_SetString(PyExc_ValueError, "minhash_signatures: inconsistent arrays");
+        goto done;
+    }
+    for (Py_ssize_t group = 0; group < groups; group++) {
+        uint32_t *row = rows + group * perms;
+        if (bound[group] < 0 || bound[group + 1] < bound[group] || bound[group + 1] > count) {
+            PyErr_SetString(PyExc_ValueError, "minhash_signatures: bounds out of range");
+            goto done;
+        }
+        for (Py_ssize_t i = (Py_ssize_t)bound[group]; i < (Py_ssize_t)bound[group + 1]; i++) {
+            uint64_t value = hash[i];
+            value ^= value >> 16;
+            value = (value * 0x85EBCA6BULL) & 0xFFFFFFFFULL;
+            value ^= value >> 13;
+            value = (value * 0xC2B2AE35ULL) & 0xFFFFFFFFULL;
+            value ^= value >> 16;
+            /* (a * value + b) mod 2^32 needs only the low 32 bits of each term: uint32 arithmetic, which vectorises */
+            uint32_t low = (uint32_t)value;
+            for (Py_ssize_t p = 0; p < perms; p++) {
+                uint32_t permuted = mult[p] * low + add[p];
+                row[p] = permuted < row[p] ? permuted : row[p];
+            }
+        }
+    }
+    result = Py_NewRef(Py_None);
+done:;
+    Py_buffer *views[] = {&hashes, &bounds, &a, &b, &signatures};
+    for (size_t k = 0; k < sizeof views / sizeof *views; k++)
+        if (views[k]->obj) PyBuffer_Release(views[k]);
+    return result;
+}
+
+static PyObject *sorted_intersections(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *objects[5];
+    if (!PyArg_ParseTuple(args, "OOOOO:sorted_intersections", &objects[0], &objects[1], &objects[2], &objects[3],
+                          &objects[4]))
+        return NULL;
+    Py_buffer hashes = {0}, bounds = {0}, left = {0}, right = {0}, out = {0};
+    PyObject *result = NULL;
+    if (minhash_buffer(objects[0], &hashes, 4, 0, "hashes") < 0) goto done;
+    if (minhash_buffer(objects[1], &bounds, 8, 0, "bounds") < 0) goto done;
+    if (minhash_buffer(objects[2], &left, 8, 0, "left") < 0) goto done;
+    if (minhash_buffer(objects[3], &right, 8, 0, "right") < 0) goto done;
+    if (minhash_buffer(objects[4], &out, 8, 1, "out") < 0) goto done;
+    Py_ssize_t pairs = left.len / 8, groups = bounds.len / 8 - 1, count = hashes.len / 4;
+    const uint32_t *hash = hashes.buf;
+    const int64_t *bound = bounds.buf, *lefts = left.buf, *rights = right.buf;
+    int64_t *common = out.buf;
+    if (right.len != left.len || out.len != left.len) {
+        PyErr_SetString(PyExc_ValueError, "sorted_intersections: inconsistent arrays");
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < pairs; k++) {
+        int64_t l = lefts[k], r = rights[k];
+        if (l < 0 || r < 0 || l >= groups || r >= groups || bound[l + 1] > count || bound[r + 1] > count) {
+            PyErr_SetString(PyExc_ValueError, "sorted_intersections: index out of range");
+            goto done;
+        }
+        int64_t i = bound[l], i_end = bound[l + 1], j = bound[r], j_end = bound[r + 1], found = 0;
+        while (i < i_end && j < j_end) {
+            if (hash[i] < hash[j]) i++;
+            else if (hash[i] > hash[j]) j++;
+            else {
+                found++;
+                i++;
+                j++;
+            }
+        }
+        common[k] = found;
+    }
+    result = Py_NewRef(Py_None);
+done:;
+    Py_buffer *views[] = {&hashes, &bounds, &left, &right, &out};
+    for (size_t k = 0; k < sizeof views / sizeof *views; k++)
+        if (views[k]->obj) PyBuffer_Release(views[k]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"tokenize", tokenize, METH_VARARGS,
      "tokenize(text, page_lines): number the \\w+ words of a batch's lowercased lines (see textclean/_tokens.py)."},
@@ -1292,6 +1510,13 @@ static PyMethodDef methods[] = {
     {"row_measures", row_measures, METH_VARARGS,
      "row_measures(text, bits, tails, rows): per row of text, its counts, tail flags and gates (see "
      "textclean/_lineshape_rows.py)."},
+    {"minhash_shingles", minhash_shingles, METH_VARARGS,
+     "minhash_shingles(points, text_bounds, table, fold_digits, ngram, position_mult, ngram_mult, out, bounds): "
+     "each text's sorted unique shingle hashes (see textclean/_minhash_kernels.py)."},
+    {"minhash_signatures", minhash_signatures, METH_VARARGS,
+     "minhash_signatures(hashes, bounds, a, b, signatures): fold each group's permuted hashes into its row."},
+    {"sorted_intersections", sorted_intersections, METH_VARARGS,
+     "sorted_intersections(hashes, bounds, left, right, out): the common values of pairs of sorted groups."},
     {NULL, NULL, 0, NULL},
 };
 

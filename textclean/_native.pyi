@@ -1,7 +1,8 @@
 # The optional compiled kernels (textclean/_native.c); their Python references are in textclean/_tokens.py
 # (tokenize), textclean/_paragraph_prefilter.py (prefilter_pairs), textclean/_matcher_probe.py (lines_holding,
 # screen_spec and screen_lines: Probes._screen), textclean/_lineshape_classes.py (code_blocks, class_bits) and
-# textclean/_lineshape_rows.py (row_measures).
+# textclean/_lineshape_rows.py (row_measures), textclean/_minhash.py (minhash_shingles, minhash_signatures,
+# sorted_intersections: the numpy reference; textclean/_minhash_kernels.py picks them).
 
 from typing_extensions import Buffer
 
@@ -28,3 +29,17 @@ def screen_lines(
 def code_blocks(text: str, /) -> tuple[bytes, bytes]: ...
 def class_bits(text: str, table: Buffer, astral: Buffer, astral_bits: Buffer, /) -> bytes: ...
 def row_measures(text: str, bits: Buffer, tails: Buffer, rows: int, /) -> bytes: ...
+def minhash_shingles(
+    points: Buffer,
+    text_bounds: Buffer,
+    table: Buffer,
+    fold_digits: bool,
+    ngram: int,
+    position_mult: Buffer,
+    ngram_mult: Buffer,
+    out: Buffer,
+    bounds: Buffer,
+    /,
+) -> None: ...
+def minhash_signatures(hashes: Buffer, bounds: Buffer, a: Buffer, b: Buffer, signatures: Buffer, /) -> None: ...
+def sorted_intersections(hashes: Buffer, bounds: Buffer, left: Buffer, right: Buffer, out: Buffer, /) -> None: ...
