@@ -1290,6 +1290,31 @@ static int minhash_buffer(PyObject *object, Py_buffer *view, Py_ssize_t itemsize
     return 0;
 }
 
+typedef struct {
+    Py_ssize_t itemsize;
+    int writable;
+    const char *name;
+} BufferSpec;
+
+/* The buffers of count arrays (released by release_all, also after a failure part way). */
+static int acquire_all(PyObject *const *objects, Py_buffer *views, const BufferSpec *specs, size_t count) {
+    for (size_t k = 0; k < count; k++)
+        if (minhash_buffer(objects[k], &views[k], specs[k].itemsize, specs[k].writable, specs[k].name) < 0) return -1;
+    return 0;
+}
+
+/* The five array arguments of a kernel (format: "OOOOO:name"), as buffers. */
+static int five_buffers(PyObject *args, const char *format, const BufferSpec *specs, Py_buffer *views) {
+    PyObject *objects[5];
+    if (!PyArg_ParseTuple(args, format, &objects[0], &objects[1], &objects[2], &objects[3], &objects[4])) return -1;
+    return acquire_all(objects, views, specs, 5);
+}
+
+static void release_all(Py_buffer *views, size_t count) {
+    for (size_t k = 0; k < count; k++)
+        if (views[k].obj) PyBuffer_Release(&views[k]);
+}
+
 static inline uint64_t fmix64(uint64_t value) {
     value ^= value >> 33;
     value *= 0xFF51AFD7ED558CCDULL;
@@ -1306,32 +1331,30 @@ static uint32_t combine(const uint64_t *ring, Py_ssize_t ngram, Py_ssize_t first
 }
 
 static PyObject *minhash_shingles(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *objects[8];
+    PyObject *objects[7];
     int fold_digits;
     Py_ssize_t ngram;
     if (!PyArg_ParseTuple(args, "OOOpnOOOO:minhash_shingles", &objects[0], &objects[1], &objects[2], &fold_digits,
                           &ngram, &objects[3], &objects[4], &objects[5], &objects[6]))
         return NULL;
-    Py_buffer points = {0}, text_bounds = {0}, table = {0}, position = {0}, ngram_buffer = {0}, out = {0},
-              bounds = {0};
+    static const BufferSpec specs[7] = {{4, 0, "points"},        {8, 0, "text_bounds"}, {1, 0, "table"},
+                                        {8, 0, "position_mult"}, {8, 0, "ngram_mult"},  {4, 1, "out"},
+                                        {8, 1, "bounds"}};
+    Py_buffer views[7] = {{0}};
+    Py_buffer *points = &views[0], *text_bounds = &views[1], *table = &views[2], *position = &views[3],
+              *ngram_buffer = &views[4], *out = &views[5], *bounds = &views[6];
     PyObject *result = NULL;
     uint64_t *ring = NULL;
-    if (minhash_buffer(objects[0], &points, 4, 0, "points") < 0) goto done;
-    if (minhash_buffer(objects[1], &text_bounds, 8, 0, "text_bounds") < 0) goto done;
-    if (minhash_buffer(objects[2], &table, 1, 0, "table") < 0) goto done;
-    if (minhash_buffer(objects[3], &position, 8, 0, "position_mult") < 0) goto done;
-    if (minhash_buffer(objects[4], &ngram_buffer, 8, 0, "ngram_mult") < 0) goto done;
-    if (minhash_buffer(objects[5], &out, 4, 1, "out") < 0) goto done;
-    if (minhash_buffer(objects[6], &bounds, 8, 1, "bounds") < 0) goto done;
-    Py_ssize_t texts = text_bounds.len / 8 - 1, positions = position.len / 8, capacity = out.len / 4;
-    const uint32_t *point = points.buf;
-    const int64_t *text_bound = text_bounds.buf;
-    const unsigned char *flags = table.buf;
-    const uint64_t *position_mult = position.buf, *ngram_mult = ngram_buffer.buf;
-    uint32_t *hashes = out.buf;
-    int64_t *bound = bounds.buf;
-    if (texts < 0 || bounds.len / 8 != texts + 1 || ngram < 1 || ngram > ngram_buffer.len / 8 || !positions ||
-        (positions & (positions - 1)) || table.len < 0x110000) {
+    if (acquire_all(objects, views, specs, 7) < 0) goto done;
+    Py_ssize_t texts = text_bounds->len / 8 - 1, positions = position->len / 8, capacity = out->len / 4;
+    const uint32_t *point = points->buf;
+    const int64_t *text_bound = text_bounds->buf;
+    const unsigned char *flags = table->buf;
+    const uint64_t *position_mult = position->buf, *ngram_mult = ngram_buffer->buf;
+    uint32_t *hashes = out->buf;
+    int64_t *bound = bounds->buf;
+    if (texts < 0 || bounds->len / 8 != texts + 1 || ngram < 1 || ngram > ngram_buffer->len / 8 || !positions ||
+        (positions & (positions - 1)) || table->len < 0x110000) {
         PyErr_SetString(PyExc_ValueError, "minhash_shingles: inconsistent arrays");
         goto done;
     }
@@ -1340,7 +1363,7 @@ static PyObject *minhash_shingles(PyObject *Py_UNUSED(self), PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    Py_ssize_t emitted = 0, total_points = points.len / 4;
+    Py_ssize_t emitted = 0, total_points = points->len / 4;
     for (Py_ssize_t text = 0; text < texts; text++) {
         Py_ssize_t words = 0, length = 0, start = (Py_ssize_t)text_bound[text], end = (Py_ssize_t)text_bound[text + 1];
         uint64_t state = 0;
@@ -1386,29 +1409,21 @@ overflow:
     PyErr_SetString(PyExc_ValueError, "minhash_shingles: out is too small");
 done:
     PyMem_Free(ring);
-    Py_buffer *views[] = {&points, &text_bounds, &table, &position, &ngram_buffer, &out, &bounds};
-    for (size_t k = 0; k < sizeof views / sizeof *views; k++)
-        if (views[k]->obj) PyBuffer_Release(views[k]);
+    release_all(views, 7);
     return result;
 }
 
 static PyObject *minhash_signatures(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *objects[5];
-    if (!PyArg_ParseTuple(args, "OOOOO:minhash_signatures", &objects[0], &objects[1], &objects[2], &objects[3],
-                          &objects[4]))
-        return NULL;
-    Py_buffer hashes = {0}, bounds = {0}, a = {0}, b = {0}, signatures = {0};
+    static const BufferSpec specs[5] = {
+        {4, 0, "hashes"}, {8, 0, "bounds"}, {4, 0, "a"}, {4, 0, "b"}, {4, 1, "signatures"}};
+    Py_buffer views[5] = {{0}};
     PyObject *result = NULL;
-    if (minhash_buffer(objects[0], &hashes, 4, 0, "hashes") < 0) goto done;
-    if (minhash_buffer(objects[1], &bounds, 8, 0, "bounds") < 0) goto done;
-    if (minhash_buffer(objects[2], &a, 4, 0, "a") < 0) goto done;
-    if (minhash_buffer(objects[3], &b, 4, 0, "b") < 0) goto done;
-    if (minhash_buffer(objects[4], &signatures, 4, 1, "signatures") < 0) goto done;
-    Py_ssize_t groups = bounds.len / 8 - 1, perms = a.len / 4, count = hashes.len / 4;
-    const int64_t *bound = bounds.buf;
-    const uint32_t *hash = hashes.buf, *mult = a.buf, *add = b.buf;
-    uint32_t *rows = signatures.buf;
-    if (groups < 0 || b.len != a.len || signatures.len / 4 != groups * perms) {
+    if (five_buffers(args, "OOOOO:minhash_signatures", specs, views) < 0) goto done;
+    Py_ssize_t groups = views[1].len / 8 - 1, perms = views[2].len / 4, count = views[0].len / 4;
+    const int64_t *bound = views[1].buf;
+    const uint32_t *hash = views[0].buf, *mult = views[2].buf, *add = views[3].buf;
+    uint32_t *rows = views[4].buf;
+    if (groups < 0 || views[3].len != views[2].len || views[4].len / 4 != groups * perms) {
         PyErr_SetString(PyExc_ValueError, "minhash_signatures: inconsistent arrays");
         goto done;
     }
@@ -1434,30 +1449,22 @@ static PyObject *minhash_signatures(PyObject *Py_UNUSED(self), PyObject *args) {
         }
     }
     result = Py_NewRef(Py_None);
-done:;
-    Py_buffer *views[] = {&hashes, &bounds, &a, &b, &signatures};
-    for (size_t k = 0; k < sizeof views / sizeof *views; k++)
-        if (views[k]->obj) PyBuffer_Release(views[k]);
+done:
+    release_all(views, 5);
     return result;
 }
 
 static PyObject *sorted_intersections(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *objects[5];
-    if (!PyArg_ParseTuple(args, "OOOOO:sorted_intersections", &objects[0], &objects[1], &objects[2], &objects[3],
-                          &objects[4]))
-        return NULL;
-    Py_buffer hashes = {0}, bounds = {0}, left = {0}, right = {0}, out = {0};
+    static const BufferSpec specs[5] = {{4, 0, "hashes"}, {8, 0, "bounds"}, {8, 0, "left"}, {8, 0, "right"},
+                                        {8, 1, "out"}};
+    Py_buffer views[5] = {{0}};
     PyObject *result = NULL;
-    if (minhash_buffer(objects[0], &hashes, 4, 0, "hashes") < 0) goto done;
-    if (minhash_buffer(objects[1], &bounds, 8, 0, "bounds") < 0) goto done;
-    if (minhash_buffer(objects[2], &left, 8, 0, "left") < 0) goto done;
-    if (minhash_buffer(objects[3], &right, 8, 0, "right") < 0) goto done;
-    if (minhash_buffer(objects[4], &out, 8, 1, "out") < 0) goto done;
-    Py_ssize_t pairs = left.len / 8, groups = bounds.len / 8 - 1, count = hashes.len / 4;
-    const uint32_t *hash = hashes.buf;
-    const int64_t *bound = bounds.buf, *lefts = left.buf, *rights = right.buf;
-    int64_t *common = out.buf;
-    if (right.len != left.len || out.len != left.len) {
+    if (five_buffers(args, "OOOOO:sorted_intersections", specs, views) < 0) goto done;
+    Py_ssize_t pairs = views[2].len / 8, groups = views[1].len / 8 - 1, count = views[0].len / 4;
+    const uint32_t *hash = views[0].buf;
+    const int64_t *bound = views[1].buf, *lefts = views[2].buf, *rights = views[3].buf;
+    int64_t *common = views[4].buf;
+    if (views[3].len != views[2].len || views[4].len != views[2].len) {
         PyErr_SetString(PyExc_ValueError, "sorted_intersections: inconsistent arrays");
         goto done;
     }
@@ -1480,10 +1487,8 @@ static PyObject *sorted_intersections(PyObject *Py_UNUSED(self), PyObject *args)
         common[k] = found;
     }
     result = Py_NewRef(Py_None);
-done:;
-    Py_buffer *views[] = {&hashes, &bounds, &left, &right, &out};
-    for (size_t k = 0; k < sizeof views / sizeof *views; k++)
-        if (views[k]->obj) PyBuffer_Release(views[k]);
+done:
+    release_all(views, 5);
     return result;
 }
 
