@@ -352,6 +352,26 @@ static int compare_int32(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+static int compare_uint32(const void *a, const void *b) { /* code points (Py_UCS4) and 32-bit hashes */
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* How many values two ascending, duplicate-free arrays share (one merge pass). */
+static int64_t common_sorted(const uint32_t *a, int64_t na, const uint32_t *b, int64_t nb) {
+    int64_t i = 0, j = 0, shared = 0;
+    while (i < na && j < nb) {
+        if (a[i] < b[j]) i++;
+        else if (a[i] > b[j]) j++;
+        else {
+            shared++;
+            i++;
+            j++;
+        }
+    }
+    return shared;
+}
+
 static PyObject *prefilter_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer ids_buffer, lengths_buffer, documents_buffer, permuted_buffer;
     double bound;
@@ -451,17 +471,11 @@ static PyObject *prefilter_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
             set_starts[p] = starts[p];
             distinct[p] = count + 1;
         }
-        const int32_t *a = sets + set_starts[pair[0]], *b = sets + set_starts[pair[1]];
-        int64_t na = distinct[pair[0]] - 1, nb = distinct[pair[1]] - 1, i = 0, j = 0, shared = 0;
-        while (i < na && j < nb) {
-            if (a[i] < b[j]) i++;
-            else if (a[i] > b[j]) j++;
-            else {
-                shared++;
-                i++;
-                j++;
-            }
-        }
+        /* word numbers are never negative: as uint32 they keep their order */
+        const uint32_t *a = (const uint32_t *)(sets + set_starts[pair[0]]);
+        const uint32_t *b = (const uint32_t *)(sets + set_starts[pair[1]]);
+        int64_t na = distinct[pair[0]] - 1, nb = distinct[pair[1]] - 1;
+        int64_t shared = common_sorted(a, na, b, nb);
         if ((double)shared >= bound * (double)(na + nb - shared)) {
             if (push64(&later, pair[0]) < 0 || push64(&earlier, pair[1]) < 0) goto done;
         }
@@ -499,11 +513,6 @@ typedef struct {
     Py_ssize_t states;
 } Automaton;
 
-static int compare_ucs4(const void *a, const void *b) {
-    Py_UCS4 x = *(const Py_UCS4 *)a, y = *(const Py_UCS4 *)b;
-    return (x > y) - (x < y);
-}
-
 static Py_ssize_t symbol_of(const Automaton *a, Py_UCS4 ch) {
     Py_ssize_t low = 0, high = a->symbols;
     while (low < high) {
@@ -531,7 +540,7 @@ static int automaton_build(Automaton *a, PyObject *needles, Py_ssize_t count) {
         PyObject *needle = PyList_GET_ITEM(needles, k);
         for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(needle); i++) a->chars[n++] = PyUnicode_READ_CHAR(needle, i);
     }
-    qsort(a->chars, (size_t)n, sizeof(Py_UCS4), compare_ucs4);
+    qsort(a->chars, (size_t)n, sizeof(Py_UCS4), compare_uint32);
     a->symbols = 0;
     for (Py_ssize_t i = 0; i < n; i++)
         if (!i || a->chars[i] != a->chars[i - 1]) a->chars[a->symbols++] = a->chars[i];
@@ -709,13 +718,13 @@ static int charset_build(CharSet *set, PyObject *chars) {
         if (ch < 0x10000) set->bits[ch >> 3] |= (unsigned char)(1u << (ch & 7));
         else set->astral[set->astral_count++] = ch;
     }
-    qsort(set->astral, (size_t)set->astral_count, sizeof(Py_UCS4), compare_ucs4);
+    qsort(set->astral, (size_t)set->astral_count, sizeof(Py_UCS4), compare_uint32);
     return 0;
 }
 
 static inline int in_set(const CharSet *set, Py_UCS4 ch) {
     if (ch < 0x10000) return set->bits[ch >> 3] >> (ch & 7) & 1;
-    return bsearch(&ch, set->astral, (size_t)set->astral_count, sizeof(Py_UCS4), compare_ucs4) != NULL;
+    return bsearch(&ch, set->astral, (size_t)set->astral_count, sizeof(Py_UCS4), compare_uint32) != NULL;
 }
 
 static void charset_free(CharSet *set) {
@@ -1047,11 +1056,6 @@ static void line_shapes_init(void) {
 }
 
 static inline unsigned mark_of(Py_UCS4 ch) { return ch < 128 ? ascii_marks[ch] : 0; }
-
-static int compare_uint32(const void *a, const void *b) {
-    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-    return (x > y) - (x < y);
-}
 
 static PyObject *code_blocks(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *text;
@@ -1474,17 +1478,7 @@ static PyObject *sorted_intersections(PyObject *Py_UNUSED(self), PyObject *args)
             PyErr_SetString(PyExc_ValueError, "sorted_intersections: index out of range");
             goto done;
         }
-        int64_t i = bound[l], i_end = bound[l + 1], j = bound[r], j_end = bound[r + 1], found = 0;
-        while (i < i_end && j < j_end) {
-            if (hash[i] < hash[j]) i++;
-            else if (hash[i] > hash[j]) j++;
-            else {
-                found++;
-                i++;
-                j++;
-            }
-        }
-        common[k] = found;
+        common[k] = common_sorted(hash + bound[l], bound[l + 1] - bound[l], hash + bound[r], bound[r + 1] - bound[r]);
     }
     result = Py_NewRef(Py_None);
 done:
