@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import io
 import json
 import os
 import pickle
@@ -15,9 +16,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+import regex
 
 from tests.conftest import EXAMPLE, Runner
 from textclean import CleanConfig, Cleaner, Rule
+from textclean import _patterns as patterns
 from textclean import _rule_cache as rule_cache
 from textclean._classify import compile_rules
 from textclean._classify_comments import CommentDetector, _detector, _Gates, _gates
@@ -408,7 +411,8 @@ def test_cli_output_is_identical_cold_warm_and_off(
         done = run_cli(["clean", pages, "-o", out, *options], check=True)
         outputs[run] = (out.read_bytes(), report.read_bytes(), done.stdout, done.stderr)
         if run == "cold":
-            assert len(entries(tmp_path / "cache")) == 3  # the matcher, the comment gates and the line classes
+            # the matcher, the comment gates, the compiled patterns and the line classes
+            assert len(entries(tmp_path / "cache")) == 4
     assert outputs["cold"] == outputs["warm"] == outputs["warm-workers"] == outputs["off"]
 
 
@@ -426,3 +430,68 @@ def test_gates_pickle_without_numpy() -> None:
     gates = _gates(COMMENT_HEADERS, COMMENT_MARKERS)
     assert b"numpy" not in pickle.dumps(gates)
     assert isinstance(pickle.loads(pickle.dumps(gates)), _Gates)
+
+
+# --- compiled patterns (textclean/_patterns.py) ---
+
+
+def _rule_lines() -> list[str]:
+    """Lines the patterns are tried on: every rule's examples and keeps, and the golden cases' inputs."""
+    lines = [line for rule in PATTERN_RULES for text in (*rule.examples, *rule.keeps) for line in text.splitlines()]
+    for record in (CASES / "clean.jsonl").read_text(encoding="utf-8").splitlines():
+        if record.strip():
+            lines += json.loads(record)["input"].splitlines()
+    return lines
+
+
+def test_patterns_read_back_compiled_match_as_live_ones(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(patterns, "_COMPILED", {})  # as in a new process: nothing compiled yet
+    rules = compile_rules(CleanConfig(mode="aggressive"))
+    sources = sorted(set(rules.matcher.pattern_sources() + rules.comments.pattern_sources()))
+    assert len(sources) > 500 and [path.name.split("-")[0] for path in entries(cache)].count("patterns") == 1
+    with monkeypatch.context() as patched:
+        patched.setattr(patterns, "_COMPILED", {})
+        patched.setattr(patterns.regex, "compile", lambda *args: pytest.fail(f"compiled again: {args}"))
+        patterns.preload(sources)  # warm: read back, nothing compiled
+        read = dict(patterns._COMPILED)
+    assert sorted(read) == sources
+    lines = _rule_lines()
+    for source, flags in sources:
+        live, back = regex.compile(source, flags), read[(source, flags)]
+        assert (back.pattern, back.flags, back.groupindex) == (live.pattern, live.flags, live.groupindex)
+        for line in lines:
+            found, expected = back.search(line.lower()), live.search(line.lower())
+            assert (found and found.span()) == (expected and expected.span()), (source, line)
+
+
+def test_no_cache_compiles_on_first_use_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEXTCLEAN_NO_CACHE", "1")
+    monkeypatch.setattr(patterns, "_COMPILED", {})
+    patterns.preload([("(?:read more)", regex.IGNORECASE)])
+    assert patterns.compiled_already("(?:read more)", regex.IGNORECASE) is None
+    assert patterns.compile_pattern("(?:read more)", regex.IGNORECASE).match("READ MORE")
+
+
+def test_a_patterns_entry_holding_other_patterns_is_not_trusted(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    wanted = [("(?:share this)", regex.IGNORECASE), ("(?:read more)", regex.IGNORECASE)]
+    monkeypatch.setattr(patterns, "_COMPILED", {})
+    patterns.preload(wanted)
+    (path,) = entries(cache)
+    rule_cache._write(path, {("(?:share this)", regex.IGNORECASE): regex.compile("anything")}, ())
+    monkeypatch.setattr(patterns, "_COMPILED", {})
+    patterns.preload(wanted)
+    assert patterns.compile_pattern("(?:share this)", regex.IGNORECASE).pattern == "(?:share this)"
+    assert patterns.compile_pattern("(?:read more)", regex.IGNORECASE).match("Read more")
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "allowed"),
+    [("regex._regex", "compile", True), ("regex._main", "compile", False), ("regex", "compile", False)],
+)
+def test_the_unpickler_resolves_only_regex_s_own_pattern_constructor(module: str, name: str, allowed: bool) -> None:
+    unpickler = rule_cache._Unpickler(io.BytesIO(b""), ())
+    if allowed:
+        assert callable(unpickler.find_class(module, name))
+    else:
+        with pytest.raises(pickle.UnpicklingError):
+            unpickler.find_class(module, name)

@@ -36,6 +36,7 @@ from textclean._features import (
 from textclean._features_repeats import repeats_of_many
 from textclean._line_model import LineModel, LineScores, load_line_model
 from textclean._matcher import MAX_PATTERN_CHARS, Matcher
+from textclean._patterns import preload
 from textclean._rule import KEEP, MODES, Rule, Verdict
 from textclean._rule_cache import load_or_build
 from textclean._rules import PATTERN_RULES, rule_by_code_or_name
@@ -121,14 +122,17 @@ def compile_rules(config: CleanConfig) -> CompiledRules:
     active = [r for r in PATTERN_RULES if r.code not in disabled and MODES.index(r.mode) <= rank]
     active += [r for r in config.extra_rules if r.code not in disabled]
     model = None if "B510" in disabled else load_line_model()
+    matcher = _matcher(active, config.languages)
+    comments = _comment_detector()
+    preload([*matcher.pattern_sources(), *comments.pattern_sources()])
     return CompiledRules(
         mode=config.mode,
-        matcher=_matcher(active, config.languages),
+        matcher=matcher,
         disabled=disabled,
         keep_comments=config.keep_comments,
         model=model,
         threshold=model.thresholds[config.mode] if model is not None else 0.0,
-        comments=_comment_detector(),
+        comments=comments,
         evidence=config.evidence,
     )
 
@@ -433,5 +437,3 @@ def _model_verdicts(
         return plain_model_verdicts(rows, scores, rules.disabled)
     notes = adaptive_notes(scores.content[rows], cuts[rows], rules.threshold)
     return model_verdicts(rows, scores, rules.disabled, notes)
-
-

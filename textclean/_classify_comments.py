@@ -29,6 +29,7 @@ from textclean._classify_gates import StartTable, letter_gate, required_chars, r
 from textclean._features import PreparedLines
 from textclean._lineshape import LineText
 from textclean._matcher import fold_case_twins
+from textclean._patterns import compile_pattern
 from textclean._rule_cache import load_or_build
 from textclean._rules._literals import required_words
 from textclean._rules.comments import COMMENT_LOOKAHEAD, COMMENT_MAIN_TEXT_WORDS, COMMENT_MIN_MARKERS
@@ -82,7 +83,7 @@ class _Gated:
     @functools.cached_property
     def pattern(self) -> regex.Pattern[str]:
         """The pattern, compiled (case-insensitively, as in the alternation it belongs to)."""
-        return regex.compile(self.source, _FLAGS)
+        return compile_pattern(self.source, _FLAGS)
 
     def may_match(self, line: str, lowered: str) -> bool:
         """The word and digit gates (``lowered``: :func:`_lowered` of the line)."""
@@ -138,6 +139,10 @@ class CommentDetector:
     def build(cls, headers: Sequence[str], markers: Sequence[str]) -> CommentDetector:
         """The detector for these header and marker patterns (built once per process)."""
         return _detector(tuple(headers), tuple(markers))
+
+    def pattern_sources(self) -> list[tuple[str, int]]:
+        """Its header and marker patterns and their flags, as each is compiled on first use."""
+        return [(gated.source, _FLAGS) for gated in (*self.headers, *self.markers)]
 
     def __reduce__(self) -> tuple[object, tuple[tuple[str, ...], tuple[str, ...]]]:
         return _detector, (self.header_patterns, self.marker_patterns)

@@ -35,6 +35,7 @@ from textclean._matcher_entries import (
     filed_entry,
     floating_entry,
     pattern_gates,
+    rule_sources,
     search_rule,
 )
 from textclean._matcher_probe import (
@@ -175,6 +176,14 @@ class Matcher:
             max_words=_largest_cap(kept),
             gates=tuple(map(pattern_gates, kept)),
         )
+
+    def pattern_sources(self) -> list[tuple[str, int]]:
+        """Every pattern (source and flags) its matching may compile: what :func:`textclean._patterns.preload` takes."""
+        entries = [*self.anchored, *self.floating, *(entry for found in self.filed.values() for _, entry in found)]
+        found = [(entry.source, entry.flags) for entry in entries]
+        for rule, gates in zip(self.rules, self.gates, strict=True):
+            found += rule_sources(rule, gates)
+        return found
 
     def __getstate__(self) -> dict[str, object]:
         """Pickle without the caches (a worker process builds its own)."""

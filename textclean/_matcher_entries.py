@@ -19,12 +19,23 @@ import regex
 
 from textclean._matcher_affixes import final_words, first_chars, letter_starts
 from textclean._matcher_probe import MAX_LEAD, PREFIX, Probe, ends_match, first_match, fold_case_twins, respaced
+from textclean._patterns import Source, compile_pattern, compiled_already
 from textclean._rule import Rule
 from textclean._rules._build import ANCHORS
 from textclean._rules._index import anchored_parts
 from textclean._rules._literals import required_words, starts_with_non_letter
 
-__all__ = ["FLAGS", "HEAD", "Entry", "Gates", "anchored_entry", "filed_entry", "floating_entry", "pattern_gates"]
+__all__ = [
+    "FLAGS",
+    "HEAD",
+    "Entry",
+    "Gates",
+    "anchored_entry",
+    "filed_entry",
+    "floating_entry",
+    "pattern_gates",
+    "rule_sources",
+]
 
 FLAGS = regex.IGNORECASE | regex.V0
 """How rule patterns are compiled (filed alternatives run on the lowered line without ``IGNORECASE``)."""
@@ -36,15 +47,6 @@ Gates = tuple["frozenset[str] | None", ...]
 """Per pattern of a rule, words one of which each match contains (see :func:`pattern_gates`)."""
 
 _INLINE_FLAGS = regex.compile(r"\(\?[a-zA-Z]+\)")  # a global inline flag such as (?s)
-_PATTERNS: dict[tuple[str, int], regex.Pattern[str]] = {}
-
-
-def compile_pattern(source: str, flags: int) -> regex.Pattern[str]:
-    """``regex.compile``, once per process for each source."""
-    pattern = _PATTERNS.get((source, flags))
-    if pattern is None:
-        pattern = _PATTERNS[(source, flags)] = regex.compile(source, flags)
-    return pattern
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,13 @@ def pattern_gates(rule: Rule) -> Gates:
     return tuple(gates)
 
 
+def rule_sources(rule: Rule, gates: Gates) -> list[Source]:
+    """The patterns :func:`search_rule` may compile for ``rule``."""
+    if not gates:
+        return [("|".join(f"(?:{p})" for p in rule.patterns), FLAGS)]
+    return [(f"(?:{pattern})", FLAGS) for pattern in rule.patterns]
+
+
 def search_rule(rule: Rule, gates: Gates, line: str, text: str) -> regex.Match[str] | None:
     """The search of the alternation of a rule's patterns in ``line`` (``text``: lowered and folded).
 
@@ -142,7 +151,7 @@ def search_rule(rule: Rule, gates: Gates, line: str, text: str) -> regex.Match[s
     best: regex.Match[str] | None = None
     for pattern, gate in zip(rule.patterns, gates, strict=True):
         source = f"(?:{pattern})"
-        compiled = _PATTERNS.get((source, FLAGS))  # once compiled, a search is cheaper than the words
+        compiled = compiled_already(source, FLAGS)  # once compiled, a search is cheaper than the words
         if compiled is not None or gate is None or any(word in text for word in gate):
             hit = (compiled or compile_pattern(source, FLAGS)).search(line)
             if hit is not None and (best is None or hit.start() < best.start()):

@@ -17,8 +17,10 @@ cache directory under a key made of all of that, and later processes read it bac
 * **Trust**: unpickling runs code chosen by whoever wrote the file, so an entry is read only from a directory
   and a file the user owns and that nobody else may write to (the directory is created ``0700``, entries
   ``0600``): whoever could plant an entry there could as well edit the user's shell start-up files. As a second
-  fence, the unpickler resolves only classes of the modules in :data:`SOURCES` (and ``regex``'s flag enum): no
-  function, nothing from the standard library, so a foreign pickle fails to load instead of running anything.
+  fence, the unpickler resolves only classes of the modules in :data:`SOURCES` (and ``regex``'s flag enum), and one
+  function: ``regex``'s pattern constructor, through which ``regex`` pickles a compiled pattern
+  (:mod:`textclean._patterns`). Nothing else, nothing from the standard library, so a foreign pickle fails to load
+  instead of running anything.
 * **Failures** of any kind (no home, a read-only or foreign directory, a truncated, corrupt or foreign entry)
   fall back to building live; they are logged at debug level on the ``textclean`` logger, never raised.
 
@@ -60,6 +62,7 @@ SOURCES = (
     "_matcher*.py",  # the matcher and the analysis behind its probes
     "_classify_comments.py",  # the comment detector
     "_classify_gates.py",  # its gates
+    "_patterns.py",  # the compiled patterns
     # what those import (their classes are used, or their names read, as they build):
     "_errors.py",
     "_features.py",
@@ -80,6 +83,7 @@ _SUFFIX = ".pickle"
 _STALE_TEMPORARY = 3600.0  # seconds after which a temporary file is the debris of a killed writer
 _PACKAGE = Path(__file__).resolve().parent
 _FLAG_ENUM = ("regex._regex_core", "RegexFlag")
+_PATTERN_CONSTRUCTOR = ("regex._regex", "compile")  # how regex pickles a compiled pattern: its program, not its source
 _T = TypeVar("_T")
 
 log = logging.getLogger("textclean")
@@ -289,7 +293,8 @@ class _Pickler(pickle.Pickler):
 
 
 class _Unpickler(pickle.Unpickler):
-    """Unpickles only classes of the :data:`SOURCES` modules (and ``regex``'s flags), and the ``shared`` objects."""
+    """Unpickles only classes of the :data:`SOURCES` modules, ``regex``'s flags and compiled patterns, and the
+    ``shared`` objects."""
 
     def __init__(self, file: io.BytesIO, shared: Sequence[object]) -> None:
         super().__init__(file)
@@ -300,6 +305,8 @@ class _Unpickler(pickle.Unpickler):
             found = super().find_class(module_name, global_name)
             if isinstance(found, type):
                 return found
+        if (module_name, global_name) == _PATTERN_CONSTRUCTOR:
+            return super().find_class(module_name, global_name)
         raise pickle.UnpicklingError(f"an entry may not name {module_name}.{global_name}")
 
     def persistent_load(self, pid: Any) -> object:
