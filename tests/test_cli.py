@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -219,3 +221,18 @@ def test_annotate_plain_text_marks_every_line(run_cli: Runner) -> None:
         "\t",
         ".\tThe harbour council voted on Tuesday to close the old ferry pier at the end of March.",
     ]
+
+
+def test_the_console_script_collects_the_young_generation_rarely() -> None:
+    """``textclean`` (and ``python -m textclean``) raise the collector's threshold before running the command:
+    a run allocates millions of objects without cycles (``_cli.settle_collector``)."""
+    probe = (
+        "import gc, sys\n"
+        "from textclean import _cli\n"
+        "before = gc.get_threshold()[0]\n"
+        "_cli.main = lambda: print(before, gc.get_threshold()[0]) or 0\n"
+        "_cli.entry_point()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["700", "20000"]
