@@ -157,3 +157,39 @@ def test_near_copy_is_found_and_twin_recorded() -> None:
     repeats = find_repeats([first, "Something else happened in the capital on Tuesday evening.", later])
     assert [(r.index, r.twin, r.code) for r in repeats] == [(2, 0, "D002")]
     assert 0.8 <= repeats[0].similarity < 1.0
+
+
+word_hashes = _kernels.kernel("word_hashes")
+needs_word_hashes = pytest.mark.skipif(word_hashes is None, reason="textclean._native was not built")
+
+
+@needs_word_hashes
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.characters(exclude_categories=("Cs",)), max_size=8), min_size=1, max_size=20), st.data())
+def test_word_hashes_are_zlib_crc32_of_utf8(words: list[str], data: st.DataObject) -> None:
+    import zlib
+
+    import numpy as np
+
+    used = data.draw(st.lists(st.integers(0, len(words) - 1), max_size=30))
+    found = word_hashes(words, np.array(used, dtype=np.int64))
+    assert found is not None
+    assert np.frombuffer(found, dtype=np.uint32).tolist() == [zlib.crc32(words[k].encode()) for k in used]
+    compiled = _paragraph_prefilter._word_hashes(words, np.array(used, dtype=np.intp))
+    with pytest.MonkeyPatch.context() as patch:  # the Python path gives the same uint64 hashes
+        patch.setattr(_kernels, "kernel", lambda name: None)
+        reference = _paragraph_prefilter._word_hashes(words, np.array(used, dtype=np.intp))
+    assert compiled.dtype == reference.dtype == np.uint64 and compiled.tolist() == reference.tolist()
+
+
+@needs_word_hashes
+def test_word_hashes_leave_a_lone_surrogate_and_bad_input_to_the_caller() -> None:
+    import numpy as np
+
+    assert word_hashes(["ok", "a\ud800"], np.array([0, 1], dtype=np.int64)) is None
+    with pytest.raises(UnicodeEncodeError):
+        _paragraph_prefilter._word_hashes(["ok", "a\ud800"], np.array([0, 1], dtype=np.intp))
+    with pytest.raises(IndexError):
+        word_hashes(["ok"], np.array([1], dtype=np.int64))
+    with pytest.raises(TypeError):
+        word_hashes(["ok", 3], np.array([1], dtype=np.int64))

@@ -36,6 +36,12 @@
  *   when its shared distinct words reach bound x the distinct words of the two together. The pairs come back
  *   as two int64 arrays (bytes), sorted by later paragraph, then earlier.
  *
+ * word_hashes(words, used) -> bytes or None
+ *
+ *   The CRC-32 (zlib's) of the UTF-8 bytes of words[i] for each i of used (int64), as uint32 (the prefilter's
+ *   word hashes; textclean/_paragraph_prefilter.py holds the zlib reference). None when a word holds a lone
+ *   surrogate, which has no UTF-8 form (the caller's reference then raises as str.encode does).
+ *
  * lines_holding(document, needles) -> list of lists of int
  *
  *   For each needle (a non-empty str without "\n"), the lines of document (split at "\n") that hold it, in
@@ -370,6 +376,67 @@ static int64_t common_sorted(const uint32_t *a, int64_t na, const uint32_t *b, i
         }
     }
     return shared;
+}
+
+static uint32_t crc_table[256]; /* zlib's CRC-32: reflected polynomial 0xEDB88320 (filled at import) */
+
+static uint32_t crc_byte(uint32_t crc, unsigned char byte) { return crc_table[(crc ^ byte) & 0xFF] ^ (crc >> 8); }
+
+static PyObject *word_hashes(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *words;
+    Py_buffer used_buffer;
+    if (!PyArg_ParseTuple(args, "O!y*:word_hashes", &PyList_Type, &words, &used_buffer)) return NULL;
+    PyObject *result = NULL;
+    const int64_t *used = used_buffer.buf;
+    Py_ssize_t count = used_buffer.len / (Py_ssize_t)sizeof(int64_t), size = PyList_GET_SIZE(words);
+    uint32_t *hashes = PyMem_Malloc((size_t)(count ? count : 1) * sizeof(uint32_t));
+    if (!hashes) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        if (used[k] < 0 || used[k] >= size) {
+            PyErr_SetString(PyExc_IndexError, "a word number is outside words");
+            goto done;
+        }
+        PyObject *word = PyList_GET_ITEM(words, used[k]);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "words must be str");
+            goto done;
+        }
+        int kind = PyUnicode_KIND(word);
+        const void *data = PyUnicode_DATA(word);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(word);
+        uint32_t crc = 0xFFFFFFFFu;
+        for (Py_ssize_t i = 0; i < length; i++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+            if (ch < 0x80) {
+                crc = crc_byte(crc, (unsigned char)ch);
+            } else if (ch < 0x800) {
+                crc = crc_byte(crc, (unsigned char)(0xC0 | (ch >> 6)));
+                crc = crc_byte(crc, (unsigned char)(0x80 | (ch & 0x3F)));
+            } else if (ch < 0x10000) {
+                if (ch >= 0xD800 && ch <= 0xDFFF) { /* a lone surrogate: no UTF-8 form */
+                    result = Py_NewRef(Py_None);
+                    goto done;
+                }
+                crc = crc_byte(crc, (unsigned char)(0xE0 | (ch >> 12)));
+                crc = crc_byte(crc, (unsigned char)(0x80 | ((ch >> 6) & 0x3F)));
+                crc = crc_byte(crc, (unsigned char)(0x80 | (ch & 0x3F)));
+            } else {
+                crc = crc_byte(crc, (unsigned char)(0xF0 | (ch >> 18)));
+                crc = crc_byte(crc, (unsigned char)(0x80 | ((ch >> 12) & 0x3F)));
+                crc = crc_byte(crc, (unsigned char)(0x80 | ((ch >> 6) & 0x3F)));
+                crc = crc_byte(crc, (unsigned char)(0x80 | (ch & 0x3F)));
+            }
+        }
+        hashes[k] = crc ^ 0xFFFFFFFFu;
+    }
+    result = PyBytes_FromStringAndSize((const char *)hashes, count * (Py_ssize_t)sizeof(uint32_t));
+done:
+    PyMem_Free(hashes);
+    PyBuffer_Release(&used_buffer);
+    return result;
 }
 
 static PyObject *prefilter_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
@@ -1492,6 +1559,8 @@ static PyMethodDef methods[] = {
     {"prefilter_pairs", prefilter_pairs, METH_VARARGS,
      "prefilter_pairs(ids, lengths, documents, permuted, bound): the near-repeat prefilter's pairs "
      "(see textclean/_paragraph_prefilter.py)."},
+    {"word_hashes", word_hashes, METH_VARARGS,
+     "word_hashes(words, used): zlib's CRC-32 of the UTF-8 of the used words (see textclean/_paragraph_prefilter.py)."},
     {"lines_holding", lines_holding, METH_VARARGS,
      "lines_holding(document, needles): per needle, the lines of document holding it (see "
      "textclean/_matcher_probe.py)."},
@@ -1524,6 +1593,11 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", "textclean
 
 PyMODINIT_FUNC PyInit__native(void) {
     for (Py_UCS4 ch = 0; ch < 256; ch++) latin1_word[ch] = (unsigned char)(Py_UNICODE_ISALNUM(ch) || ch == '_');
+    for (uint32_t byte = 0; byte < 256; byte++) {
+        uint32_t crc = byte;
+        for (int bit = 0; bit < 8; bit++) crc = crc & 1 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+        crc_table[byte] = crc;
+    }
     line_shapes_init();
     return PyModule_Create(&module);
 }

@@ -55,8 +55,7 @@ def prefiltered_pairs_many(
     present[numbers] = True
     used = np.flatnonzero(present)  # the words in play, renumbered 0, 1, ... (by vocabulary order)
     ids = (np.cumsum(present) - 1)[numbers]
-    words = map(vocabulary.__getitem__, used.tolist())
-    hashes = np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(used))  # unsalted
+    hashes = _word_hashes(vocabulary, used)
     multipliers, offsets = _prefilter_permutations()
     permuted = (hashes[:, None] * multipliers + offsets) & np.uint64(0xFFFFFFFF)
     sizes = [len(chosen) for _, _, chosen in pages]
@@ -82,6 +81,20 @@ def prefiltered_pairs_many(
         else:
             pairs.append((row, [other]))
     return out
+
+
+def _word_hashes(vocabulary: Sequence[str], used: Any) -> Any:
+    """The CRC-32 of the UTF-8 of each used word (numbers into ``vocabulary``), as uint64: unsalted, the same in
+    every process. The compiled ``word_hashes`` when it was built, else zlib (its reference)."""
+    import numpy as np
+
+    native = _kernels.kernel("word_hashes")
+    if native is not None and isinstance(vocabulary, list):
+        found = native(vocabulary, used.astype(np.int64))
+        if found is not None:  # None: a lone surrogate, which the reference reports as str.encode does
+            return np.frombuffer(found, dtype=np.uint32).astype(np.uint64)
+    words = map(vocabulary.__getitem__, used.tolist())
+    return np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(used))
 
 
 def _pairs_reference(permuted: Any, ids: Any, lengths: Any, document: Any, size: int, bound: float) -> tuple[Any, Any]:
