@@ -110,7 +110,12 @@ class _Layer:
     bias: float
 
     def contributions(self, x: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        result: npt.NDArray[np.float64] = (x - self.mean) / self.scale * self.weights
+        """``(x - mean) / scale * weights``, the same operations in the same order, in one array: each temporary
+        of the plain expression is as large as ``x`` (half a megabyte for a run of 1024 lines), and allocating
+        and faulting them in made it six times slower."""
+        result: npt.NDArray[np.float64] = np.subtract(x, self.mean)
+        np.divide(result, self.scale, out=result)
+        np.multiply(result, self.weights, out=result)
         return result
 
 
