@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -236,3 +237,28 @@ def test_the_console_script_collects_the_young_generation_rarely() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["700", "20000"]
+
+
+@pytest.mark.parametrize(("chosen", "expected"), [(None, "1"), ("3", "3")])
+def test_the_console_script_asks_openblas_for_one_thread_before_numpy_loads(
+    chosen: str | None, expected: str
+) -> None:
+    """textclean does no linear algebra: OpenBLAS's thread per core only slows the start (``one_blas_thread``);
+    a number the user set is kept."""
+    probe = (
+        "import os, sys\n"
+        "from textclean import _cli\n"
+        "def main():\n"
+        "    before = 'numpy' in sys.modules\n"
+        "    import numpy\n"
+        "    print(before, os.environ['OPENBLAS_NUM_THREADS'])\n"
+        "    return 0\n"
+        "_cli.main = main\n"
+        "_cli.entry_point()\n"
+    )
+    env = {key: value for key, value in os.environ.items() if key != "OPENBLAS_NUM_THREADS"}
+    if chosen is not None:
+        env["OPENBLAS_NUM_THREADS"] = chosen
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=False, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", expected]
