@@ -193,3 +193,36 @@ def test_word_hashes_leave_a_lone_surrogate_and_bad_input_to_the_caller() -> Non
         word_hashes(["ok"], np.array([1], dtype=np.int64))
     with pytest.raises(TypeError):
         word_hashes(["ok", 3], np.array([1], dtype=np.int64))
+
+
+prefilter_kernel = _kernels.kernel("prefilter_pairs")
+
+
+@pytest.mark.skipif(prefilter_kernel is None, reason="textclean._native was not built")
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 7), min_size=1, max_size=6), min_size=1, max_size=12),
+    st.data(),
+    st.booleans(),
+    st.sampled_from([0.2, 0.5, 0.85]),
+)
+def test_prefilter_kernel_equals_numpy_on_narrow_and_wide_hashes(
+    paragraphs: list[list[int]], data: st.DataObject, wide: bool, bound: float
+) -> None:
+    """The kernel's minima run on uint32 when every hash fits (the caller masks them to 32 bits), else on uint64;
+    its distinct-word counts use stamps, not sorted sets: the pairs are the numpy reference's either way."""
+    import numpy as np
+
+    ids = np.array([word for paragraph in paragraphs for word in paragraph], dtype=np.int32)
+    lengths = np.array([len(paragraph) for paragraph in paragraphs], dtype=np.int64)
+    splits = sorted(data.draw(st.lists(st.integers(0, len(paragraphs)), max_size=3)))
+    document = np.searchsorted(np.array(splits), np.arange(len(paragraphs)), side="right").astype(np.int64)
+    top = 2**64 - 1 if wide else 2**32 - 1
+    hashes = data.draw(st.lists(st.integers(0, top), min_size=8 * 16, max_size=8 * 16))
+    hashes[0] = min(hashes[0], 6)  # shared minima, so that bands meet
+    permuted = np.array(hashes, dtype=np.uint64).reshape(8, 16)
+    permuted[1] = permuted[0]  # two words alike in every column: paragraphs of either meet
+    found = prefilter_kernel(ids, lengths, document, permuted, bound)
+    later, earlier = (np.frombuffer(part, dtype=np.int64) for part in found)
+    expected = _paragraph_prefilter._pairs_reference(permuted, ids.astype(np.intp), lengths, document, 8, bound)
+    assert later.tolist() == expected[0].tolist() and earlier.tolist() == expected[1].tolist()

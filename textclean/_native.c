@@ -353,11 +353,6 @@ static int compare_int64(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-static int compare_int32(const void *a, const void *b) {
-    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
-    return (x > y) - (x < y);
-}
-
 static int compare_uint32(const void *a, const void *b) { /* code points (Py_UCS4) and 32-bit hashes */
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return (x > y) - (x < y);
@@ -448,8 +443,9 @@ static PyObject *prefilter_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *result = NULL;
     Buffer codes = {0}, later = {0}, earlier = {0};
     uint64_t *signatures = NULL;
-    int64_t *starts = NULL, *distinct = NULL, *set_starts = NULL;
+    int64_t *starts = NULL, *distinct = NULL, *stamps = NULL;
     int32_t *sets = NULL;
+    uint32_t *narrow = NULL;
     Keyed *keyed = NULL;
     const int32_t *ids = ids_buffer.buf;
     const int64_t *lengths = lengths_buffer.buf, *documents = documents_buffer.buf;
@@ -476,18 +472,42 @@ static PyObject *prefilter_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
             goto done;
         }
         starts[p + 1] = starts[p] + lengths[p];
-        uint64_t *signature = signatures + p * PERMUTATIONS;
-        for (int k = 0; k < PERMUTATIONS; k++) signature[k] = UINT64_MAX;
         for (int64_t w = starts[p]; w < starts[p + 1]; w++) {
-            int32_t word = ids[w];
-            if (word < 0 || word >= vocabulary) {
+            if (ids[w] < 0 || ids[w] >= vocabulary) {
                 PyErr_SetString(PyExc_ValueError, "a word number is outside permuted");
                 goto done;
             }
-            const uint64_t *row = permuted + (Py_ssize_t)word * PERMUTATIONS;
-            for (int k = 0; k < PERMUTATIONS; k++)
-                if (row[k] < signature[k]) signature[k] = row[k];
         }
+    }
+    /* The hashes are 32-bit (the caller masks them): as uint32 the minima vectorise. Any wider: uint64. */
+    narrow = PyMem_Malloc((size_t)(vocabulary ? vocabulary : 1) * PERMUTATIONS * sizeof(uint32_t));
+    if (!narrow) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int wide = 0;
+    for (Py_ssize_t k = 0; k < vocabulary * PERMUTATIONS; k++) {
+        wide |= permuted[k] > UINT32_MAX;
+        narrow[k] = (uint32_t)permuted[k];
+    }
+    for (Py_ssize_t p = 0; p < rows; p++) {
+        uint64_t *signature = signatures + p * PERMUTATIONS;
+        if (wide) {
+            for (int k = 0; k < PERMUTATIONS; k++) signature[k] = UINT64_MAX;
+            for (int64_t w = starts[p]; w < starts[p + 1]; w++) {
+                const uint64_t *row = permuted + (Py_ssize_t)ids[w] * PERMUTATIONS;
+                for (int k = 0; k < PERMUTATIONS; k++)
+                    if (row[k] < signature[k]) signature[k] = row[k];
+            }
+            continue;
+        }
+        uint32_t minima[PERMUTATIONS];
+        for (int k = 0; k < PERMUTATIONS; k++) minima[k] = UINT32_MAX;
+        for (int64_t w = starts[p]; w < starts[p + 1]; w++) {
+            const uint32_t *row = narrow + (Py_ssize_t)ids[w] * PERMUTATIONS;
+            for (int k = 0; k < PERMUTATIONS; k++) minima[k] = row[k] < minima[k] ? row[k] : minima[k];
+        }
+        for (int k = 0; k < PERMUTATIONS; k++) signature[k] = minima[k];
     }
     /* The pairs that meet: per document and band, the rows sorted by key (then row); in a run of equal keys,
        each row meets every row before it. Coded later * rows + earlier, sorted and made unique below. */
@@ -515,14 +535,17 @@ static PyObject *prefilter_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
     }
     const int64_t *coded = (const int64_t *)codes.data;
     if (codes.size > 1) qsort(codes.data, (size_t)codes.size, sizeof(int64_t), compare_int64);
-    /* Each paragraph's distinct words, sorted (built for the paragraphs in some pair only). */
+    /* Each paragraph's distinct words (built for the paragraphs in some pair only, in no order): a word is new
+       to paragraph p when its stamp is not p + 1. A pair's shared words: the earlier one's words stamped with
+       the pair's mark, the later one's counted where they carry it. */
     distinct = PyMem_Calloc((size_t)(rows ? rows : 1), sizeof(int64_t)); /* 0: not built; else count + 1 */
-    set_starts = PyMem_Malloc((size_t)(rows ? rows : 1) * sizeof(int64_t));
     sets = PyMem_Malloc((size_t)(words ? words : 1) * sizeof(int32_t));
-    if (!distinct || !set_starts || !sets) {
+    stamps = PyMem_Calloc((size_t)(vocabulary ? vocabulary : 1), sizeof(int64_t));
+    if (!distinct || !sets || !stamps) {
         PyErr_NoMemory();
         goto done;
     }
+    int64_t mark = rows; /* the pairs' marks start above every paragraph's stamp (1..rows) */
     for (Py_ssize_t c = 0; c < codes.size; c++) {
         if (c && coded[c] == coded[c - 1]) continue;
         int64_t pair[2] = {coded[c] / rows, coded[c] % rows};
@@ -530,19 +553,19 @@ static PyObject *prefilter_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
             int64_t p = pair[side];
             if (distinct[p]) continue;
             int32_t *set = sets + starts[p];
-            memcpy(set, ids + starts[p], (size_t)lengths[p] * sizeof(int32_t));
-            qsort(set, (size_t)lengths[p], sizeof(int32_t), compare_int32);
             int64_t count = 0;
-            for (int64_t w = 0; w < lengths[p]; w++)
-                if (!w || set[w] != set[w - 1]) set[count++] = set[w];
-            set_starts[p] = starts[p];
+            for (int64_t w = starts[p]; w < starts[p + 1]; w++) {
+                if (stamps[ids[w]] == p + 1) continue;
+                stamps[ids[w]] = p + 1;
+                set[count++] = ids[w];
+            }
             distinct[p] = count + 1;
         }
-        /* word numbers are never negative: as uint32 they keep their order */
-        const uint32_t *a = (const uint32_t *)(sets + set_starts[pair[0]]);
-        const uint32_t *b = (const uint32_t *)(sets + set_starts[pair[1]]);
-        int64_t na = distinct[pair[0]] - 1, nb = distinct[pair[1]] - 1;
-        int64_t shared = common_sorted(a, na, b, nb);
+        const int32_t *a = sets + starts[pair[0]], *b = sets + starts[pair[1]];
+        int64_t na = distinct[pair[0]] - 1, nb = distinct[pair[1]] - 1, shared = 0;
+        mark++;
+        for (int64_t w = 0; w < nb; w++) stamps[b[w]] = mark;
+        for (int64_t w = 0; w < na; w++) shared += stamps[a[w]] == mark;
         if ((double)shared >= bound * (double)(na + nb - shared)) {
             if (push64(&later, pair[0]) < 0 || push64(&earlier, pair[1]) < 0) goto done;
         }
@@ -558,8 +581,9 @@ done:
     PyMem_Free(signatures);
     PyMem_Free(starts);
     PyMem_Free(distinct);
-    PyMem_Free(set_starts);
     PyMem_Free(sets);
+    PyMem_Free(stamps);
+    PyMem_Free(narrow);
     PyMem_Free(keyed);
     PyBuffer_Release(&ids_buffer);
     PyBuffer_Release(&lengths_buffer);
