@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from textclean import Cleaner, _kernels, _tokens
 from textclean._tokens import (
     TokenTable,
+    gather_pages,
     gather_rows,
     join_pages,
     lowercase_words,
@@ -165,6 +166,20 @@ def test_pages_rows_are_the_pages_rows_joined(pages: list[list[str]], data: st.D
         each = [table.page(k).rows(lines) for k, lines in zip(chosen, rows, strict=True)]
         assert _as_lists(joined) == _as_lists(join_pages(each))
     assert joined.number is None and all(table.page(k).number == k for k in range(len(pages)))
+
+
+@given(batches, st.data())
+def test_gather_pages_is_each_page_s_gather(pages: list[list[str]], data: st.DataObject) -> None:
+    """Any pages (repeated, in any order), any rows of each (repeated, in any order, none), words or no words."""
+    table = tokenize_pages(pages)
+    chosen = data.draw(st.lists(st.sampled_from(range(len(pages))))) if pages else []
+    picks = [(table.page(k), data.draw(st.lists(st.integers(0, len(pages[k]) - 1)) if pages[k] else st.just([])))
+             for k in chosen]
+    found = gather_pages(picks)
+    assert len(found) == len(picks)
+    for (ids, counts), (page, rows) in zip(found, picks, strict=True):
+        expected_ids, expected_counts = page.gather(rows)
+        assert (ids.tolist(), counts.tolist()) == (expected_ids.tolist(), expected_counts.tolist())
 
 
 def test_pages_rows_refuse_to_leave_out_a_line_with_words() -> None:

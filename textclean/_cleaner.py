@@ -16,7 +16,7 @@ from textclean._normalize import normalize_lines
 from textclean._paragraphs import PARAGRAPH_RULES, repeats_of_words
 from textclean._result import CleanResult, Removal
 from textclean._rule import Verdict
-from textclean._tokens import PageTokens, tokenize_pages
+from textclean._tokens import PageTokens, gather_pages, tokenize_pages
 
 __all__ = ["Cleaner", "clean_text"]
 
@@ -149,10 +149,11 @@ class Cleaner:
             for lines, _, verdicts in pages
         ]
         config = self.config
+        gathered = gather_pages([(words, rows) for (_, words, _), rows in zip(pages, kept, strict=True)])
         found = repeats_of_words(
             [
-                ([lines[i] for i in rows], *words.gather(rows))
-                for (lines, words, _), rows in zip(pages, kept, strict=True)
+                ([lines[i] for i in rows], ids, counts)
+                for (lines, _, _), rows, (ids, counts) in zip(pages, kept, gathered, strict=True)
             ],
             pages[0][1].table.vocabulary,
             threshold=config.near_duplicate_threshold,

@@ -48,9 +48,15 @@ def prefiltered_pairs_many(
     out: list[list[tuple[int, list[int]]]] = [[] for _ in pages]
     if sum(len(chosen) for _, _, chosen in pages) < 2:
         return out
-    gathered = [gather_rows(ids, counts, chosen) for ids, counts, chosen in pages]
-    numbers = np.concatenate([page_ids for page_ids, _ in gathered])
-    lengths = np.concatenate([counts for _, counts in gathered])
+    # the chosen paragraphs of every page at once: the pages' paragraphs end to end, the chosen rows shifted
+    base = 0
+    rows: list[int] = []
+    for _, counts, chosen in pages:
+        rows += [row + base for row in chosen]
+        base += len(counts)
+    numbers, lengths = gather_rows(
+        np.concatenate([ids for ids, _, _ in pages]), np.concatenate([counts for _, counts, _ in pages]), rows
+    )
     present = np.zeros(len(vocabulary), dtype=bool)
     present[numbers] = True
     used = np.flatnonzero(present)  # the words in play, renumbered 0, 1, ... (by vocabulary order)

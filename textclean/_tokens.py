@@ -26,6 +26,7 @@ from textclean import _kernels
 __all__ = [
     "PageTokens",
     "TokenTable",
+    "gather_pages",
     "gather_rows",
     "join_pages",
     "lowercase_words",
@@ -214,6 +215,31 @@ def join_pages(pages: Sequence[PageTokens]) -> PageTokens:
         np.concatenate([page.distinct for page in pages]),
         pages[0].table,
     )
+
+
+def gather_pages(pages: Sequence[tuple[PageTokens, Sequence[int]]]) -> list[tuple[_Ints, _Offsets]]:
+    """:meth:`PageTokens.gather` of each page's rows, in a few numpy calls whatever the number of pages (the pages'
+    words end to end, one gather, split again: each page's arrays are views of one array).
+
+    Examples:
+        >>> table = tokenize_pages([["the river", "a flood"], ["the end"]])
+        >>> found = gather_pages([(table.page(0), [1]), (table.page(1), []), (table.page(1), [0])])
+        >>> [(ids.tolist(), counts.tolist()) for ids, counts in found]
+        [([2, 3], [2]), ([], []), ([0, 4], [2])]
+    """
+    if not pages:
+        return []
+    rows: list[int] = []
+    base = 0
+    for page, chosen in pages:
+        rows += [row + base for row in chosen]
+        base += len(page.counts)
+    ids, counts = gather_rows(
+        np.concatenate([page.ids for page, _ in pages]), np.concatenate([page.counts for page, _ in pages]), rows
+    )
+    row_ends = np.cumsum(np.fromiter((len(chosen) for _, chosen in pages), dtype=np.intp, count=len(pages)))
+    word_ends = np.concatenate(([0], np.cumsum(counts)))[row_ends]  # the words before each page's end
+    return list(zip(np.split(ids, word_ends[:-1].tolist()), np.split(counts, row_ends[:-1].tolist()), strict=True))
 
 
 def gather_rows(ids: _Ints, counts: _Offsets, rows: Sequence[int] | npt.NDArray[np.intp]) -> tuple[_Ints, _Offsets]:
