@@ -20,6 +20,8 @@ on the development gold (docs/quality.md).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import numpy.typing as npt
 
@@ -37,6 +39,7 @@ __all__ = [
     "adaptive_note",
     "adaptive_notes",
     "line_thresholds",
+    "line_thresholds_many",
 ]
 
 MAIN_TEXT_SCORE = 0.8
@@ -92,6 +95,52 @@ def line_thresholds(scores: LineScores, threshold: float) -> npt.NDArray[np.floa
     after = np.flatnonzero(scores.features[anchors[-1] + 1 : anchors[-1] + 1 + TRAILING_LINES][:, _ENDINGS].any(axis=1))
     cuts[anchors[0] : anchors[-1] + 1 + (int(after[-1]) + 1 if len(after) else 0)] = lenient
     return cuts
+
+
+def line_thresholds_many(pages: Sequence[LineScores], threshold: float) -> list[npt.NDArray[np.float64]]:
+    """:func:`line_thresholds` of each page, computed for all of them at once (each page's block is its own).
+
+    Examples:
+        >>> from textclean._line_model import MODEL_FEATURES
+        >>> features = np.zeros((10, 63))
+        >>> features[:, _LOG_WORDS] = np.log1p([3, 3, 3, 30, 2, 30, 3, 25, 3, 3])
+        >>> page = LineScores(np.array([0.1] * 3 + [0.9, 0.1, 0.9] + [0.1] * 4), features, features, MODEL_FEATURES)
+        >>> short = LineScores(page.content[:6], features[:6], features[:6], MODEL_FEATURES)
+        >>> [cuts.round(3).tolist() for cuts in line_thresholds_many([page, short], 0.4)]
+        [[0.4, 0.4, 0.4, 0.1, 0.1, 0.1, 0.4, 0.2, 0.4, 0.4], [0.1, 0.1, 0.1, 0.1, 0.1, 0.1]]
+    """
+    if not pages:
+        return []
+    sizes = np.fromiter((len(page.content) for page in pages), dtype=np.intp, count=len(pages))
+    ends = np.cumsum(sizes)
+    starts = ends - sizes
+    content = np.concatenate([page.content for page in pages])
+    features = np.concatenate([page.features for page in pages])
+    words = np.expm1(features[:, _LOG_WORDS])
+    anchors = np.flatnonzero((content >= MAIN_TEXT_SCORE) & (words >= MAIN_TEXT_WORDS - 0.5))
+    page_of = np.repeat(np.arange(len(pages)), sizes)
+    first = np.full(len(pages), len(content), dtype=np.intp)  # each page's first and last anchor (global rows)
+    last = np.full(len(pages), -1, dtype=np.intp)
+    np.minimum.at(first, page_of[anchors], anchors)
+    np.maximum.at(last, page_of[anchors], anchors)
+    anchored = (last >= 0) & (sizes >= SHORT_PAGE_LINES)
+    endings = np.any(features[:, _ENDINGS], axis=1)
+    grown = np.zeros(len(pages), dtype=np.intp)  # the block's lines past the last anchor: the last that ends well
+    for past in range(TRAILING_LINES, 0, -1):
+        row = last + past
+        ends_well = anchored & (grown == 0) & (row < ends)
+        ends_well[ends_well] = endings[row[ends_well]]
+        grown[ends_well] = past
+    lenient = threshold * INSIDE_FACTOR
+    cuts = np.where(words >= LONG_LINE_WORDS - 0.5, threshold * LONG_LINE_FACTOR, threshold)
+    # lenient from each block's first line to its end (a page without a block: all of it), by a running count
+    low = np.where(anchored, first, starts)
+    high = np.where(anchored, last + 1 + grown, ends)
+    inside = np.zeros(len(content) + 1, dtype=np.intp)
+    np.add.at(inside, low, 1)
+    np.add.at(inside, high, -1)
+    cuts[np.cumsum(inside[:-1]) > 0] = lenient
+    return np.split(cuts, ends[:-1].tolist())
 
 
 def adaptive_note(score: float, cut: float, threshold: float) -> str:

@@ -21,9 +21,9 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
-from textclean._adaptive import adaptive_notes, line_thresholds
+from textclean._adaptive import adaptive_notes, line_thresholds, line_thresholds_many
 from textclean._classify_comments import CommentDetector
-from textclean._classify_model import model_verdicts, plain_model_verdicts
+from textclean._classify_model import model_verdicts, plain_model_verdicts, plain_model_verdicts_many
 from textclean._config import CleanConfig
 from textclean._features import (
     BASE_FEATURES,
@@ -228,10 +228,8 @@ def classify_many(
         # a lone line has no neighbours to be told apart from: only documents of two lines or more are scored
         scored = [found for found in passes if len(found[2]) >= 2]
         if rules.model is not None and scored:
-            for (verdicts, _, index, _), scores in zip(
-                scored, rules.model.score_many([features for _, features, _, _ in scored]), strict=True
-            ):
-                _apply_model(verdicts, scores, index, rules)
+            scores = rules.model.score_many([features for _, features, _, _ in scored])
+            _apply_model_many([(verdicts, index) for verdicts, _, index, _ in scored], scores, rules)
         out.extend(verdicts for verdicts, _, _, _ in passes)
     return out
 
@@ -256,7 +254,8 @@ def _runs_of_rows(rows: list[int]) -> list[list[int]]:
 
 
 def _apply_model(verdicts: list[Verdict], scores: LineScores, index: list[int], rules: CompiledRules) -> None:
-    """Replace the verdicts of the kept lines the model scores under their threshold by its own."""
+    """Replace the verdicts of the kept lines the model scores under their threshold by its own (one page: the
+    reference of :func:`_apply_model_many`)."""
     cuts = line_thresholds(scores, rules.threshold)  # see textclean/_adaptive.py
     low = np.flatnonzero(scores.content < cuts)
     if rules.keep_comments:  # the reader comments the user keeps are not the model's to remove either
@@ -264,6 +263,29 @@ def _apply_model(verdicts: list[Verdict], scores: LineScores, index: list[int], 
     rows = low[[verdicts[index[row]].keep for row in low.tolist()]] if len(low) else low
     for row, verdict in zip(rows.tolist(), _model_verdicts(rows, scores, rules, cuts), strict=True):
         verdicts[index[row]] = verdict
+
+
+def _apply_model_many(
+    pages: Sequence[tuple[list[Verdict], list[int]]], scores: Sequence[LineScores], rules: CompiledRules
+) -> None:
+    """:func:`_apply_model` of each page (its verdicts and index, its scores), the thresholds (and, without
+    evidence, the structure rules) of all the pages computed at once."""
+    all_cuts = line_thresholds_many(scores, rules.threshold)
+    chosen = []
+    for (verdicts, index), page, cuts in zip(pages, scores, all_cuts, strict=True):
+        low = np.flatnonzero(page.content < cuts)
+        if rules.keep_comments:  # the reader comments the user keeps are not the model's to remove either
+            low = low[page.features[low, _COMMENT_COLUMN] == 0]
+        chosen.append(low[[verdicts[index[row]].keep for row in low.tolist()]] if len(low) else low)
+    if rules.evidence:
+        found = [
+            _model_verdicts(rows, page, rules, cuts) for rows, page, cuts in zip(chosen, scores, all_cuts, strict=True)
+        ]
+    else:
+        found = plain_model_verdicts_many(chosen, scores, rules.disabled)
+    for (verdicts, index), rows, replaced in zip(pages, chosen, found, strict=True):
+        for row, verdict in zip(rows.tolist(), replaced, strict=True):
+            verdicts[index[row]] = verdict
 
 
 _HIT = BASE_FEATURES.index("pattern-rule-hit")

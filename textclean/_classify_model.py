@@ -9,6 +9,7 @@ the whole document's feature matrix at once; only the evidence strings are built
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +18,13 @@ from textclean._features import BASE_FEATURES, CONTEXT_FEATURES
 from textclean._line_model import MODEL_FEATURES, LineScores
 from textclean._rule import KEEP, Verdict
 
-__all__ = ["model_verdicts", "plain_model_verdicts", "structure_of", "structures"]
+__all__ = [
+    "model_verdicts",
+    "plain_model_verdicts",
+    "plain_model_verdicts_many",
+    "structure_of",
+    "structures",
+]
 
 _COLUMN = {name: k for k, name in enumerate(BASE_FEATURES + CONTEXT_FEATURES)}
 _RULES = (
@@ -53,22 +60,56 @@ def structures(
 ) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
     """For each of ``rows``: which of the structure rules describes it (an index into the rule list), and
     its separator count (``B502``) or run length (``B501``)."""
-    f = features[rows]
-    n = len(features)
+    return _structures_of(features[rows], np.log1p(len(features) + 1))
+
+
+def _structures_of(f: npt.NDArray[np.float64], none_before: Any) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+    """:func:`structures` of the feature rows ``f``; ``none_before``: ``log1p`` of their page's line count + 1 (what
+    the ``log-distance`` columns hold where no long line is before or after), one value or one per row."""
     separators = f[:, _COLUMN["separators"]]
     menu = (separators >= np.log1p(2)) & (f[:, _COLUMN["ends-sentence"]] == 0)
     runs = np.rint(np.expm1(f[:, _COLUMN["log-short-run"]])).astype(np.int64)
-    none_before = np.log1p(n + 1)
     header = f[:, _COLUMN["long-lines-before-fraction"]] == 0
     header &= f[:, _COLUMN["log-distance-long-before"]] == none_before
     footer = f[:, _COLUMN["log-distance-long-after"]] == none_before
-    kinds = np.full(len(rows), 4)  # B510, unless (the first of) B502, B501, B503, B504 describes the line
+    kinds = np.full(len(f), 4)  # B510, unless (the first of) B502, B501, B503, B504 describes the line
     kinds[footer] = 3
     kinds[header] = 2
     kinds[runs >= 3] = 1
     kinds[menu] = 0
     counts = np.where(menu, np.rint(np.expm1(separators)).astype(np.int64), runs)
     return kinds, counts
+
+
+def plain_model_verdicts_many(
+    rows: Sequence[npt.NDArray[np.intp]], pages: Sequence[LineScores], disabled: frozenset[str]
+) -> list[list[Verdict]]:
+    """:func:`plain_model_verdicts` of each page's ``rows``, the structures of all the pages' rows found at once
+    (each page's ``log-distance`` columns compared with its own line count, as :func:`structures` does).
+
+    Examples:
+        >>> from textclean._line_model import LineScores
+        >>> def page(n):
+        ...     return LineScores(np.zeros(n), np.zeros((n, len(_COLUMN))), np.zeros((n, 1)), MODEL_FEATURES)
+        >>> found = plain_model_verdicts_many([np.array([0, 2]), np.array([1])], [page(3), page(2)], frozenset())
+        >>> [[v.code for v in verdicts] for verdicts in found]
+        [['B510', 'B510'], ['B510']]
+    """
+    sizes = [len(chosen) for chosen in rows]
+    if not sum(sizes):
+        return [[] for _ in rows]
+    f = np.concatenate([page.features[chosen] for page, chosen in zip(pages, rows, strict=True)])
+    # np.log1p of each page's own line count + 1, as a scalar: the very value structures() compares with
+    none_before = np.repeat([np.log1p(len(page.features) + 1) for page in pages], sizes)
+    kinds, _ = _structures_of(f, none_before)
+    plain = [KEEP if code in disabled else verdict for (code, _), verdict in zip(_RULES, _PLAIN, strict=True)]
+    found = list(map(plain.__getitem__, kinds.tolist()))
+    out = []
+    at = 0
+    for size in sizes:
+        out.append(found[at : at + size])
+        at += size
+    return out
 
 
 def _describe(kind: int, count: int, row: int, n: int) -> tuple[str, str, str]:

@@ -1,0 +1,105 @@
+"""The line model's verdicts for a run of pages at once (thresholds, structure rules) against each page alone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from textclean._adaptive import _ENDINGS, _LOG_WORDS, line_thresholds, line_thresholds_many
+from textclean._classify import _apply_model, _apply_model_many, compile_rules
+from textclean._classify_model import _COLUMN, _RULES, plain_model_verdicts, plain_model_verdicts_many
+from textclean._config import CleanConfig
+from textclean._features import BASE_FEATURES, CONTEXT_FEATURES, LEXICAL_FEATURES
+from textclean._line_model import MODEL_FEATURES, LineScores
+from textclean._rule import KEEP, Verdict
+
+WIDTH = len(BASE_FEATURES) + len(CONTEXT_FEATURES) + len(LEXICAL_FEATURES)
+COMMENT = BASE_FEATURES.index("comment-section")
+
+
+@st.composite
+def page_features(draw: st.DrawFn, max_lines: int = 24) -> np.ndarray:
+    """A page's feature matrix, its columns near the edges the thresholds and structure rules test."""
+    n = draw(st.integers(0, max_lines))
+    picks = st.integers(0, 2**31 - 1)
+    rng = np.random.default_rng(draw(picks))
+    features = rng.random((n, WIDTH))
+    # words around the anchor (12) and long-line (20) counts; endings on or off
+    features[:, _LOG_WORDS] = np.log1p(rng.choice([0, 2, 11, 12, 19, 20, 35], size=n))
+    features[:, _ENDINGS] = rng.integers(0, 2, size=(n, len(_ENDINGS)))
+    # the structure rules' columns: at, under and over their cuts, and the page's own "no long line" value
+    features[:, _COLUMN["separators"]] = np.log1p(rng.choice([0, 1, 2, 5], size=n))
+    features[:, _COLUMN["ends-sentence"]] = rng.integers(0, 2, size=n)
+    features[:, _COLUMN["log-short-run"]] = np.log1p(rng.choice([0, 2, 3, 7], size=n))
+    features[:, _COLUMN["long-lines-before-fraction"]] = rng.choice([0.0, 0.5], size=n)
+    none = np.log1p(n + 1)
+    for name in ("log-distance-long-before", "log-distance-long-after"):
+        features[:, _COLUMN[name]] = rng.choice([none, np.log1p(3), np.log1p(n + 2)], size=n)
+    features[:, COMMENT] = rng.integers(0, 2, size=n)
+    return features
+
+
+def scores_of(features: np.ndarray, seed: int) -> LineScores:
+    rng = np.random.default_rng(seed)
+    content = rng.choice([0.05, 0.09, 0.1, 0.11, 0.3, 0.79, 0.8, 0.95], size=len(features))
+    return LineScores(content, features, features, MODEL_FEATURES)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(page_features(), max_size=8), st.integers(0, 2**31 - 1), st.sampled_from([0.05, 0.2, 0.4, 0.9]))
+def test_thresholds_of_many_pages_are_each_page_s(pages: list[np.ndarray], seed: int, threshold: float) -> None:
+    scores = [scores_of(features, seed + k) for k, features in enumerate(pages)]
+    found = line_thresholds_many(scores, threshold)
+    assert len(found) == len(scores)
+    for cuts, page in zip(found, scores, strict=True):
+        assert cuts.tolist() == line_thresholds(page, threshold).tolist()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(page_features(), max_size=8),
+    st.data(),
+    st.sets(st.sampled_from([code for code, _ in _RULES])),
+)
+def test_structure_verdicts_of_many_pages_are_each_page_s(
+    pages: list[np.ndarray], data: st.DataObject, disabled: set[str]
+) -> None:
+    scores = [scores_of(features, k) for k, features in enumerate(pages)]
+    rows = [
+        np.array(sorted(data.draw(st.sets(st.integers(0, len(features) - 1)))) if len(features) else [], dtype=np.intp)
+        for features in pages
+    ]
+    found = plain_model_verdicts_many(rows, scores, frozenset(disabled))
+    expected = [
+        plain_model_verdicts(chosen, page, frozenset(disabled))
+        for chosen, page in zip(rows, scores, strict=True)
+    ]
+    assert found == expected
+
+
+@pytest.mark.parametrize("evidence", [True, False])
+@pytest.mark.parametrize("keep_comments", [True, False])
+@settings(max_examples=60, deadline=None)
+@given(pages=st.lists(page_features(), min_size=1, max_size=6), data=st.data())
+def test_model_verdicts_of_a_run_are_each_page_s(
+    pages: list[np.ndarray], data: st.DataObject, evidence: bool, keep_comments: bool
+) -> None:
+    rules = compile_rules(CleanConfig(mode="balanced", evidence=evidence, keep_comments=keep_comments))
+    assert rules.model is not None
+    scored = [features for features in pages if len(features) >= 2]
+    if not scored:
+        return
+    scores = rules.model.score_many(scored)
+    ruled = Verdict(False, "B030", "share-buttons", "")
+    pages_verdicts = [
+        (data.draw(st.lists(st.sampled_from([KEEP, ruled]), min_size=len(f), max_size=len(f))), list(range(len(f))))
+        for f in scored
+    ]
+    one_by_one = [(list(verdicts), index) for verdicts, index in pages_verdicts]
+    for (verdicts, index), page in zip(one_by_one, scores, strict=True):
+        _apply_model(verdicts, page, index, rules)
+    at_once = [(list(verdicts), index) for verdicts, index in pages_verdicts]
+    _apply_model_many(at_once, scores, rules)
+    assert [verdicts for verdicts, _ in at_once] == [verdicts for verdicts, _ in one_by_one]
