@@ -193,13 +193,12 @@ def _assemble(text: str, classified: _Classified, doc_id: Any, evidence: bool = 
     repeated paragraphs one by one (each has its own twin).
     """
     spans, lines, verdicts, twins, word_counts = classified
-    if not evidence:
-        verdicts = [_plain(verdict) for verdict in verdicts]
     out: list[str] = []
     removed: list[Removal] = []
     kept = blank = words_removed = 0
     pending_blank = False
-    run: list[int] = []  # a run of consecutive lines removed for the same reason (not repeats)
+    first = last = -2  # the run of consecutive lines removed for the same reason (not repeats): its ends
+    current: Verdict | None = None  # and its verdict
     for index, line in enumerate(lines):
         if not line:
             blank += 1
@@ -209,25 +208,27 @@ def _assemble(text: str, classified: _Classified, doc_id: Any, evidence: bool = 
         if verdict.keep:
             if pending_blank:
                 out.append("")
-            pending_blank = False
+                pending_blank = False
             out.append(line)
             kept += 1
             continue
+        if not evidence:
+            verdict = _plain(verdict)
         words_removed += word_counts[index]
         if (
-            run
-            and run[-1] == index - 1
-            and (verdicts[run[0]] is verdict or verdicts[run[0]] == verdict)  # shared verdicts: identity first
+            last == index - 1
+            and (current is verdict or current == verdict)  # shared verdicts: identity first
             and index not in twins
-            and run[0] not in twins
+            and first not in twins
         ):
-            run.append(index)
+            last = index
             continue
-        if run:
-            removed.append(_removal(text, spans, run, verdicts[run[0]], twins.get(run[0])))
-        run = [index]
-    if run:
-        removed.append(_removal(text, spans, run, verdicts[run[0]], twins.get(run[0])))
+        if current is not None:
+            removed.append(_removal(text, spans, first, last, current, twins.get(first)))
+        first = last = index
+        current = verdict
+    if current is not None:
+        removed.append(_removal(text, spans, first, last, current, twins.get(first)))
     return CleanResult(
         text="\n".join(out),
         removed=tuple(removed),
@@ -241,16 +242,17 @@ def _assemble(text: str, classified: _Classified, doc_id: Any, evidence: bool = 
 
 
 def _removal(
-    text: str, spans: Sequence[tuple[int, int]], run: list[int], verdict: Verdict, twin: tuple[int, float] | None
+    text: str, spans: Sequence[tuple[int, int]], first: int, last: int, verdict: Verdict, twin: tuple[int, float] | None
 ) -> Removal:
-    """One removal for a run of consecutive lines removed for the same reason (a repeat is a run of one)."""
+    """One removal for a run of consecutive lines (``first`` to ``last``) removed for the same reason (a repeat is a
+    run of one)."""
     assert verdict.code is not None and verdict.rule is not None
-    start, end = spans[run[0]][0], spans[run[-1]][1]
+    start, end = spans[first][0], spans[last][1]
     twin_line, similarity = twin if twin is not None else (None, None)
     # positional (line_start, line_end, start, end, text, code, rule, evidence, twin_line, similarity): one per
     # removal, tens of thousands per run, and keywords cost a third more
     return Removal(
-        run[0] + 1, run[-1] + 1, start, end, text[start:end], verdict.code, verdict.rule, verdict.evidence,
+        first + 1, last + 1, start, end, text[start:end], verdict.code, verdict.rule, verdict.evidence,
         twin_line, similarity,
     )
 
