@@ -125,11 +125,12 @@ def _lexical_columns(page: PageTokens, words: npt.NDArray[np.float64]) -> npt.ND
     n = len(counts)
     size = len(distinct)
     # content words only (lexicon words are content words too); the word tests run once per word of the table
-    is_content = table.per_word(len, np.int64)[distinct] >= CONTENT_WORD_LETTERS
-    is_content &= ~table.per_word(str.isdigit, bool)[distinct]
+    lengths, digits, lexicon = table.word_tests(chrome_lexicon())
+    is_content = lengths[distinct] >= CONTENT_WORD_LETTERS
+    is_content &= ~digits[distinct]
     content = is_content[number]
     word, line = number[content], np.repeat(np.arange(n, dtype=np.int64), counts)[content]
-    in_lexicon = table.per_word(chrome_lexicon().__contains__, bool)[distinct][word]
+    in_lexicon = lexicon[distinct][word]
     chrome = np.bincount(line, weights=in_lexicon, minlength=n)
     # the first and last long line each word occurs in: a word is "elsewhere" when one of them is another line
     in_long = (words >= LONG_LINE_WORDS)[line]

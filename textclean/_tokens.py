@@ -119,6 +119,35 @@ class TokenTable:
         local = (self.local[words] + np.repeat(bases, page_words)).astype(np.int32)
         return PageTokens(self.ids[words], local, _starts(counts), distinct, self)
 
+    def word_tests(
+        self, lexicon: frozenset[str]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+        """Per vocabulary word: its length, whether it is all digits (``str.isdigit``), whether ``lexicon`` holds it
+        (computed once per table and lexicon; the compiled ``word_tests`` when it was built, else :meth:`per_word`).
+
+        Examples:
+            >>> tokenize_pages([["Share 2 rivers"]]).word_tests(frozenset({"share"}))[0].tolist()
+            [5, 1, 6]
+            >>> [found.tolist() for found in tokenize_pages([["Share 2 rivers"]]).word_tests(frozenset({"share"}))[1:]]
+            [[False, True, False], [True, False, False]]
+        """
+        key = ("word_tests", lexicon)
+        if key not in self._per_word:
+            native = _kernels.kernel("word_tests")
+            if native is not None:
+                lengths, flags = native(self.vocabulary, lexicon)
+                bits = np.frombuffer(flags, dtype=np.uint8)
+                found = (np.frombuffer(lengths, dtype=np.int32).astype(np.int64), (bits & 1) != 0, (bits & 2) != 0)
+            else:
+                found = (
+                    self.per_word(len, np.int64),
+                    self.per_word(str.isdigit, bool),
+                    self.per_word(lexicon.__contains__, bool),
+                )
+            self._per_word[key] = found
+        tests: tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]] = self._per_word[key]
+        return tests
+
     def per_word(self, test: Callable[[str], Any], dtype: Any) -> npt.NDArray[Any]:
         """``test`` of each vocabulary word, as a numpy array (computed once per table and test).
 
