@@ -30,7 +30,14 @@ from textclean._rules.comments import COMMENT_HEADERS, COMMENT_MARKERS
 
 PACKAGE = Path(rule_cache.__file__).parent
 CASES = Path(__file__).parent / "cases"
-BUILDERS = ("textclean._matcher", "textclean._classify_comments", "textclean._rule", "textclean._rule_cache")
+BUILDERS = (
+    "textclean._matcher",
+    "textclean._classify_comments",
+    "textclean._rule",
+    "textclean._rule_cache",
+    "textclean._patterns",
+    "textclean._ftfy_gate",
+)
 
 
 @pytest.fixture
@@ -411,8 +418,8 @@ def test_cli_output_is_identical_cold_warm_and_off(
         done = run_cli(["clean", pages, "-o", out, *options], check=True)
         outputs[run] = (out.read_bytes(), report.read_bytes(), done.stdout, done.stderr)
         if run == "cold":
-            # the matcher, the comment gates, the compiled patterns and the line classes
-            assert len(entries(tmp_path / "cache")) == 4
+            # the matcher, the comment gates, the compiled patterns, the line classes and the ftfy gate
+            assert len(entries(tmp_path / "cache")) == 5
     assert outputs["cold"] == outputs["warm"] == outputs["warm-workers"] == outputs["off"]
 
 
@@ -495,3 +502,13 @@ def test_the_unpickler_resolves_only_regex_s_own_pattern_constructor(module: str
     else:
         with pytest.raises(pickle.UnpicklingError):
             unpickler.find_class(module, name)
+
+
+def test_the_ftfy_gate_analysis_read_back_equals_a_live_one(cache: Path) -> None:
+    from textclean import _ftfy_gate
+
+    cold = _ftfy_gate._cached_analysis()  # built and stored
+    assert [path.name.split("-")[0] for path in entries(cache)] == ["ftfy"]
+    warm = _ftfy_gate._cached_analysis()  # read back
+    assert cold == warm == _ftfy_gate._analyse()
+    assert all(isinstance(context.before, frozenset) for context in warm.contexts.values())

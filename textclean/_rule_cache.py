@@ -63,6 +63,7 @@ SOURCES = (
     "_classify_comments.py",  # the comment detector
     "_classify_gates.py",  # its gates
     "_patterns.py",  # the compiled patterns
+    "_ftfy_gate.py",  # the ftfy pre-filter's analysis of ftfy's pattern
     # what those import (their classes are used, or their names read, as they build):
     "_errors.py",
     "_features.py",
