@@ -90,6 +90,12 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__GNUC__) || defined(__clang__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
+
 /* A growable array of int32 or int64 values (the kernels' outputs). */
 typedef struct {
     char *data;
@@ -1064,6 +1070,35 @@ static int push_list(Walk *w, const IdLists *l, Py_ssize_t k) {
     return 0;
 }
 
+static ALWAYS_INLINE Py_UCS4 unit_at(int kind, const void *data, Py_ssize_t i) {
+    return kind == PyUnicode_1BYTE_KIND   ? ((const Py_UCS1 *)data)[i]
+           : kind == PyUnicode_2BYTE_KIND ? ((const Py_UCS2 *)data)[i]
+                                          : ((const Py_UCS4 *)data)[i];
+}
+
+/* The words a line holds (their routes on its side go to w->found, each word once): 1 when the line holds a case
+   twin (then nothing else matters), 0, or -1 on an error. Inlined per string kind, so the loop reads its kind's
+   units directly. */
+static ALWAYS_INLINE int scan_words(const Router *s, Walk *w, int kind, const void *data, Py_ssize_t n, Py_ssize_t row,
+                                    int side) {
+    const Finder *f = &s->finder;
+    const int32_t *move = f->a.move, *word = f->a.word, *output = f->a.output;
+    Py_ssize_t width = f->a.symbols + 1;
+    int32_t state = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = unit_at(kind, data, i);
+        if (ch > 127 && in_set(&s->twins, ch)) return 1;
+        state = move[state * width + finder_symbol(f, ch)];
+        for (int32_t at = word[state] >= 0 ? state : output[state]; at; at = output[at]) {
+            int32_t k = word[at];
+            if (w->seen[k] == row) continue;
+            w->seen[k] = row;
+            if (push_list(w, &s->words[side], k) < 0) return -1;
+        }
+    }
+    return 0;
+}
+
 /* The routes of one lowered line (row, lead: its leading punctuation's length) as a tuple, or Py_None when it
    holds a case twin; NULL with an error set. */
 static PyObject *routes_of(const Router *s, Walk *w, PyObject *line, Py_ssize_t row, Py_ssize_t lead) {
@@ -1072,20 +1107,11 @@ static PyObject *routes_of(const Router *s, Walk *w, PyObject *line, Py_ssize_t 
     Py_ssize_t n = PyUnicode_GET_LENGTH(line);
     int letter = n > 0 && Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, 0)), side = !letter;
     w->found.size = 0;
-    int32_t state = 0;
-    Py_ssize_t width = s->finder.a.symbols + 1;
-    for (Py_ssize_t i = 0; i < n; i++) { /* the words, and case twins */
-        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-        if (ch > 127 && in_set(&s->twins, ch)) return Py_NewRef(Py_None);
-        state = s->finder.a.move[state * width + finder_symbol(&s->finder, ch)];
-        for (int32_t at = s->finder.a.word[state] >= 0 ? state : s->finder.a.output[state]; at;
-             at = s->finder.a.output[at]) {
-            int32_t k = s->finder.a.word[at];
-            if (w->seen[k] == row) continue;
-            w->seen[k] = row;
-            if (push_list(w, &s->words[side], k) < 0) return NULL;
-        }
-    }
+    int scanned = kind == PyUnicode_1BYTE_KIND   ? scan_words(s, w, PyUnicode_1BYTE_KIND, data, n, row, side)
+                  : kind == PyUnicode_2BYTE_KIND ? scan_words(s, w, PyUnicode_2BYTE_KIND, data, n, row, side)
+                                                 : scan_words(s, w, PyUnicode_4BYTE_KIND, data, n, row, side);
+    if (scanned < 0) return NULL;
+    if (scanned) return Py_NewRef(Py_None);
     if (lead <= MAX_LEAD) { /* start strings (filed routes and, on a letter line, anchored ones), then filing keys */
         Py_ssize_t count = prefixes_of(&s->starts, kind, data, lead, n, 1, w->strings);
         for (Py_ssize_t j = 0; j < count; j++) {
@@ -1234,11 +1260,6 @@ enum { ROW_COLUMNS = 12, DATE_REACH = 199 }; /* a date gate's pair starts fewer 
 enum { FIELD = 12, FIELD_ROOM = (1 << FIELD) - 1 }; /* the five counts, packed in twelve-bit fields of a uint64 */
 #define BMP 0x10000
 
-#if defined(__GNUC__) || defined(__clang__)
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define ALWAYS_INLINE inline
-#endif
 
 static unsigned char ascii_marks[128];
 static uint64_t packed_counts[COUNTED_BITS + 1]; /* bit k of the counted classes moves to bit FIELD k */
@@ -1356,11 +1377,6 @@ typedef struct {
     Py_ssize_t n;
 } LineShapes;
 
-static ALWAYS_INLINE Py_UCS4 unit_at(int kind, const void *data, Py_ssize_t i) {
-    return kind == PyUnicode_1BYTE_KIND   ? ((const Py_UCS1 *)data)[i]
-           : kind == PyUnicode_2BYTE_KIND ? ((const Py_UCS2 *)data)[i]
-                                          : ((const Py_UCS4 *)data)[i];
-}
 
 static ALWAYS_INLINE unsigned tail_of(const LineShapes *s, Py_UCS4 ch) { return ch < BMP ? s->tails[ch] : 0; }
 
