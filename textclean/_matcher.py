@@ -232,18 +232,19 @@ class Matcher:
         A line longer than :data:`MAX_PATTERN_CHARS`, or with more words than any rule allows,
         gets ``None`` (whatever its first hit, no rule could keep it within its ``max_words``).
         """
-        short = map(operator.le, map(len, lines), itertools.repeat(MAX_PATTERN_CHARS))
+        short = list(map(operator.le, map(len, lines), itertools.repeat(MAX_PATTERN_CHARS)))
         if self.max_words is not None:
-            short = map(operator.and_, short, map(operator.le, words, itertools.repeat(self.max_words)))
-        distinct = dict.fromkeys(itertools.compress(lines, short))
-        distinct.pop("", None)  # an empty line is never matched
-        texts = list(distinct)
+            short = list(map(operator.and_, short, map(operator.le, words, itertools.repeat(self.max_words))))
+        found: dict[str, _Hit | None] = dict.fromkeys(itertools.compress(lines, short))
+        found.pop("", None)  # an empty line is never matched
+        texts = list(found)
         lowers = list(map(str.lower, texts))
-        found: dict[str, _Hit | None] = dict.fromkeys(texts)
         for j, routed in self.routes.route(lowers, self.probes).items():
             found[texts[j]] = self._first_hit(texts[j], lowers[j], routed)
         self._memo.add(found)
-        return {**dict.fromkeys(lines), **found}
+        found.update(dict.fromkeys(itertools.compress(lines, map(operator.not_, short))))  # not remembered
+        found[""] = None
+        return found
 
     def _first_hit(self, line: str, lower: str, routed: Routed) -> _Hit | None:
         found = self._rough_hit(lower) if routed.routes is None else self._hit(lower, routed)

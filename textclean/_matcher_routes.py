@@ -206,7 +206,7 @@ class Routes:
         spec = self._spec() if native is not None and not probes.always and not probes.always_nonletter else None
         if spec is None:
             return self.routed(lowers, probes)
-        lines = list(lowers)
+        lines = lowers if isinstance(lowers, list) else list(lowers)
         lettered = map(str.isalpha, map(operator.itemgetter(slice(0, 1)), lines))
         leads = list(map(_END, map(LEADING.match, itertools.compress(lines, map(operator.not_, lettered)))))
         rows, starts, found = native(spec, lines, leads)
