@@ -340,6 +340,28 @@ def test_a_shape_holds_wherever_its_pattern_matches(pattern: str, lines: list[st
                     assert shape.fits(line, at), (pattern, flags, line, at, shape)
 
 
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(patterns(depth=1), min_size=1, max_size=4), st.lists(st.text(st.sampled_from("aAbBk1 -.»"))))
+def test_a_floating_pattern_searched_by_its_alternatives(alternatives: list[str], lines: list[str]) -> None:
+    """The leftmost match of the alternatives, the earlier on a tie, is the match of the whole alternation."""
+    import regex
+
+    from textclean._matcher import _floating_parts
+    from textclean._matcher_entries import FLAGS
+
+    source = "|".join(alternatives)
+    parts = _floating_parts(source)
+    whole = regex.compile(f"(?:{source})", FLAGS)
+    for line in lines:
+        best = None
+        for part in parts:
+            hit = regex.compile(f"(?:{part})", FLAGS).search(line)
+            if hit is not None and (best is None or hit.start() < best.start()):
+                best = hit
+        found = whole.search(line)
+        assert (found and found.span()) == (best and best.span()), (parts, line)
+
+
 def test_shapes_of_the_rules_patterns() -> None:
     """What the reader makes of the rules' typical tails, and of what it cannot read."""
     import regex

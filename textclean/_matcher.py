@@ -51,7 +51,7 @@ from textclean._matcher_routes import KEY, Filing, Routed, Routes
 from textclean._matcher_shape import Shape, shape_of
 from textclean._rule import Rule, Verdict
 from textclean._rules._build import language_of
-from textclean._rules._index import anchored_parts, first_prefixes, required_literals
+from textclean._rules._index import anchored_parts, first_prefixes, required_literals, split_alternatives
 from textclean._rules._literals import literal_starts
 
 __all__ = ["MAX_PATTERN_CHARS", "Matcher", "fold_case_twins"]
@@ -147,6 +147,8 @@ class Matcher:
             number = len(kept) - 1
             for pattern in patterns:
                 head, alternatives, tail = anchored_parts(pattern)
+                if not head and not tail:  # one floating pattern: its alternatives each searched on their own
+                    alternatives = [part for alternative in alternatives for part in _floating_parts(alternative)]
                 for alternative in alternatives:
                     prefixes = first_prefixes(alternative) if head == HEAD else None
                     if prefixes is not None:
@@ -342,6 +344,28 @@ class Matcher:
                 if hit is not None:
                     return _removed(rule, hit.group(0))
         return None
+
+
+_TIED = regex.compile(r"\\[1-9g]|\(\?(?![:=!#]|<[=!])")  # a backreference, or a group with a flag or a name
+
+
+def _floating_parts(source: str) -> list[str]:
+    """The top-level alternatives of a pattern searched anywhere, to be searched each on its own.
+
+    The leftmost match of an alternation is the leftmost of its alternatives' leftmost matches (the earlier
+    alternative's on a tie), so the matcher, which keeps the leftmost match of the alternatives in order, finds
+    the same; each alternative then has its own words to screen lines by. A pattern whose alternatives an inline
+    flag, a group name or a backreference ties together stays whole.
+
+    Examples:
+        >>> _floating_parts(r"^\\W{0,3}disclaimer\\s*:|\\bprovided as is")
+        ['^\\\\W{0,3}disclaimer\\\\s*:', '\\\\bprovided as is']
+        >>> _floating_parts(r"(?i)a|b")
+        ['(?i)a|b']
+    """
+    if _TIED.search(source):
+        return [source]
+    return split_alternatives(source)
 
 
 def _filings(
