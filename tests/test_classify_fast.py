@@ -275,7 +275,7 @@ def test_routes_take_every_line_to_the_alternative_that_matches_it() -> None:
 
 def _shaped(matcher: Matcher) -> list[tuple[int, Shape]]:
     routes = matcher.routes
-    return [(route, shape) for route in range(len(routes.owners)) if (shape := routes.shape(route)) is not None]
+    return [(route, shape) for route, shape in enumerate(routes.shapes) if shape is not None]
 
 
 def test_shapes_hold_on_every_line_their_alternative_matches() -> None:

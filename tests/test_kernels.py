@@ -107,6 +107,12 @@ shapes = st.one_of(
 )
 
 
+@settings(max_examples=500, deadline=None)
+@given(shapes.filter(bool), st.text(st.sampled_from("ab c(-1!\nAZé\U0001f600\udc80"), max_size=14), st.integers(0, 15))
+def test_a_shape_fits_as_it_fits_character_by_character(shape: Shape, line: str, at: int) -> None:
+    assert shape.fits(line, at) == shape.plain_fits(line, at)
+
+
 @st.composite
 def made_up_routes(draw: st.DrawFn) -> tuple[Routes, Probes]:
     """A few filings (keys, starts, shared alternatives) and probes of every kind, with shapes."""

@@ -265,7 +265,7 @@ class Matcher:
         runs = self._runs
         if not runs:
             runs.extend([None] * len(self.routed))
-        filed, searching = self.routes.filed, self.routes.filed + self.routes.floating  # the first floating route
+        filed, searching = self.routes.filed, self.routes.searched
         searched: list[Entry] = []
         for route in routed.routes or ():
             if route >= searching:

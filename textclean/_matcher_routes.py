@@ -96,10 +96,11 @@ class Routes:
 
     Attributes:
         filings: the filed routes, in order.
+        filed: how many there are (the anchored alternatives' routes follow).
+        searched: the first floating alternative's route.
         by_key: the filed routes by filing key.
         probes: the probes of the anchored and floating alternatives, by id.
-        shapes: the shapes of the anchored alternatives (``None`` for floating ones and where none is known).
-        floating: the first id of a floating alternative.
+        shapes: per route, its shape (``None``: a floating alternative, or none known).
         owners: per route, the alternative's number.
         by_pair: ids screened by start strings (letter side), by the strings' first two characters.
         by_letter: the same for one-character strings, by that character.
@@ -113,10 +114,11 @@ class Routes:
     """
 
     filings: tuple[Filing, ...]
+    filed: int
+    searched: int
     by_key: dict[str, _Ids]
     probes: tuple[Probe, ...]
     shapes: tuple[Shape | None, ...]
-    floating: int
     owners: _Ids
     by_pair: dict[str, _Ids]
     by_letter: dict[str, _Ids]
@@ -135,10 +137,10 @@ class Routes:
 
     @classmethod
     def build(
-        cls, filings: Sequence[Filing], probes: Sequence[Probe], shapes: Sequence[Shape | None], floating: int
+        cls, filings: Sequence[Filing], probes: Sequence[Probe], shapes: Sequence[Shape | None], anchored: int
     ) -> Routes:
-        """The routes of the filings (in order), then of the anchored (ids below ``floating``) and floating
-        alternatives with their probes and shapes."""
+        """The routes of the filings (in order), then of the anchored (the first ``anchored`` of ``probes``, with
+        their ``shapes``) and floating alternatives."""
         by_key: dict[str, set[int]] = {}
         for number, filing in enumerate(filings):
             for key in filing.keys:
@@ -174,10 +176,14 @@ class Routes:
                     always[side].append(number)
         return cls(
             filings=tuple(filings),
+            filed=len(filings),
+            searched=len(filings) + anchored,
             by_key=_sorted(by_key),
             probes=tuple(probes),
-            shapes=tuple(shapes[number] if number < floating else None for number in range(len(probes))),
-            floating=floating,
+            shapes=(
+                *(filing.shape for filing in filings),
+                *(shapes[number] if number < anchored else None for number in range(len(probes))),
+            ),
             owners=(*(filing.owner for filing in filings), *range(first_owner, first_owner + len(probes))),
             by_pair=_sorted(by_pair),
             by_letter=_sorted(by_letter),
@@ -189,11 +195,6 @@ class Routes:
             digits=tuple(digits),
             always=(tuple(always[0]), tuple(always[1])),
         )
-
-    @property
-    def filed(self) -> int:
-        """The number of filed routes (the anchored alternatives' routes follow)."""
-        return len(self.filings)
 
     def route(self, lowers: Sequence[str], probes: Probes) -> dict[int, Routed]:
         """The lowered lines some route holds on (or that take every alternative), by index, with their routes.
@@ -263,22 +264,20 @@ class Routes:
                 holds = True
             if holds:
                 found.append(self.filed + number)
-        return Routed(start, self._kept(lower, start, found))
+        return Routed(start, self._kept(lower, start, found, plain=True))
 
-    def shape(self, route: int) -> Shape | None:
-        """The shape of a route (``None``: none known)."""
-        if route < self.filed:
-            return self.filings[route].shape
-        return self.shapes[route - self.filed]
-
-    def _kept(self, lower: str, start: int, found: Iterable[int]) -> _Ids:
-        """The routes found, in order, each alternative once, less those whose shape the line does not fit."""
+    def _kept(self, lower: str, start: int, found: Iterable[int], *, plain: bool = False) -> _Ids:
+        """The routes found, in order, each alternative once, less those whose shape the line does not fit
+        (``plain``: tested by :meth:`Shape.plain_fits <textclean._matcher_shape.Shape.plain_fits>`)."""
         kept: list[int] = []
         owners: set[int] = set()
         for route in sorted(set(found)):
             owner = self.owners[route]
-            shape = self.shape(route)
-            if owner not in owners and (shape is None or shape.fits(lower, start if route < self.filed else 0)):
+            if owner in owners:
+                continue
+            shape = self.shapes[route]
+            at = start if route < self.filed else 0
+            if shape is None or (shape.plain_fits(lower, at) if plain else shape.fits(lower, at)):
                 owners.add(owner)
                 kept.append(route)
         return tuple(kept)
@@ -339,7 +338,6 @@ class Routes:
                     starts.setdefault(string, set()).add(filed + i)
         if build is None or any(self.always) or "" in starts:  # the Python path compares "" by first characters
             return None
-        shapes = [self.shape(route) for route in range(len(self.owners))]
         spec: object = build(
             _table(starts),
             _table(self.by_key, filed=0),
@@ -350,7 +348,7 @@ class Routes:
             [filed + i for i in self.digits],
             list(self.owners),
             filed,
-            b"".join(_packed(shape) for shape in shapes),
+            b"".join(map(_packed, self.shapes)),
             _TAIL,
             "".join(sorted(_TWINS)),
         )

@@ -37,6 +37,8 @@ _LIMIT = 1 << 20  # widths and letter counts above this are as good as unbounded
 _EDGE = 16  # the longest head or tail the alphabet check leaves out
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _LETTER_BITS = sum(1 << ord(char) for char in _LETTERS)
+_NOT_LETTERS = bytes(code for code in range(128) if chr(code) not in _LETTERS)  # deleted, the ASCII letters are left
+_ALLOWED: dict[int, bytes] = {}  # per alphabet, its ASCII characters
 
 
 class Shape(NamedTuple):
@@ -61,11 +63,33 @@ class Shape(NamedTuple):
     def fits(self, line: str, at: int) -> bool:
         """Whether an alternative with this shape may match ``line`` from ``at`` to its end.
 
+        :meth:`plain_fits` counted with ``bytes.translate`` on the line's ASCII characters.
+
         Examples:
             >>> shape = shape_of(r"(?:go)[\\W\\d_]{0,12}$", regex.V0)
             >>> shape.fits("go!", 0), shape.fits("going", 0), shape.fits("» go", 2)
             (True, False, True)
         """
+        end = len(line) - line.endswith("\n")
+        rest = line[at:end]
+        if self.width is not None and len(rest) > self.width:
+            return False
+        if self.letters is not None or self.wordy:
+            ascii = rest.encode("ascii", "ignore")
+            letters = len(ascii.translate(None, _NOT_LETTERS))
+            if self.letters is not None and letters > self.letters:
+                return False
+            if len(rest) - (len(ascii) - letters) < self.wordy:
+                return False
+        if self.alphabet == ALL_ASCII:
+            return True
+        allowed = _ALLOWED.get(self.alphabet)
+        if allowed is None:
+            allowed = _ALLOWED[self.alphabet] = bytes(code for code in range(128) if self.alphabet >> code & 1)
+        return not line[at + self.head : max(end - self.tail, 0)].encode("ascii", "ignore").translate(None, allowed)
+
+    def plain_fits(self, line: str, at: int) -> bool:
+        """:meth:`fits`, character by character (the reference of it, and of the compiled ``route_lines``)."""
         end = len(line) - line.endswith("\n")
         rest = line[at:end]
         if self.width is not None and len(rest) > self.width:
