@@ -13,7 +13,7 @@ from textclean import _kernels
 from textclean._matcher import Matcher
 from textclean._matcher_probe import Probe, Probes, _LineFinder, _lines_holding
 from textclean._matcher_routes import KEY, Filing, Routes
-from textclean._matcher_shape import Shape
+from textclean._matcher_shape import MOST_CLASSES, Shape
 
 try:
     from textclean import _native
@@ -93,16 +93,17 @@ def test_route_kernel_gives_the_routes_of_the_python_path(lines: list[str], matc
 
 letters = st.text(st.sampled_from("ab c"), min_size=1, max_size=4)
 ends = letters.filter(str.strip)
+ascii_sets = st.sets(st.sampled_from("ab c(-1!\n"), max_size=5).map(lambda chars: sum(1 << ord(c) for c in chars))
 shapes = st.one_of(
     st.none(),
     st.builds(
         Shape,
         st.one_of(st.none(), st.integers(0, 8)),
         st.one_of(st.none(), st.integers(0, 4)),
+        st.lists(st.tuples(ascii_sets, st.integers(1, 3)), max_size=MOST_CLASSES).map(tuple),
         st.integers(0, 3),
         st.integers(0, 3),
-        st.integers(0, 3),
-        st.sets(st.sampled_from("ab c(-1!\n"), max_size=5).map(lambda chars: sum(1 << ord(c) for c in chars)),
+        ascii_sets,
     ),
 )
 
@@ -185,7 +186,7 @@ def test_route_kernel_respaces_as_the_python_path_does() -> None:
 @needs_routes
 def test_route_spec_rejects_bad_tables() -> None:
     spec = _native.route_spec
-    good = ([], [], [[], []], [[], []], [], [], [], [0], 0, bytes(56), "", "")
+    good = ([], [], [[], []], [[], []], [], [], [], [0], 0, bytes(144), "", "")
     assert spec(*good) is not None
     for at, bad in [(0, [("a", [5])]), (1, [("a", [0])]), (7, [3]), (8, 2), (9, bytes(10)), (4, [("", [0], [])])]:
         args = list(good)

@@ -52,7 +52,7 @@ from textclean._matcher_probe import (
     respaced,
     strip_tail,
 )
-from textclean._matcher_shape import ALL_ASCII, Shape
+from textclean._matcher_shape import ALL_ASCII, MOST_CLASSES, Shape
 
 __all__ = ["KEY", "Filing", "Routed", "Routes"]
 
@@ -367,12 +367,15 @@ def _words(words: tuple[dict[str, _Ids], dict[str, _Ids]], filed: int) -> list[o
 
 
 def _packed(shape: Shape | None) -> bytes:
-    """A shape as ``route_spec`` reads it: width, letters, wordy, head, tail (int64, -1: no bound) and the alphabet's
-    two halves (uint64, characters 0-63 first), in the machine's byte order."""
+    """A shape as ``route_spec`` reads it, in the machine's byte order: width, letters, head, tail (int64, -1: no
+    bound), the least counts of four classes (int64, 0 for none), then the classes' and the alphabet's characters
+    (two uint64 each, characters 0-63 first)."""
     if shape is None:
-        shape = Shape(None, None, 0, 0, 0, ALL_ASCII)
-    bounds = (-1 if n is None else n for n in (shape.width, shape.letters, shape.wordy, shape.head, shape.tail))
-    return struct.pack("=5q2Q", *bounds, shape.alphabet & _HALF, shape.alphabet >> 64)
+        shape = Shape(None, None, (), 0, 0, ALL_ASCII)
+    bounds = [-1 if n is None else n for n in (shape.width, shape.letters, shape.head, shape.tail)]
+    least = [*shape.least, *[(0, 0)] * (MOST_CLASSES - len(shape.least))]
+    halves = [half for bits in (*(bits for bits, _ in least), shape.alphabet) for half in (bits & _HALF, bits >> 64)]
+    return struct.pack(f"=4q{MOST_CLASSES}q{2 * MOST_CLASSES + 2}Q", *bounds, *(fewest for _, fewest in least), *halves)
 
 
 def _lengths(by_end: dict[str, set[int]]) -> tuple[int, ...]:

@@ -8,13 +8,15 @@ the line does not fit (:meth:`Shape.fits`) without a regex call:
 
 * **width**: the rest is no longer than the longest match (``(?:go)[\\W\\d_]{0,12}$``: 14 characters);
 * **letters**: it holds no more ASCII letters than a match can (a pagination line ``1 2 3 next``: 4);
-* **wordy**: it holds at least as many characters that are ASCII letters or not ASCII as a match must (a
-  breadcrumb's three items each start with a letter: 3);
+* **least**: it holds at least as many characters of a class as a match must, for a few classes (each a set of
+  ASCII characters, and every character beyond ASCII) read off the pattern's items: a breadcrumb
+  ``Home > News > World`` holds two separators and three letters; a pagination line ``1 2 3`` two spaces or bars;
 * **alphabet**: between the first ``head`` and the last ``tail`` characters (bounded items at either end, such as
   ``^[\\W\\d_]{0,8}`` and ``[\\W\\d_]{0,12}$``) it holds only the ASCII characters the items in between can match
   (a breadcrumb ``Home > News > World`` holds no ``,``, ``:`` or ``(``).
 
-``$`` (without ``MULTILINE``) also matches before a final newline, so the rest is taken without one. Case-insensitive
+``$`` (without ``MULTILINE``) also matches before a final newline, so the rest is taken without one (but for the
+least counts, which a match holds wherever it ends). Case-insensitive
 items count every character ``regex`` equates with one they match. Anything the reader does not know (lookbehind
 past the start, conditionals, fuzzy matching, group references, ...) gives no shape (``None``): the alternative is
 then tried on every line its other probes let through.
@@ -28,7 +30,7 @@ from typing import Any, NamedTuple
 
 import regex
 
-__all__ = ["ALL_ASCII", "Shape", "shape_of"]
+__all__ = ["ALL_ASCII", "MOST_CLASSES", "Shape", "shape_of"]
 
 ALL_ASCII = (1 << 128) - 1
 """The alphabet bits of a shape that lets any ASCII character through."""
@@ -39,6 +41,8 @@ _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
 _LETTER_BITS = sum(1 << ord(char) for char in _LETTERS)
 _NOT_LETTERS = bytes(code for code in range(128) if chr(code) not in _LETTERS)  # deleted, the ASCII letters are left
 _ALLOWED: dict[int, bytes] = {}  # per alphabet, its ASCII characters
+MOST_CLASSES = 4
+"""The most classes a shape counts the characters of."""
 
 
 class Shape(NamedTuple):
@@ -47,7 +51,9 @@ class Shape(NamedTuple):
     Attributes:
         width: the most characters it may hold (``None``: no bound).
         letters: the most ASCII letters it may hold (``None``: no bound).
-        wordy: the fewest characters that are ASCII letters or not ASCII it may hold.
+        least: per class (bit ``c`` for each ASCII character ``c`` in it; every character beyond ASCII is), the
+            fewest characters of it the line from where the alternative is tried (a final newline included) must
+            hold.
         head: how many of its first characters the alphabet check skips.
         tail: how many of its last characters the alphabet check skips.
         alphabet: bit ``c`` set for each ASCII character ``c`` it may hold in between (:data:`ALL_ASCII`: any).
@@ -55,7 +61,7 @@ class Shape(NamedTuple):
 
     width: int | None
     letters: int | None
-    wordy: int
+    least: tuple[tuple[int, int], ...]
     head: int
     tail: int
     alphabet: int
@@ -74,18 +80,19 @@ class Shape(NamedTuple):
         rest = line[at:end]
         if self.width is not None and len(rest) > self.width:
             return False
-        if self.letters is not None or self.wordy:
-            ascii = rest.encode("ascii", "ignore")
-            letters = len(ascii.translate(None, _NOT_LETTERS))
-            if self.letters is not None and letters > self.letters:
-                return False
-            if len(rest) - (len(ascii) - letters) < self.wordy:
-                return False
+        if self.letters is not None and len(rest.encode("ascii", "ignore").translate(None, _NOT_LETTERS)) > (
+            self.letters
+        ):
+            return False
+        if self.least:
+            tried = line[at:]
+            ascii = tried.encode("ascii", "ignore")
+            for bits, fewest in self.least:  # those of the class: the characters beyond ASCII, and the ASCII ones
+                if len(tried) - len(ascii.translate(None, _chars(bits))) < fewest:
+                    return False
         if self.alphabet == ALL_ASCII:
             return True
-        allowed = _ALLOWED.get(self.alphabet)
-        if allowed is None:
-            allowed = _ALLOWED[self.alphabet] = bytes(code for code in range(128) if self.alphabet >> code & 1)
+        allowed = _chars(self.alphabet)
         return not line[at + self.head : max(end - self.tail, 0)].encode("ascii", "ignore").translate(None, allowed)
 
     def plain_fits(self, line: str, at: int) -> bool:
@@ -96,18 +103,28 @@ class Shape(NamedTuple):
             return False
         if self.letters is not None and sum(char in _LETTERS for char in rest) > self.letters:
             return False
-        if sum(char in _LETTERS or ord(char) > 127 for char in rest) < self.wordy:
-            return False
+        for bits, fewest in self.least:
+            if sum(ord(char) > 127 or bits >> ord(char) & 1 for char in line[at:]) < fewest:
+                return False
         middle = line[at + self.head : max(end - self.tail, 0)]
         return all(ord(char) > 127 or self.alphabet >> ord(char) & 1 for char in middle)
+
+
+def _chars(bits: int) -> bytes:
+    """The ASCII characters of a class, as ``bytes.translate`` deletes them (kept for the next line)."""
+    chars = _ALLOWED.get(bits)
+    if chars is None:
+        chars = _ALLOWED[bits] = bytes(code for code in range(128) if bits >> code & 1)
+    return chars
 
 
 def shape_of(source: str, flags: int) -> Shape | None:
     """The shape of a pattern every match of which ends at the end of the line (``None``: not one, or unknown).
 
     Examples:
-        >>> shape_of(r"^[\\W\\d_]{0,8}(?:\\^?\\s*top)[\\W\\d_]{0,12}$", regex.I | regex.V0)[:5]
-        (None, 3, 3, 9, 15)
+        >>> shape = shape_of(r"^[\\W\\d_]{0,8}(?:\\^?\\s*top)[\\W\\d_]{0,12}$", regex.I | regex.V0)
+        >>> shape.width, shape.letters, shape.head, shape.tail
+        (None, 3, 9, 15)
         >>> shape_of(r"(?:\\bpr\\b)[\\W\\d_]{0,12}$", regex.V0)[:2]
         (14, 2)
         >>> shape_of(r"share\\s+this", regex.V0) is None
@@ -150,7 +167,6 @@ def _shape(source: str, flags: int) -> Shape | None:
     widths = [_width(item) for item in items]
     alphabets = [_ascii(item, found) for item in items]
     letters = _count(parsed, found)
-    wordy = _fewest(parsed, found)
     best: tuple[tuple[int, int], int, int, int] | None = None
     for first in range(len(items) + 1):
         head = sum(widths[:first])
@@ -170,12 +186,12 @@ def _shape(source: str, flags: int) -> Shape | None:
     shape = Shape(
         width=width if width <= _LIMIT else None,
         letters=letters if letters <= _LIMIT else None,
-        wordy=min(wordy, _LIMIT),
+        least=_least(parsed, found),
         head=best[1] if best else 0,
         tail=best[2] if best else 0,
         alphabet=best[3] if best else ALL_ASCII,
     )
-    return None if shape == Shape(None, None, 0, shape.head, shape.tail, ALL_ASCII) else shape
+    return None if shape == Shape(None, None, (), shape.head, shape.tail, ALL_ASCII) else shape
 
 
 def _ends(node: Any) -> bool:
@@ -210,22 +226,57 @@ def _count(node: Any, flags: int) -> int:
     return min(_walk(node, lambda leaf: 1 if _ascii(leaf, flags) & _LETTER_BITS else 0), _LIMIT + 1)
 
 
-def _fewest(node: Any, flags: int) -> int:
-    """The fewest characters that are ASCII letters or not ASCII a match of ``node`` must hold (``ValueError``: a
-    node this reader does not know)."""
+def _least(parsed: Any, flags: int) -> tuple[tuple[int, int], ...]:
+    """The classes worth counting, with the fewest characters of each a match holds: a class of each character
+    item and alternation, less those another class at most as wide, with at least as many, makes useless. At most
+    :data:`MOST_CLASSES`: those without ASCII letters (rarer in text) first, then the narrowest."""
+    counted = []
+    for bits in _classes(parsed, flags, set()):
+        fewest = min(_fewest(parsed, flags, bits), _LIMIT)
+        if fewest:
+            counted.append((bits, fewest))
+    kept = [
+        (bits, fewest)
+        for bits, fewest in counted
+        if not any(other & ~bits == 0 and more >= fewest and (other, more) != (bits, fewest) for other, more in counted)
+    ]
+    kept.sort(key=lambda count: (bool(count[0] & _LETTER_BITS), bin(count[0]).count("1"), -count[1], count[0]))
+    return tuple(kept[:MOST_CLASSES])
+
+
+def _classes(node: Any, flags: int, found: set[int]) -> set[int]:
+    """The ASCII characters of each character item and each alternation in ``node`` (added to ``found``)."""
     kind = type(node)
     if kind is _core.Sequence:
-        return sum(_fewest(item, flags) for item in node.items)
+        for item in node.items:
+            _classes(item, flags, found)
+    elif kind is _core.Branch:
+        found.add(_ascii(node, flags))
+        for branch in node.branches:
+            _classes(branch, flags, found)
+    elif kind in (_core.Group, _core.Atomic, _core.GreedyRepeat, _core.LazyRepeat, _core.PossessiveRepeat):
+        _classes(node.subpattern, flags, found)
+    elif kind in _LEAVES or issubclass(kind, _core.SetBase):
+        found.add(_ascii(node, flags))
+    return found
+
+
+def _fewest(node: Any, flags: int, bits: int) -> int:
+    """The fewest characters of a class (``bits``, and every character beyond ASCII) a match of ``node`` must hold
+    (``ValueError``: a node this reader does not know)."""
+    kind = type(node)
+    if kind is _core.Sequence:
+        return sum(_fewest(item, flags, bits) for item in node.items)
     if kind is _core.Branch:
-        return min(_fewest(branch, flags) for branch in node.branches)
+        return min(_fewest(branch, flags, bits) for branch in node.branches)
     if kind in (_core.Group, _core.Atomic):
-        return _fewest(node.subpattern, flags)
+        return _fewest(node.subpattern, flags, bits)
     if kind in (_core.GreedyRepeat, _core.LazyRepeat, _core.PossessiveRepeat):
-        return min(_fewest(node.subpattern, flags) * int(node.min_count), _LIMIT)
+        return min(_fewest(node.subpattern, flags, bits) * int(node.min_count), _LIMIT)
     if kind is _core.LookAround or (issubclass(kind, _core.ZeroWidthBase) and kind is not _core.Failure):
         return 0
     if kind in _LEAVES or issubclass(kind, _core.SetBase):
-        return 0 if _ascii(node, flags) & ~_LETTER_BITS else 1  # it may match an ASCII character but a letter
+        return 0 if _ascii(node, flags) & ~bits else 1  # it may match an ASCII character out of the class
     raise ValueError(f"a {kind.__name__} node")
 
 

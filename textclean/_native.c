@@ -914,9 +914,12 @@ static Py_ssize_t suffixes_of(const Prefixes *t, int kind, const void *data, Py_
 }
 
 /* A route's shape (textclean/_matcher_shape.py): bounds on the line's rest from where it is tried, -1 for none. */
+enum { LEAST = 4 };
 typedef struct {
-    int64_t width, letters, wordy, head, tail;
-    uint64_t alphabet[2]; /* bit c: ASCII character c may stand between the head and the tail */
+    int64_t width, letters, head, tail;
+    int64_t least[LEAST];          /* the fewest characters of each class (0: no class) */
+    uint64_t classes[LEAST][2];    /* bit c: ASCII character c is of the class (and so is every other character) */
+    uint64_t alphabet[2];          /* bit c: ASCII character c may stand between the head and the tail */
 } RouteShape;
 
 typedef struct {
@@ -1033,25 +1036,27 @@ enum { MAX_LEAD = 8, KEY = 4 };
 
 static inline int is_ascii_letter(Py_UCS4 ch) { return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z'; }
 
-/* Whether the rest of a line from at fits a route's shape (Shape.fits). */
+static inline int in_bits(const uint64_t bits[2], Py_UCS4 ch) { return ch > 127 || (bits[ch >> 6] >> (ch & 63) & 1); }
+
+/* Whether the rest of a line from at fits a route's shape (Shape.plain_fits). */
 static int fits(const RouteShape *shape, int kind, const void *data, Py_ssize_t n, Py_ssize_t at) {
     Py_ssize_t end = n - (n > 0 && PyUnicode_READ(kind, data, n - 1) == '\n');
     Py_ssize_t rest = end > at ? end - at : 0;
     if (shape->width >= 0 && rest > shape->width) return 0;
-    if (shape->letters >= 0 || shape->wordy > 0) { /* ASCII letters, and those with the other characters */
-        int64_t letters = 0, wordy = 0;
-        for (Py_ssize_t i = at; i < end; i++) {
-            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-            letters += is_ascii_letter(ch);
-            wordy += ch > 127 || is_ascii_letter(ch);
-        }
-        if ((shape->letters >= 0 && letters > shape->letters) || wordy < shape->wordy) return 0;
+    if (shape->letters >= 0) {
+        int64_t letters = 0;
+        for (Py_ssize_t i = at; i < end; i++) letters += is_ascii_letter(PyUnicode_READ(kind, data, i));
+        if (letters > shape->letters) return 0;
+    }
+    for (int k = 0; k < LEAST && shape->least[k]; k++) { /* from at to the very end, a final newline included */
+        int64_t count = 0;
+        for (Py_ssize_t i = at; i < n && count < shape->least[k]; i++)
+            count += in_bits(shape->classes[k], PyUnicode_READ(kind, data, i));
+        if (count < shape->least[k]) return 0;
     }
     Py_ssize_t stop = end - shape->tail > 0 ? end - (Py_ssize_t)shape->tail : 0;
-    for (Py_ssize_t i = at + (Py_ssize_t)shape->head; i < stop; i++) {
-        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-        if (ch < 128 && !(shape->alphabet[ch >> 6] >> (ch & 63) & 1)) return 0;
-    }
+    for (Py_ssize_t i = at + (Py_ssize_t)shape->head; i < stop; i++)
+        if (!in_bits(shape->alphabet, PyUnicode_READ(kind, data, i))) return 0;
     return 1;
 }
 
