@@ -92,6 +92,7 @@ def test_route_kernel_gives_the_routes_of_the_python_path(lines: list[str], matc
 
 
 letters = st.text(st.sampled_from("ab c"), min_size=1, max_size=4)
+LEAD_CHARS = "ab1 _-»©é\u0301\u0661\u2160\u24b6\u200d\U0001d7d8\U0001f600"  # marks, digits, letter numbers, joiners
 ends = letters.filter(str.strip)
 ascii_sets = st.sets(st.sampled_from("ab c(-1!\n"), max_size=5).map(lambda chars: sum(1 << ord(c) for c in chars))
 shapes = st.one_of(
@@ -149,7 +150,7 @@ def made_up_routes(draw: st.DrawFn) -> tuple[Routes, Probes]:
 
 @needs_routes
 @settings(max_examples=400, deadline=None)
-@given(made_up_routes(), st.lists(st.text(st.sampled_from("ab c\t(«1-١!\x00ſ\n"), max_size=12), max_size=12))
+@given(made_up_routes(), st.lists(st.text(st.sampled_from("ab c\t(«1-١!\x00ſ\n\u0301Ⅰ"), max_size=12), max_size=12))
 def test_route_kernel_on_made_up_routes(routed: tuple[Routes, Probes], lines: list[str]) -> None:
     routes, probes = routed
     _same_routes(routes, probes, [line.lower() for line in lines])
@@ -193,23 +194,27 @@ def test_route_spec_rejects_bad_tables() -> None:
         args[at] = bad
         with pytest.raises((ValueError, TypeError)):
             spec(*args)
-    with pytest.raises(ValueError, match="one lead per line"):
-        _native.route_lines(spec(*good), ["12"], [])
+    assert _native.route_lines(spec(*good), ["12 ab", "ab", "»"], lambda line: 1) == ([], [], [])
+    with pytest.raises(ValueError, match="negative"):
+        _native.route_lines(spec(*good), ["» a"], lambda line: -1)
+    with pytest.raises(ZeroDivisionError):
+        _native.route_lines(spec(*good), ["» a"], lambda line: 1 // 0)
 
 
-def test_the_built_extension_has_every_kernel_the_code_asks_for() -> None:
-    """A stale build (an old ``_native*.so`` left beside newer sources) would quietly send a kernel down its
-    reference path: every ``kernel("name")`` in the package must name a function of the built module."""
-    import re
-    from pathlib import Path
+@needs_routes
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(st.sampled_from(LEAD_CHARS), max_size=6).map(lambda line: f"-{line}a"), max_size=10))
+def test_route_kernel_measures_leads_as_regex_does(lines: list[str]) -> None:
+    """The kernel measures a line's leading punctuation itself until a character beyond ASCII that is not a letter
+    (a mark, a digit, a symbol, a letter number, a joiner), and asks there."""
+    from textclean import _matcher_routes
+    from textclean._matcher_probe import LEADING
 
-    import textclean
-
-    try:
-        from textclean import _native
-    except ImportError:
-        pytest.skip("textclean._native was not built")
-    package = Path(textclean.__file__).parent
-    callers = [path for path in package.glob("*.py") if path.name != "_kernels.py"]  # its docs name a "name"
-    asked = {name for path in callers for name in re.findall(r'kernel\("(\w+)"\)', path.read_text())}
-    assert asked and not {name for name in asked if not hasattr(_native, name)}
+    probe = Probe(letter_starts=("a", "b"), firsts=frozenset("-"), digits=True)
+    routes, probes = Routes.build([], [probe], [None], 1), Probes.build([], [probe])
+    _same_routes(routes, probes, lines)
+    asked: list[str] = []
+    measure = _matcher_routes._lead
+    measured = _native.route_lines(routes._spec(), lines, lambda line: asked.append(line) or measure(line))
+    assert measured[1] == [LEADING.match(line).end() for line in lines]  # type: ignore[union-attr]
+    assert all(any(ord(char) > 127 and not char.isalpha() for char in line) for line in asked)

@@ -25,7 +25,6 @@ that hold on them.
 from __future__ import annotations
 
 import itertools
-import operator
 import struct
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -60,7 +59,6 @@ KEY = 4
 """The longest filing key: filed alternatives are looked up by at most this many of a line's first characters."""
 
 _Ids = tuple[int, ...]
-_END = operator.methodcaller("end")
 _HALF = (1 << 64) - 1
 
 
@@ -208,9 +206,7 @@ class Routes:
         if spec is None:
             return self.routed(lowers, probes)
         lines = lowers if isinstance(lowers, list) else list(lowers)
-        lettered = map(str.isalpha, map(operator.itemgetter(slice(0, 1)), lines))
-        leads = list(map(_END, map(LEADING.match, itertools.compress(lines, map(operator.not_, lettered)))))
-        rows, starts, found = native(spec, lines, leads)
+        rows, starts, found = native(spec, lines, _lead)
         held = zip(starts, found, strict=True)
         return dict(zip(rows, map(tuple.__new__, itertools.repeat(Routed), held), strict=True))
 
@@ -353,6 +349,12 @@ class Routes:
             "".join(sorted(_TWINS)),
         )
         return spec
+
+
+def _lead(line: str) -> int:
+    """The length of a line's leading punctuation (what ``route_lines`` asks when the line's own characters do not
+    tell it)."""
+    return LEADING.match(line).end()  # type: ignore[union-attr]  # [..]* always matches
 
 
 def _table(found: dict[str, set[int]] | dict[str, _Ids], filed: int = 0, *, reverse: bool = False) -> list[object]:

@@ -42,18 +42,22 @@
  *   order, each once: `needle in line` for every line, found in one Aho-Corasick pass over the document
  *   (textclean/_matcher_probe.py holds the str.find reference).
  *
- * screen_spec(starts, letter_ends, other_ends, words, sides, firsts, digits, tail, twins) -> capsule
- * screen_lines(spec, lines, leads) -> (rows, masks, words)
+ * route_spec(starts, keys, ends, open, words, firsts, digits, owners, filed, shapes, tail, twins) -> capsule
+ * route_lines(spec, lines, lead_of) -> (rows, starts, routes)
  *
- *   The pattern rules' screen (Probes.screen in textclean/_matcher_probe.py, whose Probes._screen is the
- *   reference): which lowered lines some alternative may match, and by which probes. screen_spec compiles the
- *   probes once: the start strings as a trie, the end words reversed as two tries (lines starting with a letter,
- *   the others), the words as an Aho-Corasick automaton with each word's sides (bit 1: letter lines, bit 2: the
- *   others), the first characters, the tail characters stripped before the ends probe and the case twins. leads
- *   holds, for each line not starting with a letter (str.isalpha of its first character), the length of its
- *   leading [\W\d_]* (the regex module's classes, matched by the caller). The lines let through come back in
- *   order: their numbers, masks (STARTS 1, ENDS 2, WORDS 4, FIRST 8, NONLETTER 16, ALL 32) and the words each
- *   holds (a tuple).
+ *   The pattern rules' routes (Routes.route in textclean/_matcher_routes.py; Routes.routed is the Python path and
+ *   Routes.reference the plain definition): for each lowered line, the alternatives ("routes", numbered in the
+ *   order the matcher tries them: the filed ones, then the anchored, then the floating) whose probes hold on it.
+ *   route_spec compiles the tables once: the start strings (matched respaced) and the filing keys (as they are) as
+ *   tries whose strings carry route lists, the final words reversed as two such tries (lines starting with a
+ *   letter, the others) and the routes of an open end, the words as an Aho-Corasick automaton with two route
+ *   lists each, the first characters and the routes any decimal digit starts, each route's alternative (its
+ *   owner: an alternative filed several times is tried once) and shape (struct RouteShape, textclean/
+ *   _matcher_shape.py), the tail characters stripped before the final words and the case twins. A line's lead is
+ *   the length of its leading [\W\d_]* (the regex module's classes): measured here while its characters are
+ *   ASCII or letters, else by lead_of(line). The lines some route holds on come back in order: their numbers,
+ *   leads and routes (a tuple, in order, or None for a line holding a case twin: the matcher tries every
+ *   alternative there).
  *
  * code_blocks(text) -> (blocks, astral)
  *
@@ -1173,13 +1177,33 @@ static PyObject *routes_of(const Router *s, Walk *w, PyObject *line, Py_ssize_t 
     return routes;
 }
 
+/* The length of a line's leading [\W\d_]*: ASCII characters but the letters are in it, letters (str.isalpha, which
+   regex counts as \w: tests/test_classify_fast.py checks every code point) end it; at any other character lead_of
+   (line) says. -1 on an error. */
+static Py_ssize_t lead_of_line(PyObject *line, PyObject *lead_of) {
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(line);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (ch < 128 ? is_ascii_letter(ch) : Py_UNICODE_ISALPHA(ch)) return i;
+        if (ch < 128) continue;
+        PyObject *measured = PyObject_CallOneArg(lead_of, line); /* a mark, a digit, a symbol...: regex knows */
+        if (!measured) return -1;
+        Py_ssize_t lead = PyLong_AsSsize_t(measured);
+        Py_DECREF(measured);
+        if (lead < 0 && !PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "lead_of gave a negative length");
+        return lead;
+    }
+    return n;
+}
+
 static PyObject *route_lines(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *capsule, *lines, *leads;
-    if (!PyArg_ParseTuple(args, "OO!O!:route_lines", &capsule, &PyList_Type, &lines, &PyList_Type, &leads))
-        return NULL;
+    PyObject *capsule, *lines, *lead_of;
+    if (!PyArg_ParseTuple(args, "OO!O:route_lines", &capsule, &PyList_Type, &lines, &lead_of)) return NULL;
     Router *s = PyCapsule_GetPointer(capsule, "textclean.router");
     if (!s) return NULL;
-    Py_ssize_t count = PyList_GET_SIZE(lines), next_lead = 0;
+    Py_ssize_t count = PyList_GET_SIZE(lines);
     PyObject *rows = PyList_New(0), *starts = PyList_New(0), *found = PyList_New(0);
     Walk w = {0};
     w.strings = PyMem_Malloc((size_t)s->longest * sizeof(int32_t));
@@ -1198,15 +1222,8 @@ static PyObject *route_lines(PyObject *Py_UNUSED(self), PyObject *args) {
             PyErr_SetString(PyExc_TypeError, "lines must be str");
             goto fail;
         }
-        Py_ssize_t lead = 0;
-        if (!PyUnicode_GET_LENGTH(line) || !Py_UNICODE_ISALPHA(PyUnicode_READ_CHAR(line, 0))) {
-            if (next_lead >= PyList_GET_SIZE(leads)) { /* the length of its leading [\W\d_]*, as the caller matched it */
-                PyErr_SetString(PyExc_ValueError, "one lead per line not starting with a letter");
-                goto fail;
-            }
-            lead = PyLong_AsSsize_t(PyList_GET_ITEM(leads, next_lead++));
-            if (lead == -1 && PyErr_Occurred()) goto fail;
-        }
+        Py_ssize_t lead = lead_of_line(line, lead_of);
+        if (lead < 0) goto fail;
         PyObject *routes = routes_of(s, &w, line, row, lead);
         if (!routes) goto fail;
         if (routes != Py_None && !PyTuple_GET_SIZE(routes)) {
@@ -1220,10 +1237,6 @@ static PyObject *route_lines(PyObject *Py_UNUSED(self), PyObject *args) {
         Py_XDECREF(start);
         Py_DECREF(routes);
         if (bad) goto fail;
-    }
-    if (next_lead != PyList_GET_SIZE(leads)) {
-        PyErr_SetString(PyExc_ValueError, "one lead per line not starting with a letter");
-        goto fail;
     }
     PyMem_Free(w.found.data);
     PyMem_Free(w.strings);
@@ -1719,7 +1732,8 @@ static PyMethodDef methods[] = {
      "route_spec(starts, keys, ends, open, words, firsts, digits, owners, filed, shapes, tail, twins): the rule "
      "routes' tables, built once (see textclean/_matcher_routes.py)."},
     {"route_lines", route_lines, METH_VARARGS,
-     "route_lines(spec, lines, leads): per line some route holds on, its routes (see textclean/_matcher_routes.py)."},
+     "route_lines(spec, lines, lead_of): per line some route holds on, its lead and routes (see "
+     "textclean/_matcher_routes.py)."},
     {"code_blocks", code_blocks, METH_VARARGS,
      "code_blocks(text): the 256-code-point blocks of the BMP and the astral code points text holds (see "
      "textclean/_lineshape_classes.py)."},
