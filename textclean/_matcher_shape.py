@@ -25,7 +25,6 @@ then tried on every line its other probes let through.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from typing import Any, NamedTuple
 
 import regex
@@ -160,13 +159,15 @@ def _parse(source: str, flags: int) -> tuple[Any, int]:
 
 
 def _shape(source: str, flags: int) -> Shape | None:
+    if "$" not in source:
+        return None  # (nothing ends it)
     parsed, found = _parse(source, flags)
     if found & int(regex.REVERSE | regex.MULTILINE | regex.WORD | regex.LOCALE | regex.FULLCASE) or not _ends(parsed):
         return None
-    items = _items(parsed)
-    widths = [_width(item) for item in items]
-    alphabets = [_ascii(item, found) for item in items]
-    letters = _count(parsed, found)
+    tree = _tree(parsed, found)
+    items = list(_items(tree))
+    widths = [_most(item, _ALL) for item in items]
+    alphabets = [_chars_of(item) for item in items]
     best: tuple[tuple[int, int], int, int, int] | None = None
     for first in range(len(items) + 1):
         head = sum(widths[:first])
@@ -182,11 +183,11 @@ def _shape(source: str, flags: int) -> Shape | None:
             key = (bin(bits).count("1"), head + tail)
             if best is None or key < best[0]:
                 best = (key, head, tail, bits)
-    width = _width(parsed)
+    width, letters = _most(tree, _ALL), _most(tree, _LETTER_BITS)
     shape = Shape(
         width=width if width <= _LIMIT else None,
         letters=letters if letters <= _LIMIT else None,
-        least=_least(parsed, found),
+        least=_least(tree),
         head=best[1] if best else 0,
         tail=best[2] if best else 0,
         alphabet=best[3] if best else ALL_ASCII,
@@ -207,120 +208,37 @@ def _ends(node: Any) -> bool:
     return False
 
 
-def _items(node: Any) -> list[Any]:
-    """The items matched one after another (sequences and groups opened)."""
-    if type(node) is _core.Sequence:
-        return [item for inner in node.items for item in _items(inner)]
-    if type(node) in (_core.Group, _core.Atomic):
-        return _items(node.subpattern)
-    return [node]
+# The pattern as the reader sees it: a character item is the ASCII characters it matches (an int, bit per code);
+# ("seq", items), ("alt", branches, their characters) and ("rep", item, least, most or None) hold the others. Items
+# that match nothing (anchors, lookaheads) are left out.
+_Tree = Any
+_ALL = ALL_ASCII
 
 
-def _width(node: Any) -> int:
-    """The most characters ``node`` can match (above :data:`_LIMIT`: unbounded)."""
-    return min(_walk(node, lambda leaf: int(leaf.max_width())), _LIMIT + 1)
-
-
-def _count(node: Any, flags: int) -> int:
-    """The most ASCII letters a match of ``node`` can hold (above :data:`_LIMIT`: unbounded)."""
-    return min(_walk(node, lambda leaf: 1 if _ascii(leaf, flags) & _LETTER_BITS else 0), _LIMIT + 1)
-
-
-def _least(parsed: Any, flags: int) -> tuple[tuple[int, int], ...]:
-    """The classes worth counting, with the fewest characters of each a match holds: a class of each character
-    item and alternation, less those another class at most as wide, with at least as many, makes useless. At most
-    :data:`MOST_CLASSES`: those without ASCII letters (rarer in text) first, then the narrowest."""
-    counted = []
-    for bits in _classes(parsed, flags, set()):
-        fewest = min(_fewest(parsed, flags, bits), _LIMIT)
-        if fewest:
-            counted.append((bits, fewest))
-    kept = [
-        (bits, fewest)
-        for bits, fewest in counted
-        if not any(other & ~bits == 0 and more >= fewest and (other, more) != (bits, fewest) for other, more in counted)
-    ]
-    kept.sort(key=lambda count: (bool(count[0] & _LETTER_BITS), bin(count[0]).count("1"), -count[1], count[0]))
-    return tuple(kept[:MOST_CLASSES])
-
-
-def _classes(node: Any, flags: int, found: set[int]) -> set[int]:
-    """The ASCII characters of each character item and each alternation in ``node`` (added to ``found``)."""
+def _tree(node: Any, flags: int) -> _Tree:
+    """``node`` read into a :data:`_Tree` (``None``: it matches no character; ``ValueError``: a node this reader
+    does not know, or a lookbehind, which may look before where the match starts)."""
     kind = type(node)
     if kind is _core.Sequence:
-        for item in node.items:
-            _classes(item, flags, found)
-    elif kind is _core.Branch:
-        found.add(_ascii(node, flags))
-        for branch in node.branches:
-            _classes(branch, flags, found)
-    elif kind in (_core.Group, _core.Atomic, _core.GreedyRepeat, _core.LazyRepeat, _core.PossessiveRepeat):
-        _classes(node.subpattern, flags, found)
-    elif kind in _LEAVES or issubclass(kind, _core.SetBase):
-        found.add(_ascii(node, flags))
-    return found
-
-
-def _fewest(node: Any, flags: int, bits: int) -> int:
-    """The fewest characters of a class (``bits``, and every character beyond ASCII) a match of ``node`` must hold
-    (``ValueError``: a node this reader does not know)."""
-    kind = type(node)
-    if kind is _core.Sequence:
-        return sum(_fewest(item, flags, bits) for item in node.items)
+        items = tuple(item for item in (_tree(inner, flags) for inner in node.items) if item is not None)
+        return ("seq", items) if items else None
     if kind is _core.Branch:
-        return min(_fewest(branch, flags, bits) for branch in node.branches)
+        branches = tuple(_tree(branch, flags) for branch in node.branches)
+        return ("alt", branches, _chars_of(("alt", branches, 0)))
     if kind in (_core.Group, _core.Atomic):
-        return _fewest(node.subpattern, flags, bits)
+        return _tree(node.subpattern, flags)
     if kind in (_core.GreedyRepeat, _core.LazyRepeat, _core.PossessiveRepeat):
-        return min(_fewest(node.subpattern, flags, bits) * int(node.min_count), _LIMIT)
-    if kind is _core.LookAround or (issubclass(kind, _core.ZeroWidthBase) and kind is not _core.Failure):
-        return 0
-    if kind in _LEAVES or issubclass(kind, _core.SetBase):
-        return 0 if _ascii(node, flags) & ~bits else 1  # it may match an ASCII character out of the class
-    raise ValueError(f"a {kind.__name__} node")
-
-
-def _walk(node: Any, leaf: Callable[[Any], int]) -> int:
-    """The most of something a match of ``node`` holds, ``leaf`` counting it for one character (``ValueError``: a
-    node this reader does not know)."""
-    kind = type(node)
-    if kind is _core.Sequence:
-        return sum(_walk(item, leaf) for item in node.items)
-    if kind is _core.Branch:
-        return max(_walk(branch, leaf) for branch in node.branches)
-    if kind in (_core.Group, _core.Atomic):
-        return _walk(node.subpattern, leaf)
-    if kind in (_core.GreedyRepeat, _core.LazyRepeat, _core.PossessiveRepeat):
-        each = _walk(node.subpattern, leaf)
-        if each == 0:
-            return 0
-        return _LIMIT + 1 if node.max_count is None else min(each * node.max_count, _LIMIT + 1)
+        inner = _tree(node.subpattern, flags)
+        if inner is None:
+            return None
+        most = None if node.max_count is None else int(node.max_count)
+        return ("rep", inner, int(node.min_count), most)
     if kind is _core.LookAround:
         if node.behind:
             raise ValueError("a lookbehind may look before where the match starts")
-        return 0
+        return None
     if issubclass(kind, _core.ZeroWidthBase) and kind is not _core.Failure:
-        return 0
-    if kind in _LEAVES or issubclass(kind, _core.SetBase):
-        return leaf(node)
-    raise ValueError(f"a {kind.__name__} node")
-
-
-def _ascii(node: Any, flags: int) -> int:
-    """The ASCII characters (bit per code) a match of ``node`` can hold (``ValueError``: an unknown node)."""
-    kind = type(node)
-    if kind is _core.Sequence:
-        return _union(node.items, flags)
-    if kind is _core.Branch:
-        return _union(node.branches, flags)
-    if kind in (_core.Group, _core.Atomic, _core.GreedyRepeat, _core.LazyRepeat, _core.PossessiveRepeat):
-        return _ascii(node.subpattern, flags)
-    if kind is _core.LookAround:
-        if node.behind:
-            raise ValueError("a lookbehind may look before where the match starts")
-        return 0
-    if issubclass(kind, _core.ZeroWidthBase) and kind is not _core.Failure:
-        return 0
+        return None
     if kind in (_core.Any, _core.AnyU, _core.AnyAll):
         return ALL_ASCII
     if kind in (_core.Character, _core.Property, _core.Range) or issubclass(kind, _core.SetBase):
@@ -331,25 +249,109 @@ def _ascii(node: Any, flags: int) -> int:
     raise ValueError(f"a {kind.__name__} node")
 
 
-def _leaf_ascii(node: Any, flags: int) -> int:
-    """The ASCII characters one character item matches (case-insensitively: one of the characters equated with
-    them, as ``regex`` matches)."""
-    caseless = int(node.case_flags) & int(regex.IGNORECASE)
+def _items(tree: _Tree) -> tuple[_Tree, ...]:
+    """The items matched one after another (sequences opened)."""
+    if tree is None:
+        return ()
+    if isinstance(tree, tuple) and tree[0] == "seq":
+        return tuple(item for inner in tree[1] for item in _items(inner))
+    return (tree,)
+
+
+def _chars_of(tree: _Tree) -> int:
+    """The ASCII characters a match of ``tree`` can hold."""
+    if tree is None:
+        return 0
+    if isinstance(tree, int):
+        return tree
+    if tree[0] == "rep":
+        return _chars_of(tree[1])
+    if tree[0] == "alt" and tree[2]:
+        return int(tree[2])
     bits = 0
-    for code in range(128):
-        cases = tuple(_regex.get_all_cases(flags, code)) if caseless else (code,)
-        if any(node.matches(case) for case in cases):
-            bits |= 1 << code
+    for item in tree[1]:
+        bits |= _chars_of(item)
     return bits
 
 
-def _union(nodes: Any, flags: int) -> int:
+def _most(tree: _Tree, bits: int) -> int:
+    """The most characters a match of ``tree`` holds that may be among ``bits`` (above :data:`_LIMIT`: unbounded)."""
+    if tree is None:
+        return 0
+    if isinstance(tree, int):
+        return 1 if tree & bits or (bits == _ALL) else 0
+    if tree[0] == "seq":
+        return min(sum(_most(item, bits) for item in tree[1]), _LIMIT + 1)
+    if tree[0] == "alt":
+        return max(_most(branch, bits) for branch in tree[1])
+    each = _most(tree[1], bits)
+    if not each:
+        return 0
+    return _LIMIT + 1 if tree[3] is None else min(each * tree[3], _LIMIT + 1)
+
+
+def _least(tree: _Tree) -> tuple[tuple[int, int], ...]:
+    """The classes worth counting, with the fewest characters of each a match holds: a class of each character
+    item and alternation, less those another class at most as wide, with at least as many, makes useless. At most
+    :data:`MOST_CLASSES`: those without ASCII letters (rarer in text) first, then the narrowest."""
+    classes = sorted(_classes(tree, set()))
+    fewest = _fewest(tree, classes)
+    counted = [(bits, min(count, _LIMIT)) for bits, count in zip(classes, fewest, strict=True) if count]
+    kept = [
+        (bits, count)
+        for bits, count in counted
+        if not any(other & ~bits == 0 and more >= count and (other, more) != (bits, count) for other, more in counted)
+    ]
+    kept.sort(key=lambda pair: (bool(pair[0] & _LETTER_BITS), bin(pair[0]).count("1"), -pair[1], pair[0]))
+    return tuple(kept[:MOST_CLASSES])
+
+
+def _classes(tree: _Tree, found: set[int]) -> set[int]:
+    """The ASCII characters of each character item and each alternation in ``tree`` (added to ``found``)."""
+    if isinstance(tree, int):
+        found.add(tree)
+    elif tree is not None:
+        if tree[0] == "alt":
+            found.add(_chars_of(tree))
+        for inner in tree[1] if tree[0] != "rep" else (tree[1],):
+            _classes(inner, found)
+    return found
+
+
+def _fewest(tree: _Tree, classes: list[int]) -> list[int]:
+    """For each class (its ASCII characters, and every character beyond ASCII), the fewest characters of it a
+    match of ``tree`` must hold."""
+    if tree is None:
+        return [0] * len(classes)
+    if isinstance(tree, int):
+        return [0 if tree & ~bits else 1 for bits in classes]  # an item that may match an ASCII character out of it
+    if tree[0] == "rep":
+        return [count * tree[2] for count in _fewest(tree[1], classes)]
+    counts = [_fewest(inner, classes) for inner in tree[1]]
+    if tree[0] == "seq":
+        return [sum(column) for column in zip(*counts, strict=True)]
+    return [min(column) for column in zip(*counts, strict=True)]
+
+
+def _leaf_ascii(node: Any, flags: int) -> int:
+    """The ASCII characters one character item matches (case-insensitively: one of the characters equated with
+    them, as ``regex`` matches)."""
+    caseless = int(node.case_flags) & _IGNORECASE
+    cases = _CASES.get(flags) if caseless else _UNCASED
+    if cases is None:
+        cases = _CASES[flags] = tuple(tuple(_regex.get_all_cases(flags, code)) for code in range(128))
+    if type(node) is _core.Character and node.positive and not node.zerowidth:  # the common case, at once
+        return sum(1 << code for code, equated in enumerate(cases) if node.value in equated)
+    matches = node.matches
     bits = 0
-    for node in nodes:
-        bits |= _ascii(node, flags)
+    for code, equated in enumerate(cases):
+        if any(map(matches, equated)):
+            bits |= 1 << code
     return bits
 
 
 _regex: Any = importlib.import_module("regex._regex")
 _SEEN: dict[tuple[object, int], int] = {}  # the ASCII characters of each character item met so far
-_LEAVES = (_core.Character, _core.Property, _core.Range, _core.Any, _core.AnyU, _core.AnyAll)
+_CASES: dict[int, tuple[tuple[int, ...], ...]] = {}  # per flags, the characters regex equates with each ASCII one
+_UNCASED = tuple((code,) for code in range(128))
+_IGNORECASE = int(regex.IGNORECASE)
