@@ -118,12 +118,12 @@ def test_a_shape_fits_as_it_fits_character_by_character(shape: Shape, line: str,
 @st.composite
 def made_up_routes(draw: st.DrawFn) -> tuple[Routes, Probes]:
     """A few filings (keys, starts, shared alternatives) and probes of every kind, with shapes."""
+    alternatives = [(tuple(draw(st.lists(letters, min_size=1, max_size=3))), draw(shapes)) for _ in range(3)]
     filings = []
     for _ in range(draw(st.integers(0, 4))):
-        starts = draw(st.lists(letters, min_size=1, max_size=3))
         keys = draw(st.lists(letters.map(lambda key: key[:KEY]), min_size=1, max_size=2))
-        owner = draw(st.integers(0, len(filings)))  # some filings of one alternative
-        filings.append(Filing(tuple(sorted(set(keys))), tuple(starts), owner, draw(shapes)))
+        owner = draw(st.integers(0, min(len(filings), 2)))  # some filings of one alternative: its starts and shape
+        filings.append(Filing(tuple(sorted(set(keys))), *alternatives[owner][:1], owner, alternatives[owner][1]))
     owners = sorted({filing.owner for filing in filings})
     filings = [filing._replace(owner=owners.index(filing.owner)) for filing in filings]
     probes = draw(

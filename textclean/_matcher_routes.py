@@ -24,6 +24,7 @@ that hold on them.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import struct
 from collections.abc import Iterable, Sequence
@@ -63,7 +64,8 @@ _HALF = (1 << 64) - 1
 
 
 class Filing(NamedTuple):
-    """One filing of a phrase alternative: a route of its own.
+    """One filing of a phrase alternative: a route of its own (the filings of one alternative share its starts and
+    shape).
 
     Attributes:
         keys: the filing keys (at most :data:`KEY` characters) a line's first characters must start with.
@@ -325,9 +327,12 @@ class Routes:
         build = _kernels.kernel("route_spec")
         filed = self.filed
         starts: dict[str, set[int]] = {}
-        for number, filing in enumerate(self.filings):
-            for string in filing.starts:
-                starts.setdefault(string, set()).add(number)
+        owners: set[int] = set()
+        for number, filing in enumerate(self.filings):  # an alternative's first filing stands for its others
+            if filing.owner not in owners:
+                owners.add(filing.owner)
+                for string in filing.starts:
+                    starts.setdefault(string, set()).add(number)
         for ids in (*self.by_pair.values(), *self.by_letter.values()):
             for i in ids:
                 for string in self.probes[i].letter_starts or ():
@@ -344,7 +349,7 @@ class Routes:
             [filed + i for i in self.digits],
             list(self.owners),
             filed,
-            b"".join(map(_packed, self.shapes)),
+            b"".join(map(functools.lru_cache(maxsize=None)(_packed), self.shapes)),
             _TAIL,
             "".join(sorted(_TWINS)),
         )
@@ -358,8 +363,11 @@ def _lead(line: str) -> int:
 
 
 def _table(found: dict[str, set[int]] | dict[str, _Ids], filed: int = 0, *, reverse: bool = False) -> list[object]:
-    """``(string, ids)`` pairs for ``route_spec`` (ids made routes by adding ``filed``; strings reversed)."""
-    return [(text[::-1] if reverse else text, sorted(filed + i for i in ids)) for text, ids in sorted(found.items())]
+    """``(string, ids)`` pairs for ``route_spec`` (ids made routes by adding ``filed``; strings reversed), in no
+    particular order (the kernel sorts each line's routes)."""
+    if not filed:
+        return [(text[::-1] if reverse else text, list(ids)) for text, ids in found.items()]
+    return [(text[::-1] if reverse else text, [filed + i for i in ids]) for text, ids in found.items()]
 
 
 def _words(words: tuple[dict[str, _Ids], dict[str, _Ids]], filed: int) -> list[object]:

@@ -1068,7 +1068,7 @@ static int fits(const RouteShape *shape, int kind, const void *data, Py_ssize_t 
 typedef struct {
     Buffer found;        /* int32 route ids, as found */
     int32_t *strings;    /* the strings a trie walk found (room for the longest string + 2) */
-    Py_ssize_t *started; /* per route: the last line whose start strings hold for it */
+    Py_ssize_t *started; /* per alternative (owner): the last line whose start strings hold for it */
     Py_ssize_t *owned;   /* per owner: the last line that took a route of it */
     Py_ssize_t *seen;    /* per word: the last line holding it */
 } Walk;
@@ -1126,8 +1126,8 @@ static PyObject *routes_of(const Router *s, Walk *w, PyObject *line, Py_ssize_t 
         for (Py_ssize_t j = 0; j < count; j++) {
             const IdLists *l = &s->starts.lists;
             for (int32_t i = l->offsets[w->strings[j]]; i < l->offsets[w->strings[j] + 1]; i++) {
-                int32_t route = l->ids[i];
-                if (route < s->filed) w->started[route] = row;
+                int32_t route = l->ids[i]; /* a filed alternative's first filing stands for all of them */
+                if (route < s->filed) w->started[s->owners[route]] = row;
                 else if (letter && buffer_push(&w->found, route) < 0) return NULL;
             }
         }
@@ -1136,7 +1136,7 @@ static PyObject *routes_of(const Router *s, Walk *w, PyObject *line, Py_ssize_t 
         for (Py_ssize_t j = 0; j < count; j++) {
             const IdLists *l = &s->keys.lists;
             for (int32_t i = l->offsets[w->strings[j]]; i < l->offsets[w->strings[j] + 1]; i++)
-                if (w->started[l->ids[i]] == row && buffer_push(&w->found, l->ids[i]) < 0) return NULL;
+                if (w->started[s->owners[l->ids[i]]] == row && buffer_push(&w->found, l->ids[i]) < 0) return NULL;
         }
     }
     Py_ssize_t end = n; /* final words: the line less its tail characters */
