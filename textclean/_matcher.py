@@ -265,16 +265,15 @@ class Matcher:
         runs = self._runs
         if not runs:
             runs.extend([None] * len(self.routed))
-        filed, searching = self.routes.filed, self.routes.searched
-        searched: list[Entry] = []
-        for route in routed.routes or ():
-            if route >= searching:
-                searched.append(self.routed[route])
-                continue
-            hit = (runs[route] or self._run(route))(lower, routed.start if route < filed else 0)
+        filed, searching, start = self.routes.filed, self.routes.searched, routed.start
+        routes = routed.routes or ()
+        for at, route in enumerate(routes):
+            if route >= searching:  # the floating ones, all the rest (the routes come in order)
+                return self._search_floating(lower, [self.routed[route] for route in routes[at:]])
+            hit = (runs[route] or self._run(route))(lower, start if route < filed else 0)
             if hit is not None:
                 return self.routed[route].rule, hit
-        return self._search_floating(lower, searched)
+        return None
 
     def _run(self, route: int) -> _Run:
         """The match method of a route's compiled pattern, kept for the next line."""
