@@ -13,7 +13,9 @@ document, not a regex search:
   and there only those alternatives;
 * an alternative of an anchored phrase rule is filed under the exact characters it starts with
   (up to :data:`_KEY` of them, after the line's leading punctuation), so a line tries only the
-  alternatives filed under a prefix of its own first characters.
+  alternatives filed under a prefix of its own first characters;
+* a floating pattern's alternatives are searched each on its own (:func:`_floating_parts`), each
+  behind its own words.
 
 Matching is the order-preserving equivalent of one big alternation per family: the verdict is
 the first rule (in table order) whose alternative matches, exactly as without the probes.
