@@ -17,9 +17,10 @@ from reference_impl import ReferenceMatcher, reference_smooth_features
 
 from textclean._features import count_words
 from textclean._line_model import MODEL_FEATURES, SMOOTH_FEATURES, smooth_features
-from textclean._matcher import _ROUGH, MAX_PATTERN_CHARS, Matcher
+from textclean._matcher import MAX_PATTERN_CHARS, Matcher
 from textclean._matcher_affixes import _never_letter_char
 from textclean._matcher_probe import _TAIL, LEADING, fold_case_twins, respaced
+from textclean._matcher_shape import Shape, shape_of
 from textclean._rule import Rule, Verdict
 from textclean._rules import PATTERN_RULES
 from textclean._rules._literals import literal_starts, required_words, starts_with_non_letter
@@ -250,8 +251,137 @@ def test_screen_lets_through_every_line_a_rule_matches() -> None:
     matcher = FAST_SETS["user", frozenset()]
     lines = sorted({line.strip().lower() for line in (*PHRASES, *USER_LINES) if line.strip()})
     screened = matcher.probes.screen(lines)
-    missed = [line for i, line in enumerate(lines) if i not in screened and matcher._hit(line, _ROUGH)]
+    missed = [line for i, line in enumerate(lines) if i not in screened and matcher._rough_hit(line)]
     assert not missed
+
+
+def test_routes_take_every_line_to_the_alternative_that_matches_it() -> None:
+    """Each rule phrase, led, tailed and respaced: routed, it gets the first hit of trying every alternative."""
+    for name in ("built-in", "user"):
+        matcher = FAST_SETS[name, frozenset()]
+        phrases = [p.strip() for p in (*PHRASES, *USER_LINES) if p.strip()]
+        lines = [lead + p + tail for lead, tail in zip(LEADS, TAILS, strict=True) for p in phrases]
+        lines += [p.replace(" ", space) for space in SPACES for p in phrases]
+        lines = sorted({line.strip().lower() for line in lines if line.strip()})
+        routed = matcher.routes.route(lines, matcher.probes)
+        for i, line in enumerate(lines):
+            rough = matcher._rough_hit(line)
+            if rough is None:
+                continue
+            assert i in routed, line
+            hit = matcher._hit(line, routed[i]) if routed[i].routes is not None else matcher._rough_hit(line)
+            assert hit is not None and (hit[0], hit[1].span()) == (rough[0], rough[1].span()), line
+
+
+def _shaped(matcher: Matcher) -> list[tuple[int, Shape]]:
+    routes = matcher.routes
+    return [(route, shape) for route, shape in enumerate(routes.shapes) if shape is not None]
+
+
+def test_shapes_hold_on_every_line_their_alternative_matches() -> None:
+    """Soundness of each shape on the real rules: rule phrases with leads, tails, padding and twins, lowered or not."""
+    matcher = FAST[frozenset()]
+    shaped = _shaped(matcher)
+    assert len(shaped) > 300  # most phrase alternatives end with $
+    phrases = [p.strip() for p in PHRASES if p.strip()]
+    lines = [lead + p + tail for lead, tail in zip(LEADS, TAILS, strict=True) for p in phrases]
+    lines += [p + pad for p in phrases for pad in ("\n", " x", "!" * 12, "!" * 13, " 12", "»", "\t\n")]
+    lines += [p.replace(a, b) for a, b in TWIN_SWAPS for p in phrases] + DIGIT_LINES
+    lines = sorted({text for line in lines for text in (line, line.lower(), line.upper())})
+    for route, shape in shaped:
+        compiled = matcher.routed[route].compiled()
+        for line in lines:
+            start = LEADING.match(line).end() if route < matcher.routes.filed else 0  # type: ignore[union-attr]
+            if compiled.match(line, start):
+                assert shape.fits(line, start), (matcher.routed[route].source, line)
+
+
+_ATOMS = [
+    "a", "B", "k", "\\.", "-", " ", "1", "»", "ſ", "é", "[\\W\\d_]", "\\w", "\\s", "\\d", "\\W", "[a-c]", "[^x]", ".",
+    "[»/]", "[\\w\\s.-]", "[^\\W\\d_]", "\\b", "(?=a)", "(?!b)", "[K]", "[S-T]",
+]  # fmt: skip
+_QUANTIFIERS = ["", "", "?", "*", "+", "{0,3}", "{2}", "{1,2}?", "*+", "{0,12}"]
+
+
+@st.composite
+def patterns(draw: st.DrawFn, depth: int = 0) -> str:
+    """Small patterns of the shapes the rules use: classes, groups, alternations, repeats, anchors."""
+    def sequence() -> str:
+        items = []
+        for _ in range(draw(st.integers(1, 4))):
+            inner = depth < 2 and draw(st.booleans())
+            atom = f"(?:{draw(patterns(depth + 1))})" if inner else draw(st.sampled_from(_ATOMS))
+            items.append(atom + ("" if atom.startswith(("\\b", "(?=", "(?!")) else draw(st.sampled_from(_QUANTIFIERS))))
+        return "".join(items)
+
+    body = "|".join(sequence() for _ in range(draw(st.integers(1, 2))))
+    if depth:
+        return body + draw(st.sampled_from(["", "", "$"]))
+    head = draw(st.sampled_from(["", "^", "^[\\W\\d_]{0,8}"]))
+    return head + f"(?:{body})" + draw(st.sampled_from(["$", "[\\W\\d_]{0,12}$", ""]))
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(patterns(), st.lists(st.text(st.sampled_from("aAbBkKſsS1 \t-._|»\nxé/"), max_size=14), max_size=8))
+def test_a_shape_holds_wherever_its_pattern_matches(pattern: str, lines: list[str]) -> None:
+    """Soundness of the shape reader on made-up patterns: a line the pattern matches from a place fits there."""
+    import regex
+
+    from textclean._matcher_entries import FLAGS
+
+    for flags in (regex.V0, FLAGS):
+        shape = shape_of(pattern, flags)
+        if shape is None:
+            continue
+        compiled = regex.compile(pattern, flags)
+        for line in lines:
+            for at in range(len(line) + 1):
+                if compiled.match(line, at):
+                    assert shape.fits(line, at), (pattern, flags, line, at, shape)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(patterns(depth=1), min_size=1, max_size=4), st.lists(st.text(st.sampled_from("aAbBk1 -.»"))))
+def test_a_floating_pattern_searched_by_its_alternatives(alternatives: list[str], lines: list[str]) -> None:
+    """The leftmost match of the alternatives, the earlier on a tie, is the match of the whole alternation."""
+    import regex
+
+    from textclean._matcher import _floating_parts
+    from textclean._matcher_entries import FLAGS
+
+    source = "|".join(alternatives)
+    parts = _floating_parts(source)
+    whole = regex.compile(f"(?:{source})", FLAGS)
+    for line in lines:
+        best = None
+        for part in parts:
+            hit = regex.compile(f"(?:{part})", FLAGS).search(line)
+            if hit is not None and (best is None or hit.start() < best.start()):
+                best = hit
+        found = whole.search(line)
+        assert (found and found.span()) == (best and best.span()), (parts, line)
+
+
+def test_shapes_of_the_rules_patterns() -> None:
+    """What the reader makes of the rules' typical tails, and of what it cannot read."""
+    import regex
+
+    more = shape_of(r"(?:more)[\W\d_]{0,12}$", regex.V0)  # "more", then no letter
+    assert more is not None and (more.width, more.letters) == (16, 4) and not more.fits("mor", 0)
+    assert more.fits("more!!", 0) and more.fits("» more", 2) and not more.fits("mores", 0)
+    item = r"[^\W\d_][\w\s+.&'’-]{0,29}"
+    breadcrumb = shape_of(rf"^[\W\d_]{{0,8}}(?:{item}(?:\s*[>»›/→]\s*{item}){{2,10}}$)", regex.I)
+    separators = sum(1 << ord(char) for char in ">/")  # and »›→, beyond ASCII
+    assert breadcrumb is not None and (separators, 2) in breadcrumb.least and breadcrumb.fits("home > news > world", 0)
+    assert not breadcrumb.fits("home > news, today > world", 0) and not breadcrumb.fits("12/05/2012 - 12/06/2012", 0)
+    assert shape_of(r"share\s+this", regex.V0) is None  # may end anywhere
+    assert shape_of(r"(?:a|b$)", regex.V0) is None  # one branch may end anywhere
+    assert shape_of(r"(?<=x)a$", regex.V0) is None  # a lookbehind
+    assert shape_of(r"(a)\1$", regex.V0) is None  # a group reference
+    assert shape_of(r"(?:ab){e<=1}$", regex.V0) is None  # fuzzy
+    assert shape_of(r"(?m)ab$", regex.V0) is None  # $ at every line end
+    assert shape_of(r"ß$", regex.V1 | regex.I) is None  # full case folding
+    assert shape_of(r"a$(", regex.V0) is None  # not a pattern
 
 
 def test_character_classes_the_probes_rely_on() -> None:

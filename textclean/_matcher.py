@@ -5,13 +5,17 @@ document, not a regex search:
 
 * a document's lines are first looked up in a bounded memo of lines already matched (web pages
   repeat their menus and footers), so each distinct line is matched once per process;
-* the new ones are screened by :class:`~textclean._matcher_probe.Probes` (start strings, final
-  words, first characters and required words of every alternative, at C speed); only the few
-  lines a probe lets through reach the exact matching, and there only the alternatives whose
-  probe did;
+* the new ones are routed together by :class:`~textclean._matcher_routes.Routes` (at C speed):
+  each line gets the alternatives whose probes hold on it (start strings, final words, first
+  characters and required words, :mod:`textclean._matcher_probe`) and whose shape it fits (the
+  width, letters and characters of a line an alternative ending in ``$`` can match,
+  :mod:`textclean._matcher_shape`); only the few lines that get one reach the exact matching,
+  and there only those alternatives;
 * an alternative of an anchored phrase rule is filed under the exact characters it starts with
   (up to :data:`_KEY` of them, after the line's leading punctuation), so a line tries only the
-  alternatives filed under a prefix of its own first characters.
+  alternatives filed under a prefix of its own first characters;
+* a floating pattern's alternatives are searched each on its own (:func:`_floating_parts`), each
+  behind its own words.
 
 Matching is the order-preserving equivalent of one big alternation per family: the verdict is
 the first rule (in table order) whose alternative matches, exactly as without the probes.
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import regex
@@ -39,20 +43,17 @@ from textclean._matcher_entries import (
     search_rule,
 )
 from textclean._matcher_probe import (
-    ALL,
     LEADING,
     MAX_LEAD,
-    NONLETTER,
-    STARTS,
     Probes,
-    Screened,
     fold_case_twins,
     respaced,
 )
-from textclean._matcher_routes import Routes
+from textclean._matcher_routes import KEY, Filing, Routed, Routes
+from textclean._matcher_shape import Shape, shape_of
 from textclean._rule import Rule, Verdict
 from textclean._rules._build import language_of
-from textclean._rules._index import anchored_parts, first_prefixes, required_literals
+from textclean._rules._index import anchored_parts, first_prefixes, required_literals, split_alternatives
 from textclean._rules._literals import literal_starts
 
 __all__ = ["MAX_PATTERN_CHARS", "Matcher", "fold_case_twins"]
@@ -60,14 +61,14 @@ __all__ = ["MAX_PATTERN_CHARS", "Matcher", "fold_case_twins"]
 MAX_PATTERN_CHARS = 600
 """Pattern rules only look at lines up to this long (so no pattern ever runs on a huge line)."""
 
-_KEY = 4
+_KEY = KEY
 _CACHE_LIMIT = 200_000
 _MEMO_LINES = 1 << 17
 _MEMO_CHARS = 1 << 23
 
 _Hit = tuple[int, Verdict]  # the first matching rule (index into Matcher.rules) and its verdict
 _UNSEEN: _Hit = (-1, Verdict(keep=True))
-_ROUGH = Screened(ALL, ())
+_Run = Callable[..., "regex.Match[str] | None"]  # a compiled route's match (or search) method
 
 
 class _Memo:
@@ -106,8 +107,9 @@ class Matcher:
         floating: alternatives searched anywhere in the line, in order.
         floating_gate: the words one of which a line must contain for any floating search.
         probes: the document-wide screen (:class:`~textclean._matcher_probe.Probes`).
-        routes: which anchored (ids below ``len(anchored)``) and floating alternatives to try on
-            a line the screen let through (:class:`~textclean._matcher_routes.Routes`).
+        routes: which alternatives to try on each line (:class:`~textclean._matcher_routes.Routes`): the
+            filed ones, then ``anchored``, then ``floating``, by route.
+        routed: the alternative of each route.
         max_words: the largest ``max_words`` of the rules (``None``: some rule has no cap).
         gates: per rule, the words one of which each match of each of its patterns holds
             (:func:`~textclean._matcher_entries.pattern_gates`), for the rule-by-rule search of
@@ -122,9 +124,11 @@ class Matcher:
     floating_gate: tuple[str, ...] | None
     probes: Probes
     routes: Routes
+    routed: tuple[Entry, ...]
     max_words: int | None
     gates: tuple[Gates, ...]
     _keys: dict[str, tuple[Entry, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _runs: list[_Run | None] = field(default_factory=list, compare=False, repr=False)
     _memo: _Memo = field(default_factory=_Memo, compare=False, repr=False)
 
     @classmethod
@@ -145,6 +149,8 @@ class Matcher:
             number = len(kept) - 1
             for pattern in patterns:
                 head, alternatives, tail = anchored_parts(pattern)
+                if not head and not tail:  # one floating pattern: its alternatives each searched on their own
+                    alternatives = [part for alternative in alternatives for part in _floating_parts(alternative)]
                 for alternative in alternatives:
                     prefixes = first_prefixes(alternative) if head == HEAD else None
                     if prefixes is not None:
@@ -165,6 +171,7 @@ class Matcher:
         anchored.sort(key=lambda entry: entry.rule)  # stable: alternation order is (rule, filing)
         loose.sort(key=lambda entry: entry.rule)
         others = (*anchored, *loose)
+        filings, firsts = _filings(filed)
         return cls(
             rules=tuple(kept),
             filed={key: tuple(entries) for key, entries in filed.items()},
@@ -172,7 +179,10 @@ class Matcher:
             floating=tuple(loose),
             floating_gate=None if ungated else tuple(sorted(literals)),
             probes=Probes.build((e.probe for found in filed.values() for _, e in found), (e.probe for e in others)),
-            routes=Routes.build([e.probe for e in others]),
+            routes=Routes.build(
+                filings, [e.probe for e in others], [shape_of(e.source, e.flags) for e in anchored], len(anchored)
+            ),
+            routed=(*firsts, *others),
             max_words=_largest_cap(kept),
             gates=tuple(map(pattern_gates, kept)),
         )
@@ -187,7 +197,7 @@ class Matcher:
 
     def __getstate__(self) -> dict[str, object]:
         """Pickle without the caches (a worker process builds its own)."""
-        return {**self.__dict__, "_keys": {}, "_memo": _Memo()}
+        return {**self.__dict__, "_keys": {}, "_memo": _Memo(), "_runs": []}
 
     def match_lines(self, lines: Sequence[str], words: Sequence[int]) -> list[Verdict | None]:
         """:meth:`match` for each of a document's stripped lines, with their word counts.
@@ -226,51 +236,52 @@ class Matcher:
         A line longer than :data:`MAX_PATTERN_CHARS`, or with more words than any rule allows,
         gets ``None`` (whatever its first hit, no rule could keep it within its ``max_words``).
         """
-        short = map(operator.le, map(len, lines), itertools.repeat(MAX_PATTERN_CHARS))
+        short = list(map(operator.le, map(len, lines), itertools.repeat(MAX_PATTERN_CHARS)))
         if self.max_words is not None:
-            short = map(operator.and_, short, map(operator.le, words, itertools.repeat(self.max_words)))
-        distinct = dict.fromkeys(itertools.compress(lines, short))
-        distinct.pop("", None)  # an empty line is never matched
-        texts = list(distinct)
+            short = list(map(operator.and_, short, map(operator.le, words, itertools.repeat(self.max_words))))
+        found: dict[str, _Hit | None] = dict.fromkeys(itertools.compress(lines, short))
+        found.pop("", None)  # an empty line is never matched
+        texts = list(found)
         lowers = list(map(str.lower, texts))
-        found: dict[str, _Hit | None] = dict.fromkeys(texts)
-        for j, screened in self.probes.screen(lowers).items():
-            found[texts[j]] = self._first_hit(texts[j], lowers[j], screened)
+        for j, routed in self.routes.route(lowers, self.probes).items():
+            found[texts[j]] = self._first_hit(texts[j], lowers[j], routed)
         self._memo.add(found)
-        return {**dict.fromkeys(lines), **found}
+        found.update(dict.fromkeys(itertools.compress(lines, map(operator.not_, short))))  # not remembered
+        found[""] = None
+        return found
 
-    def _first_hit(self, line: str, lower: str, screened: Screened = _ROUGH) -> _Hit | None:
-        found = self._hit(lower, screened)
+    def _first_hit(self, line: str, lower: str, routed: Routed) -> _Hit | None:
+        found = self._rough_hit(lower) if routed.routes is None else self._hit(lower, routed)
         if found is None:
             return None
         number, hit = found
         return number, _removed(self.rules[number], line[hit.start() : hit.end()])
 
-    def _hit(self, lower: str, screened: Screened) -> tuple[int, regex.Match[str]] | None:
+    def _hit(self, lower: str, routed: Routed) -> tuple[int, regex.Match[str]] | None:
         """The first alternative (in alternation order) matching the lowered line, and its match.
 
-        ``screened`` says what let the line through the screen. Without ``ALL``, the line holds
-        no case twin and only the alternatives whose probe holds on it are tried; with ``ALL``,
-        every alternative is, behind the probes that hold on the line.
+        ``routed`` says which alternatives to try (:meth:`Routes.route <textclean._matcher_routes.Routes.route>`):
+        the filed ones where the line's leading punctuation ends, the anchored ones at its start, and the
+        floating ones anywhere (the leftmost match wins).
         """
-        mask = screened.mask
-        if mask & ALL:
-            return self._rough_hit(lower)
-        letter = not mask & NONLETTER
-        start = 0 if letter else LEADING.match(lower).end()  # type: ignore[union-attr]  # [..]* always matches
-        rest = respaced(lower[start:]) if letter or mask & STARTS else ""
-        if mask & STARTS and start <= MAX_LEAD:
-            found = self._filed_hit(lower, rest, start)
-            if found is not None:
-                return found
-        split = len(self.anchored)
-        ids = self.routes.ids(lower, rest if letter else "", start, screened)
-        for i in ids:
-            if i < split:
-                hit = self.anchored[i].compiled().match(lower)
-                if hit is not None:
-                    return self.anchored[i].rule, hit
-        return self._search_floating(lower, [self.floating[i - split] for i in ids if i >= split])
+        runs = self._runs
+        if not runs:
+            runs.extend([None] * len(self.routed))
+        filed, searching, start = self.routes.filed, self.routes.searched, routed.start
+        routes = routed.routes or ()
+        for at, route in enumerate(routes):
+            if route >= searching:  # the floating ones, all the rest (the routes come in order)
+                return self._search_floating(lower, [self.routed[route] for route in routes[at:]])
+            hit = (runs[route] or self._run(route))(lower, start if route < filed else 0)
+            if hit is not None:
+                return self.routed[route].rule, hit
+        return None
+
+    def _run(self, route: int) -> _Run:
+        """The match method of a route's compiled pattern, kept for the next line."""
+        run: _Run = self.routed[route].compiled().match
+        self._runs[route] = run
+        return run
 
     def _rough_hit(self, lower: str) -> tuple[int, regex.Match[str]] | None:
         """:meth:`_hit` on a line the screen could not sort: every alternative, behind the probes that hold."""
@@ -334,6 +345,51 @@ class Matcher:
                 if hit is not None:
                     return _removed(rule, hit.group(0))
         return None
+
+
+_TIED = regex.compile(r"\\[1-9g]|\(\?(?![:=!#]|<[=!])")  # a backreference, or a group with a flag or a name
+
+
+def _floating_parts(source: str) -> list[str]:
+    """The top-level alternatives of a pattern searched anywhere, to be searched each on its own.
+
+    The leftmost match of an alternation is the leftmost of its alternatives' leftmost matches (the earlier
+    alternative's on a tie), so the matcher, which keeps the leftmost match of the alternatives in order, finds
+    the same; each alternative then has its own words to screen lines by. A pattern whose alternatives an inline
+    flag, a group name or a backreference ties together stays whole.
+
+    Examples:
+        >>> _floating_parts(r"^\\W{0,3}disclaimer\\s*:|\\bprovided as is")
+        ['^\\\\W{0,3}disclaimer\\\\s*:', '\\\\bprovided as is']
+        >>> _floating_parts(r"(?i)a|b")
+        ['(?i)a|b']
+    """
+    if _TIED.search(source):
+        return [source]
+    return split_alternatives(source)
+
+
+def _filings(
+    filed: dict[str, list[tuple[tuple[int, int, int], Entry]]],
+) -> tuple[list[Filing], list[Entry]]:
+    """The filed routes in alternation order (one per filing, with all its keys), and the alternative of each."""
+    keys: dict[tuple[int, int, int], set[str]] = {}
+    entries: dict[tuple[int, int, int], Entry] = {}
+    for key, found in filed.items():
+        for order, entry in found:
+            keys.setdefault(order, set()).add(key)
+            entries[order] = entry
+    owners: dict[int, int] = {}
+    shapes: dict[int, Shape | None] = {}
+    filings: list[Filing] = []
+    for order in sorted(keys):
+        entry = entries[order]
+        owner = owners.setdefault(id(entry), len(owners))
+        if owner not in shapes:
+            shapes[owner] = shape_of(entry.source, entry.flags)
+        starts = entry.probe.letter_starts or ()
+        filings.append(Filing(tuple(sorted(keys[order])), starts, owner, shapes[owner]))
+    return filings, [entries[order] for order in sorted(keys)]
 
 
 def _keys_for(prefix: str, starts: frozenset[str]) -> set[str]:

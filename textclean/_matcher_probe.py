@@ -1,10 +1,12 @@
 """Which lines of a document can match a pattern rule at all: cheap probes, mapped over every line.
 
-Most lines match no rule, so :class:`~textclean._matcher.Matcher` screens a document's lines with
-string methods mapped over the whole list (Python code runs only for the few lines a probe
-singles out) and runs its ordered, exact matching only on the lines a probe lets through, and
-there only the alternatives whose probe did. Every probe is a necessary condition for one
-alternative to match, read off the pattern (:mod:`textclean._matcher_affixes`):
+Most lines match no rule, so :class:`~textclean._matcher.Matcher` runs its ordered, exact matching
+only on the lines a probe lets through, and there only the alternatives whose probe did
+(:mod:`textclean._matcher_routes`). :class:`Probes` is the screen of its Python path: string
+methods mapped over the whole list (Python code runs only for the few lines a probe singles
+out); the compiled ``route_lines`` tests the same probes in its pass over each line. Every probe
+is a necessary condition for one alternative to match, read off the pattern
+(:mod:`textclean._matcher_affixes`):
 
 * ``STARTS``: an alternative anchored at the start matches only where the line, after its
   leading punctuation and with its whitespace runs made single spaces, starts with one of its
@@ -29,7 +31,7 @@ import bisect
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple, cast
 
 import regex
@@ -238,11 +240,6 @@ class Probes:
     digits: bool
     always: bool
     always_nonletter: bool
-    _compiled: list[object] = field(default_factory=list, compare=False, repr=False)  # screen_spec's, on first use
-
-    def __getstate__(self) -> dict[str, object]:
-        """Pickle without the compiled probes (a process compiles its own)."""
-        return {**self.__dict__, "_compiled": []}
 
     @classmethod
     def build(cls, filed: Iterable[Probe], others: Iterable[Probe]) -> Probes:
@@ -283,49 +280,9 @@ class Probes:
     def screen(self, lowers: Sequence[str]) -> dict[int, Screened]:
         """The lowered lines some alternative may match, by index, with what let each through.
 
-        One pass of the compiled ``screen_lines`` over the lines when it is built (:meth:`_screen` is its
-        reference: the same lines, masks and words).
+        String methods mapped over the lines, a pass per probe (the Python path of
+        :meth:`Routes.route <textclean._matcher_routes.Routes.route>`).
         """
-        native = _kernels.kernel("screen_lines")
-        spec = self._spec() if native is not None and not self.always else None
-        if spec is None:
-            return self._screen(lowers)
-        lines = list(lowers)
-        lettered = map(str.isalpha, map(_first, lines))
-        leads = list(map(_END, map(LEADING.match, itertools.compress(lines, map(operator.not_, lettered)))))
-        rows, masks, words = native(spec, lines, leads)
-        held = zip(masks, words, strict=True)
-        return dict(zip(rows, map(tuple.__new__, itertools.repeat(Screened), held), strict=True))
-
-    def _spec(self) -> object | None:
-        """The probes compiled for ``screen_lines`` (``None``: a case it leaves to :meth:`_screen`)."""
-        if not self._compiled:
-            self._compiled.append(self._compile())
-        return self._compiled[0]
-
-    def _compile(self) -> object | None:
-        build = _kernels.kernel("screen_spec")
-        groups = (*self.starts.by_pair.values(), *self.starts.by_letter.values())
-        starts = {string for group in groups for string in group}
-        if build is None or self.always_nonletter or "" in starts:  # "" is looked up by its first characters there
-            return None
-        words = sorted(self.letter.words | self.nonletter.words)
-        sides = bytes((word in self.letter.words) | (word in self.nonletter.words) << 1 for word in words)
-        spec: object = build(
-            sorted(starts),
-            [end[::-1] for end in self.letter.ends],
-            [end[::-1] for end in self.nonletter.ends],
-            words,
-            sides,
-            "".join(sorted(char for char in self.firsts if len(char) == 1)),  # a longer one is never in a head
-            self.digits,
-            _TAIL,
-            "".join(sorted(_TWINS)),
-        )
-        return spec
-
-    def _screen(self, lowers: Sequence[str]) -> dict[int, Screened]:
-        """:meth:`screen` in Python: string methods mapped over the lines, a pass per probe."""
         numbers = range(len(lowers))
         if self.always:
             return dict.fromkeys(numbers, Screened(ALL, ()))

@@ -54,18 +54,22 @@
  *   order, each once: `needle in line` for every line, found in one Aho-Corasick pass over the document
  *   (textclean/_matcher_probe.py holds the str.find reference).
  *
- * screen_spec(starts, letter_ends, other_ends, words, sides, firsts, digits, tail, twins) -> capsule
- * screen_lines(spec, lines, leads) -> (rows, masks, words)
+ * route_spec(starts, keys, ends, open, words, firsts, digits, owners, filed, shapes, tail, twins) -> capsule
+ * route_lines(spec, lines, lead_of) -> (rows, starts, routes)
  *
- *   The pattern rules' screen (Probes.screen in textclean/_matcher_probe.py, whose Probes._screen is the
- *   reference): which lowered lines some alternative may match, and by which probes. screen_spec compiles the
- *   probes once: the start strings as a trie, the end words reversed as two tries (lines starting with a letter,
- *   the others), the words as an Aho-Corasick automaton with each word's sides (bit 1: letter lines, bit 2: the
- *   others), the first characters, the tail characters stripped before the ends probe and the case twins. leads
- *   holds, for each line not starting with a letter (str.isalpha of its first character), the length of its
- *   leading [\W\d_]* (the regex module's classes, matched by the caller). The lines let through come back in
- *   order: their numbers, masks (STARTS 1, ENDS 2, WORDS 4, FIRST 8, NONLETTER 16, ALL 32) and the words each
- *   holds (a tuple).
+ *   The pattern rules' routes (Routes.route in textclean/_matcher_routes.py; Routes.routed is the Python path and
+ *   Routes.reference the plain definition): for each lowered line, the alternatives ("routes", numbered in the
+ *   order the matcher tries them: the filed ones, then the anchored, then the floating) whose probes hold on it.
+ *   route_spec compiles the tables once: the start strings (matched respaced) and the filing keys (as they are) as
+ *   tries whose strings carry route lists, the final words reversed as two such tries (lines starting with a
+ *   letter, the others) and the routes of an open end, the words as an Aho-Corasick automaton with two route
+ *   lists each, the first characters and the routes any decimal digit starts, each route's alternative (its
+ *   owner: an alternative filed several times is tried once) and shape (struct RouteShape, textclean/
+ *   _matcher_shape.py), the tail characters stripped before the final words and the case twins. A line's lead is
+ *   the length of its leading [\W\d_]* (the regex module's classes): measured here while its characters are
+ *   ASCII or letters, else by lead_of(line). The lines some route holds on come back in order: their numbers,
+ *   leads and routes (a tuple, in order, or None for a line holding a case twin: the matcher tries every
+ *   alternative there).
  *
  * code_blocks(text) -> (blocks, astral)
  *
@@ -101,6 +105,12 @@
 #include <Python.h>
 #include <stdint.h>
 #include <string.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE inline
+#endif
 
 /* A growable array of int32 or int64 values (the kernels' outputs). */
 typedef struct {
@@ -809,8 +819,9 @@ done:
     return result;
 }
 
-/* The rule screen (textclean/_matcher_probe.py, Probes.screen): the probes of the pattern rules' alternatives over a
-   batch's distinct lowered lines, in one pass per line. The probes are built once into a capsule (screen_spec). */
+/* The rule routes (textclean/_matcher_routes.py, Routes.route): for each of a batch's distinct lowered lines, the
+   pattern rules' alternatives whose probes hold on it, in one pass per line. The tables are built once into a
+   capsule (route_spec). */
 
 /* The word finder: an Aho-Corasick automaton with direct symbol tables (every character of a line is looked up). */
 typedef struct {
@@ -870,15 +881,65 @@ static void charset_free(CharSet *set) {
     PyMem_Free(set->astral);
 }
 
-/* A trie of strings whose prefixes are tested (start strings, reversed end words): its moves in an open-addressing
-   table keyed by (state, character), so its size follows the strings' characters, not states x alphabet. */
+/* Lists of route ids, one per string of a table (or per word): list k is ids[offsets[k]:offsets[k + 1]]. */
+typedef struct {
+    int32_t *offsets;
+    int32_t *ids;
+    Py_ssize_t count;
+} IdLists;
+
+static void idlists_free(IdLists *l) {
+    PyMem_Free(l->offsets);
+    PyMem_Free(l->ids);
+}
+
+/* Append one Python list of ids (each in [0, routes)) as the next list; offsets must have room. */
+static int idlists_read(IdLists *l, Py_ssize_t k, PyObject *ids, Py_ssize_t routes) {
+    if (!PyList_Check(ids)) {
+        PyErr_SetString(PyExc_TypeError, "route ids must be a list of int");
+        return -1;
+    }
+    int32_t at = l->offsets[k];
+    int32_t *grown = PyMem_Realloc(l->ids, ((size_t)at + (size_t)PyList_GET_SIZE(ids) + 1) * sizeof(int32_t));
+    if (!grown) return PyErr_NoMemory(), -1;
+    l->ids = grown;
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(ids); i++) {
+        long id = PyLong_AsLong(PyList_GET_ITEM(ids, i));
+        if (id == -1 && PyErr_Occurred()) return -1;
+        if (id < 0 || id >= routes) {
+            PyErr_SetString(PyExc_ValueError, "a route id out of range");
+            return -1;
+        }
+        l->ids[at++] = (int32_t)id;
+    }
+    l->offsets[k + 1] = at;
+    return 0;
+}
+
+static int idlists_init(IdLists *l, Py_ssize_t count) {
+    l->count = count;
+    l->offsets = PyMem_Calloc((size_t)count + 1, sizeof(int32_t));
+    l->ids = PyMem_Malloc(sizeof(int32_t));
+    if (!l->offsets || !l->ids) return PyErr_NoMemory(), -1;
+    return 0;
+}
+
+/* A list of ids on its own (one IdLists of one list). */
+static int idlist_build(IdLists *l, PyObject *ids, Py_ssize_t routes) {
+    return idlists_init(l, 1) < 0 ? -1 : idlists_read(l, 0, ids, routes);
+}
+
+/* A trie of strings (start strings, filing keys, reversed end words, first characters), each with a list of ids:
+   its moves in an open-addressing table keyed by (state, character), so its size follows the strings' characters,
+   not states x alphabet. */
 typedef struct {
     uint64_t *keys; /* (state << 21 | character) + 1, or 0: an empty slot */
     int32_t *moves;
     size_t mask;
-    unsigned char *ends; /* per state: a string ends there */
+    int32_t *ends; /* per state: 1 + the number of the string ending there, or 0 */
     int32_t states;
-    Py_ssize_t count;
+    Py_ssize_t count, longest;
+    IdLists lists; /* per string, its ids */
 } Prefixes;
 
 static inline size_t prefixes_slot(const Prefixes *t, uint64_t key) {
@@ -894,27 +955,36 @@ static inline int32_t prefixes_step(const Prefixes *t, int32_t state, Py_UCS4 ch
     return t->keys[slot] ? t->moves[slot] : 0;
 }
 
-static int prefixes_build(Prefixes *t, PyObject *strings) {
-    t->count = PyList_GET_SIZE(strings);
+/* Build from a list of (str, list of ids) pairs, the strings distinct. */
+static int prefixes_build(Prefixes *t, PyObject *table, Py_ssize_t routes) {
+    if (!PyList_Check(table)) {
+        PyErr_SetString(PyExc_TypeError, "a table must be a list of (str, ids) pairs");
+        return -1;
+    }
+    t->count = PyList_GET_SIZE(table);
+    if (idlists_init(&t->lists, t->count) < 0) return -1;
     Py_ssize_t total = 0;
     for (Py_ssize_t k = 0; k < t->count; k++) {
-        PyObject *string = PyList_GET_ITEM(strings, k);
-        if (!PyUnicode_Check(string)) {
-            PyErr_SetString(PyExc_TypeError, "expected a list of str");
+        PyObject *pair = PyList_GET_ITEM(table, k);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 || !PyUnicode_Check(PyTuple_GET_ITEM(pair, 0))) {
+            PyErr_SetString(PyExc_TypeError, "a table must be a list of (str, ids) pairs");
             return -1;
         }
-        total += PyUnicode_GET_LENGTH(string);
+        Py_ssize_t length = PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(pair, 0));
+        total += length;
+        t->longest = length > t->longest ? length : t->longest;
+        if (idlists_read(&t->lists, k, PyTuple_GET_ITEM(pair, 1), routes) < 0) return -1;
     }
     size_t capacity = 16;
     while (capacity < (size_t)total * 2 + 2) capacity *= 2;
     t->mask = capacity - 1;
     t->keys = PyMem_Calloc(capacity, sizeof(uint64_t));
     t->moves = PyMem_Malloc(capacity * sizeof(int32_t));
-    t->ends = PyMem_Calloc((size_t)total + 1, 1);
+    t->ends = PyMem_Calloc((size_t)total + 1, sizeof(int32_t));
     if (!t->keys || !t->moves || !t->ends) return PyErr_NoMemory(), -1;
     t->states = 1;
     for (Py_ssize_t k = 0; k < t->count; k++) {
-        PyObject *string = PyList_GET_ITEM(strings, k);
+        PyObject *string = PyTuple_GET_ITEM(PyList_GET_ITEM(table, k), 0);
         int32_t state = 0;
         for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(string); i++) {
             uint64_t key = ((uint64_t)state << 21 | PyUnicode_READ_CHAR(string, i)) + 1;
@@ -925,7 +995,11 @@ static int prefixes_build(Prefixes *t, PyObject *strings) {
             }
             state = t->moves[slot];
         }
-        t->ends[state] = 1;
+        if (t->ends[state]) {
+            PyErr_SetString(PyExc_ValueError, "a table's strings must be distinct");
+            return -1;
+        }
+        t->ends[state] = (int32_t)(k + 1);
     }
     return 0;
 }
@@ -934,14 +1008,18 @@ static void prefixes_free(Prefixes *t) {
     PyMem_Free(t->keys);
     PyMem_Free(t->moves);
     PyMem_Free(t->ends);
+    idlists_free(&t->lists);
 }
 
 static inline int is_space(Py_UCS4 ch) { return Py_UNICODE_ISSPACE(ch); }
 
-/* Whether text[from:n] (respace: " ".join(text[from:n].split())) starts with one of the strings. */
-static int has_prefix(const Prefixes *t, int kind, const void *data, Py_ssize_t from, Py_ssize_t n, int respace) {
+/* The strings of t text[from:n] starts with, respaced (" ".join(text[from:n].split())) if respace, else as it is:
+   their numbers (at most t->longest + 1 of them) go to found; returns how many. */
+static Py_ssize_t prefixes_of(const Prefixes *t, int kind, const void *data, Py_ssize_t from, Py_ssize_t n,
+                              int respace, int32_t *found) {
+    Py_ssize_t count = 0;
     if (!t->count) return 0;
-    if (t->ends[0]) return 1; /* the empty string */
+    if (t->ends[0]) found[count++] = t->ends[0] - 1; /* the empty string */
     int32_t state = 0;
     int begun = 0, pending = 0;
     for (Py_ssize_t i = from; i < n; i++) {
@@ -952,201 +1030,366 @@ static int has_prefix(const Prefixes *t, int kind, const void *data, Py_ssize_t 
                 continue;
             }
             if (pending) {
-                if (!(state = prefixes_step(t, state, ' '))) return 0;
-                if (t->ends[state]) return 1;
+                if (!(state = prefixes_step(t, state, ' '))) return count;
+                if (t->ends[state]) found[count++] = t->ends[state] - 1;
                 pending = 0;
             }
             begun = 1;
         }
-        if (!(state = prefixes_step(t, state, ch))) return 0;
-        if (t->ends[state]) return 1;
+        if (!(state = prefixes_step(t, state, ch))) return count;
+        if (t->ends[state]) found[count++] = t->ends[state] - 1;
     }
-    return 0;
+    return count;
 }
 
-/* Whether text[:end] ends with one of the strings whose reversals the trie holds. */
-static int has_suffix(const Prefixes *t, int kind, const void *data, Py_ssize_t end) {
-    if (t->ends[0]) return 1;
+/* The strings text[:end] ends with (their reversals in t), as prefixes_of. */
+static Py_ssize_t suffixes_of(const Prefixes *t, int kind, const void *data, Py_ssize_t end, int32_t *found) {
+    Py_ssize_t count = 0;
+    if (!t->count) return 0;
+    if (t->ends[0]) found[count++] = t->ends[0] - 1;
     int32_t state = 0;
     for (Py_ssize_t i = end - 1; i >= 0; i--) {
-        if (!(state = prefixes_step(t, state, PyUnicode_READ(kind, data, i)))) return 0;
-        if (t->ends[state]) return 1;
+        if (!(state = prefixes_step(t, state, PyUnicode_READ(kind, data, i)))) return count;
+        if (t->ends[state]) found[count++] = t->ends[state] - 1;
     }
-    return 0;
+    return count;
 }
 
+/* A route's shape (textclean/_matcher_shape.py): bounds on the line's rest from where it is tried, -1 for none. */
+enum { LEAST = 4 };
 typedef struct {
-    Prefixes starts, ends[2]; /* ends: [0] lines starting with a letter, [1] the others */
-    Finder words;
-    CharSet firsts, tail, twins;
-    unsigned char *sides; /* per word: 1 screens lines starting with a letter, 2 the others */
-    PyObject *word_list;
-    int digits;
-} Screen;
+    int64_t width, letters, head, tail;
+    int64_t least[LEAST];          /* the fewest characters of each class (0: no class) */
+    uint64_t classes[LEAST][2];    /* bit c: ASCII character c is of the class (and so is every other character) */
+    uint64_t alphabet[2];          /* bit c: ASCII character c may stand between the head and the tail */
+} RouteShape;
 
-static void screen_free(PyObject *capsule) {
-    Screen *s = PyCapsule_GetPointer(capsule, "textclean.screen");
+typedef struct {
+    Prefixes starts, keys, ends[2], firsts; /* ends: [0] lines starting with a letter, [1] the others */
+    IdLists open[2], digits, words[2];      /* words: per side, per word of the finder */
+    Finder finder;
+    CharSet tail, twins;
+    int32_t *owners;
+    RouteShape *shapes;
+    Py_ssize_t routes, filed, longest;
+} Router;
+
+static void router_free(PyObject *capsule) {
+    Router *s = PyCapsule_GetPointer(capsule, "textclean.router");
     if (!s) return;
     prefixes_free(&s->starts);
+    prefixes_free(&s->keys);
     prefixes_free(&s->ends[0]);
     prefixes_free(&s->ends[1]);
-    automaton_free(&s->words.a);
-    PyMem_Free(s->words.bmp);
-    charset_free(&s->firsts);
+    prefixes_free(&s->firsts);
+    for (int side = 0; side < 2; side++) {
+        idlists_free(&s->open[side]);
+        idlists_free(&s->words[side]);
+    }
+    idlists_free(&s->digits);
+    automaton_free(&s->finder.a);
+    PyMem_Free(s->finder.bmp);
     charset_free(&s->tail);
     charset_free(&s->twins);
-    PyMem_Free(s->sides);
-    Py_XDECREF(s->word_list);
+    PyMem_Free(s->owners);
+    PyMem_Free(s->shapes);
     PyMem_Free(s);
 }
 
-static PyObject *screen_spec(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *starts, *letter_ends, *other_ends, *words, *firsts, *tail, *twins;
-    Py_buffer sides;
-    int digits;
-    if (!PyArg_ParseTuple(args, "O!O!O!O!y*UpUU:screen_spec", &PyList_Type, &starts, &PyList_Type, &letter_ends,
-                          &PyList_Type, &other_ends, &PyList_Type, &words, &sides, &firsts, &digits, &tail, &twins))
+/* The words of (word, letter-side ids, other-side ids) triples: the finder and its two lists per word. */
+static int router_words(Router *s, PyObject *triples) {
+    if (!PyList_Check(triples)) {
+        PyErr_SetString(PyExc_TypeError, "words must be a list of (word, ids, ids) triples");
+        return -1;
+    }
+    Py_ssize_t count = PyList_GET_SIZE(triples);
+    PyObject *words = PyList_New(count);
+    if (!words) return -1;
+    int failed = idlists_init(&s->words[0], count) < 0 || idlists_init(&s->words[1], count) < 0;
+    for (Py_ssize_t k = 0; !failed && k < count; k++) {
+        PyObject *triple = PyList_GET_ITEM(triples, k);
+        PyObject *word = PyTuple_Check(triple) && PyTuple_GET_SIZE(triple) == 3 ? PyTuple_GET_ITEM(triple, 0) : NULL;
+        if (!word || !PyUnicode_Check(word) || !PyUnicode_GET_LENGTH(word)) {
+            PyErr_SetString(PyExc_ValueError, "words must be (non-empty str, ids, ids) triples");
+            failed = 1;
+            break;
+        }
+        Py_INCREF(word);
+        PyList_SET_ITEM(words, k, word);
+        failed = idlists_read(&s->words[0], k, PyTuple_GET_ITEM(triple, 1), s->routes) < 0 ||
+                 idlists_read(&s->words[1], k, PyTuple_GET_ITEM(triple, 2), s->routes) < 0;
+    }
+    failed = failed || finder_build(&s->finder, words) < 0;
+    Py_DECREF(words);
+    return failed ? -1 : 0;
+}
+
+static PyObject *route_spec(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *starts, *keys, *ends, *open, *words, *firsts, *digits, *owners, *tail, *twins;
+    Py_ssize_t filed;
+    Py_buffer shapes;
+    if (!PyArg_ParseTuple(args, "OOO!O!OOOO!ny*UU:route_spec", &starts, &keys, &PyList_Type, &ends, &PyList_Type,
+                          &open, &words, &firsts, &digits, &PyList_Type, &owners, &filed, &shapes, &tail, &twins))
         return NULL;
-    Screen *s = PyMem_Calloc(1, sizeof(Screen));
-    PyObject *capsule = s ? PyCapsule_New(s, "textclean.screen", screen_free) : NULL;
+    Router *s = PyMem_Calloc(1, sizeof(Router));
+    PyObject *capsule = s ? PyCapsule_New(s, "textclean.router", router_free) : NULL;
     if (!capsule) {
         PyMem_Free(s);
-        PyBuffer_Release(&sides);
+        PyBuffer_Release(&shapes);
         return s ? NULL : PyErr_NoMemory();
     }
-    s->digits = digits;
-    int failed = sides.len != PyList_GET_SIZE(words);
-    if (failed) PyErr_SetString(PyExc_ValueError, "one side byte per word");
-    for (Py_ssize_t k = 0; !failed && k < PyList_GET_SIZE(words); k++) {
-        PyObject *word = PyList_GET_ITEM(words, k);
-        if (!PyUnicode_Check(word) || !PyUnicode_GET_LENGTH(word)) {
-            PyErr_SetString(PyExc_ValueError, "words must be non-empty strings");
-            failed = 1;
-        }
+    s->routes = PyList_GET_SIZE(owners);
+    s->filed = filed;
+    int failed = PyList_GET_SIZE(ends) != 2 || PyList_GET_SIZE(open) != 2 || filed < 0 || filed > s->routes ||
+                 shapes.len != s->routes * (Py_ssize_t)sizeof(RouteShape);
+    if (failed) PyErr_SetString(PyExc_ValueError, "two sides of ends, a shape per route and filed routes in range");
+    s->owners = failed ? NULL : PyMem_Malloc((size_t)(s->routes ? s->routes : 1) * sizeof(int32_t));
+    s->shapes = failed ? NULL : PyMem_Malloc((size_t)(s->routes ? s->routes : 1) * sizeof(RouteShape));
+    if (!failed && (!s->owners || !s->shapes)) failed = (PyErr_NoMemory(), 1);
+    for (Py_ssize_t r = 0; !failed && r < s->routes; r++) {
+        long owner = PyLong_AsLong(PyList_GET_ITEM(owners, r));
+        if (owner == -1 && PyErr_Occurred()) failed = 1;
+        else if (owner < 0 || owner >= s->routes) failed = (PyErr_SetString(PyExc_ValueError, "an owner out of range"), 1);
+        else s->owners[r] = (int32_t)owner;
     }
-    failed = failed || prefixes_build(&s->starts, starts) < 0 || prefixes_build(&s->ends[0], letter_ends) < 0 ||
-             prefixes_build(&s->ends[1], other_ends) < 0 || finder_build(&s->words, words) < 0 ||
-             charset_build(&s->firsts, firsts) < 0 || charset_build(&s->tail, tail) < 0 ||
-             charset_build(&s->twins, twins) < 0;
+    if (!failed) memcpy(s->shapes, shapes.buf, (size_t)shapes.len);
+    failed = failed || prefixes_build(&s->starts, starts, s->routes) < 0 ||
+             prefixes_build(&s->keys, keys, s->filed) < 0 ||
+             prefixes_build(&s->ends[0], PyList_GET_ITEM(ends, 0), s->routes) < 0 ||
+             prefixes_build(&s->ends[1], PyList_GET_ITEM(ends, 1), s->routes) < 0 ||
+             prefixes_build(&s->firsts, firsts, s->routes) < 0 ||
+             idlist_build(&s->open[0], PyList_GET_ITEM(open, 0), s->routes) < 0 ||
+             idlist_build(&s->open[1], PyList_GET_ITEM(open, 1), s->routes) < 0 ||
+             idlist_build(&s->digits, digits, s->routes) < 0 || router_words(s, words) < 0 ||
+             charset_build(&s->tail, tail) < 0 || charset_build(&s->twins, twins) < 0;
     if (!failed) {
-        s->sides = PyMem_Malloc((size_t)(sides.len ? sides.len : 1));
-        if (!s->sides) failed = (PyErr_NoMemory(), 1);
-        else memcpy(s->sides, sides.buf, (size_t)sides.len);
-        s->word_list = words;
-        Py_INCREF(words);
+        Py_ssize_t longest = s->starts.longest;
+        longest = s->keys.longest > longest ? s->keys.longest : longest;
+        longest = s->ends[0].longest > longest ? s->ends[0].longest : longest;
+        longest = s->ends[1].longest > longest ? s->ends[1].longest : longest;
+        s->longest = longest + 2; /* room for the empty string too */
     }
-    PyBuffer_Release(&sides);
+    PyBuffer_Release(&shapes);
     if (failed) Py_CLEAR(capsule);
     return capsule;
 }
 
-enum { STARTS = 1, ENDS = 2, WORDS = 4, FIRST = 8, NONLETTER = 16, ALL = 32, MAX_LEAD = 8, HEAD = 33 };
+enum { MAX_LEAD = 8, KEY = 4 };
 
-/* The STARTS probe from `from` (the texts Probes._starting compares: as they are, then respaced when the first
-   HEAD characters hold an unprintable one or two spaces in a row). */
-static int starting(const Prefixes *t, int kind, const void *data, Py_ssize_t from, Py_ssize_t n) {
-    if (has_prefix(t, kind, data, from, n, 0)) return 1;
-    int odd = 0;
-    for (Py_ssize_t i = from; i < n && i < from + HEAD && !odd; i++) {
-        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-        odd = (ch < 0x20 || ch > 0x7e ? !Py_UNICODE_ISPRINTABLE(ch) : 0) || (ch == ' ' && i + 1 < n && i + 1 < from + HEAD &&
-                                              PyUnicode_READ(kind, data, i + 1) == ' ');
+static inline int is_ascii_letter(Py_UCS4 ch) { return (ch | 0x20) >= 'a' && (ch | 0x20) <= 'z'; }
+
+static inline int in_bits(const uint64_t bits[2], Py_UCS4 ch) { return ch > 127 || (bits[ch >> 6] >> (ch & 63) & 1); }
+
+/* Whether the rest of a line from at fits a route's shape (Shape.plain_fits). */
+static int fits(const RouteShape *shape, int kind, const void *data, Py_ssize_t n, Py_ssize_t at) {
+    Py_ssize_t end = n - (n > 0 && PyUnicode_READ(kind, data, n - 1) == '\n');
+    Py_ssize_t rest = end > at ? end - at : 0;
+    if (shape->width >= 0 && rest > shape->width) return 0;
+    if (shape->letters >= 0) {
+        int64_t letters = 0;
+        for (Py_ssize_t i = at; i < end; i++) letters += is_ascii_letter(PyUnicode_READ(kind, data, i));
+        if (letters > shape->letters) return 0;
     }
-    return odd && has_prefix(t, kind, data, from, n, 1);
+    for (int k = 0; k < LEAST && shape->least[k]; k++) { /* from at to the very end, a final newline included */
+        int64_t count = 0;
+        for (Py_ssize_t i = at; i < n && count < shape->least[k]; i++)
+            count += in_bits(shape->classes[k], PyUnicode_READ(kind, data, i));
+        if (count < shape->least[k]) return 0;
+    }
+    Py_ssize_t stop = end - shape->tail > 0 ? end - (Py_ssize_t)shape->tail : 0;
+    for (Py_ssize_t i = at + (Py_ssize_t)shape->head; i < stop; i++)
+        if (!in_bits(shape->alphabet, PyUnicode_READ(kind, data, i))) return 0;
+    return 1;
 }
 
-/* The ENDS probe (_ending): the line less its tail characters ends with an end word, or with a non-letter. */
-static int ending(const Screen *s, int side, int kind, const void *data, Py_ssize_t n) {
-    const Prefixes *ends = &s->ends[side];
-    if (!ends->count) return 0;
-    Py_ssize_t end = n;
+/* The routes found for one line, and the stamps that keep each word and alternative once per line. */
+typedef struct {
+    Buffer found;        /* int32 route ids, as found */
+    int32_t *strings;    /* the strings a trie walk found (room for the longest string + 2) */
+    Py_ssize_t *started; /* per alternative (owner): the last line whose start strings hold for it */
+    Py_ssize_t *owned;   /* per owner: the last line that took a route of it */
+    Py_ssize_t *seen;    /* per word: the last line holding it */
+} Walk;
+
+static int push_list(Walk *w, const IdLists *l, Py_ssize_t k) {
+    for (int32_t i = l->offsets[k]; i < l->offsets[k + 1]; i++)
+        if (buffer_push(&w->found, l->ids[i]) < 0) return -1;
+    return 0;
+}
+
+static ALWAYS_INLINE Py_UCS4 unit_at(int kind, const void *data, Py_ssize_t i) {
+    return kind == PyUnicode_1BYTE_KIND   ? ((const Py_UCS1 *)data)[i]
+           : kind == PyUnicode_2BYTE_KIND ? ((const Py_UCS2 *)data)[i]
+                                          : ((const Py_UCS4 *)data)[i];
+}
+
+/* The words a line holds (their routes on its side go to w->found, each word once): 1 when the line holds a case
+   twin (then nothing else matters), 0, or -1 on an error. Inlined per string kind, so the loop reads its kind's
+   units directly. */
+static ALWAYS_INLINE int scan_words(const Router *s, Walk *w, int kind, const void *data, Py_ssize_t n, Py_ssize_t row,
+                                    int side) {
+    const Finder *f = &s->finder;
+    const int32_t *move = f->a.move, *word = f->a.word, *output = f->a.output;
+    Py_ssize_t width = f->a.symbols + 1;
+    int32_t state = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = unit_at(kind, data, i);
+        if (ch > 127 && in_set(&s->twins, ch)) return 1;
+        state = move[state * width + finder_symbol(f, ch)];
+        for (int32_t at = word[state] >= 0 ? state : output[state]; at; at = output[at]) {
+            int32_t k = word[at];
+            if (w->seen[k] == row) continue;
+            w->seen[k] = row;
+            if (push_list(w, &s->words[side], k) < 0) return -1;
+        }
+    }
+    return 0;
+}
+
+/* The routes of one lowered line (row, lead: its leading punctuation's length) as a tuple, or Py_None when it
+   holds a case twin; NULL with an error set. */
+static PyObject *routes_of(const Router *s, Walk *w, PyObject *line, Py_ssize_t row, Py_ssize_t lead) {
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(line);
+    int letter = n > 0 && Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, 0)), side = !letter;
+    w->found.size = 0;
+    int scanned = kind == PyUnicode_1BYTE_KIND   ? scan_words(s, w, PyUnicode_1BYTE_KIND, data, n, row, side)
+                  : kind == PyUnicode_2BYTE_KIND ? scan_words(s, w, PyUnicode_2BYTE_KIND, data, n, row, side)
+                                                 : scan_words(s, w, PyUnicode_4BYTE_KIND, data, n, row, side);
+    if (scanned < 0) return NULL;
+    if (scanned) return Py_NewRef(Py_None);
+    if (lead <= MAX_LEAD) { /* start strings (filed routes and, on a letter line, anchored ones), then filing keys */
+        Py_ssize_t count = prefixes_of(&s->starts, kind, data, lead, n, 1, w->strings);
+        for (Py_ssize_t j = 0; j < count; j++) {
+            const IdLists *l = &s->starts.lists;
+            for (int32_t i = l->offsets[w->strings[j]]; i < l->offsets[w->strings[j] + 1]; i++) {
+                int32_t route = l->ids[i]; /* a filed alternative's first filing stands for all of them */
+                if (route < s->filed) w->started[s->owners[route]] = row;
+                else if (letter && buffer_push(&w->found, route) < 0) return NULL;
+            }
+        }
+        Py_ssize_t stop = lead + KEY < n ? lead + KEY : n;
+        count = prefixes_of(&s->keys, kind, data, lead, stop, 0, w->strings);
+        for (Py_ssize_t j = 0; j < count; j++) {
+            const IdLists *l = &s->keys.lists;
+            for (int32_t i = l->offsets[w->strings[j]]; i < l->offsets[w->strings[j] + 1]; i++)
+                if (w->started[s->owners[l->ids[i]]] == row && buffer_push(&w->found, l->ids[i]) < 0) return NULL;
+        }
+    }
+    Py_ssize_t end = n; /* final words: the line less its tail characters */
     while (end > 0 && in_set(&s->tail, PyUnicode_READ(kind, data, end - 1))) end--;
-    if (has_suffix(ends, kind, data, end)) return 1;
-    return end > 0 && !Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, end - 1));
+    if (end > 0 && !Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, end - 1))) {
+        if (push_list(w, &s->open[side], 0) < 0) return NULL;
+    } else {
+        Py_ssize_t count = suffixes_of(&s->ends[side], kind, data, end, w->strings);
+        for (Py_ssize_t j = 0; j < count; j++)
+            if (push_list(w, &s->ends[side].lists, w->strings[j]) < 0) return NULL;
+    }
+    if (!letter) { /* first characters: the first min(lead, MAX_LEAD) + 1 */
+        int decimal = 0;
+        for (Py_ssize_t i = 0; i < n && i <= (lead < MAX_LEAD ? lead : MAX_LEAD); i++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+            decimal = decimal || Py_UNICODE_ISDECIMAL(ch);
+            int32_t at = s->firsts.count ? prefixes_step(&s->firsts, 0, ch) : 0;
+            if (at && s->firsts.ends[at] && push_list(w, &s->firsts.lists, s->firsts.ends[at] - 1) < 0) return NULL;
+        }
+        if (decimal && push_list(w, &s->digits, 0) < 0) return NULL;
+    }
+    int32_t *found = (int32_t *)w->found.data;
+    Py_ssize_t count = w->found.size, kept = 0;
+    if (count > 1) qsort(found, (size_t)count, sizeof(int32_t), compare_int32);
+    for (Py_ssize_t j = 0; j < count; j++) { /* in order, each alternative once, if the line fits its shape */
+        int32_t route = found[j], owner = s->owners[route];
+        if ((j && route == found[j - 1]) || w->owned[owner] == row) continue;
+        if (!fits(&s->shapes[route], kind, data, n, route < s->filed ? lead : 0)) continue;
+        w->owned[owner] = row;
+        found[kept++] = route;
+    }
+    PyObject *routes = PyTuple_New(kept);
+    for (Py_ssize_t j = 0; routes && j < kept; j++) {
+        PyObject *number = PyLong_FromLong(found[j]);
+        if (!number) Py_CLEAR(routes);
+        else PyTuple_SET_ITEM(routes, j, number);
+    }
+    return routes;
 }
 
-static PyObject *screen_lines(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *capsule, *lines, *leads;
-    if (!PyArg_ParseTuple(args, "OO!O!:screen_lines", &capsule, &PyList_Type, &lines, &PyList_Type, &leads))
-        return NULL;
-    Screen *s = PyCapsule_GetPointer(capsule, "textclean.screen");
+/* The length of a line's leading [\W\d_]*: ASCII characters but the letters are in it, letters (str.isalpha, which
+   regex counts as \w: tests/test_classify_fast.py checks every code point) end it; at any other character lead_of
+   (line) says. -1 on an error. */
+static Py_ssize_t lead_of_line(PyObject *line, PyObject *lead_of) {
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(line);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (ch < 128 ? is_ascii_letter(ch) : Py_UNICODE_ISALPHA(ch)) return i;
+        if (ch < 128) continue;
+        PyObject *measured = PyObject_CallOneArg(lead_of, line); /* a mark, a digit, a symbol...: regex knows */
+        if (!measured) return -1;
+        Py_ssize_t lead = PyLong_AsSsize_t(measured);
+        Py_DECREF(measured);
+        if (lead < 0 && !PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "lead_of gave a negative length");
+        return lead;
+    }
+    return n;
+}
+
+static PyObject *route_lines(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *capsule, *lines, *lead_of;
+    if (!PyArg_ParseTuple(args, "OO!O:route_lines", &capsule, &PyList_Type, &lines, &lead_of)) return NULL;
+    Router *s = PyCapsule_GetPointer(capsule, "textclean.router");
     if (!s) return NULL;
-    Py_ssize_t count = PyList_GET_SIZE(lines), nwords = s->words.count, next_lead = 0;
-    PyObject *rows = PyList_New(0), *masks = PyList_New(0), *found = PyList_New(0), *held = NULL;
-    Py_ssize_t *last = PyMem_Malloc((size_t)(nwords ? nwords : 1) * sizeof(Py_ssize_t));
-    if (!rows || !masks || !found || !last) goto fail;
-    for (Py_ssize_t k = 0; k < nwords; k++) last[k] = -1;
-    Py_ssize_t width = s->words.a.symbols + 1;
+    Py_ssize_t count = PyList_GET_SIZE(lines);
+    PyObject *rows = PyList_New(0), *starts = PyList_New(0), *found = PyList_New(0);
+    Walk w = {0};
+    w.strings = PyMem_Malloc((size_t)s->longest * sizeof(int32_t));
+    w.started = PyMem_Malloc((size_t)(s->routes ? s->routes : 1) * sizeof(Py_ssize_t));
+    w.owned = PyMem_Malloc((size_t)(s->routes ? s->routes : 1) * sizeof(Py_ssize_t));
+    w.seen = PyMem_Malloc((size_t)(s->finder.count ? s->finder.count : 1) * sizeof(Py_ssize_t));
+    if (!rows || !starts || !found || !w.strings || !w.started || !w.owned || !w.seen) {
+        if (rows && starts && found) PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t k = 0; k < s->routes; k++) w.started[k] = w.owned[k] = -1;
+    for (Py_ssize_t k = 0; k < s->finder.count; k++) w.seen[k] = -1;
     for (Py_ssize_t row = 0; row < count; row++) {
         PyObject *line = PyList_GET_ITEM(lines, row);
         if (!PyUnicode_Check(line)) {
             PyErr_SetString(PyExc_TypeError, "lines must be str");
             goto fail;
         }
-        int kind = PyUnicode_KIND(line);
-        const void *data = PyUnicode_DATA(line);
-        Py_ssize_t n = PyUnicode_GET_LENGTH(line), lead = 0;
-        int letter = n > 0 && Py_UNICODE_ISALPHA(PyUnicode_READ(kind, data, 0)), side = !letter, mask = 0;
-        if (!letter) { /* the length of its leading [\W\d_]*, as the caller matched it */
-            if (next_lead >= PyList_GET_SIZE(leads)) {
-                PyErr_SetString(PyExc_ValueError, "one lead per line not starting with a letter");
-                goto fail;
-            }
-            lead = PyLong_AsSsize_t(PyList_GET_ITEM(leads, next_lead++));
-            if (lead == -1 && PyErr_Occurred()) goto fail;
+        Py_ssize_t lead = lead_of_line(line, lead_of);
+        if (lead < 0) goto fail;
+        PyObject *routes = routes_of(s, &w, line, row, lead);
+        if (!routes) goto fail;
+        if (routes != Py_None && !PyTuple_GET_SIZE(routes)) {
+            Py_DECREF(routes);
+            continue;
         }
-        if (letter || lead <= MAX_LEAD)
-            mask |= starting(&s->starts, kind, data, letter ? 0 : lead, n) ? STARTS : 0;
-        mask |= ending(s, side, kind, data, n) ? ENDS : 0;
-        if (!letter) {
-            int wide = 0, decimal = 0, first = 0;
-            for (Py_ssize_t i = 0; i < n && i <= MAX_LEAD; i++) {
-                Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-                first = first || in_set(&s->firsts, ch);
-                wide = wide || ch > 127;
-                decimal = decimal || (ch < 128 ? ch >= '0' && ch <= '9' : Py_UNICODE_ISDECIMAL(ch));
-            }
-            mask |= first || (s->digits && wide && decimal) ? FIRST : 0;
-        }
-        int32_t state = 0;
-        for (Py_ssize_t i = 0; i < n; i++) {
-            Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-            if (ch > 127 && in_set(&s->twins, ch)) mask |= ALL; /* a case twin: every alternative is tried */
-            state = s->words.a.move[state * width + finder_symbol(&s->words, ch)];
-            for (int32_t at = s->words.a.word[state] >= 0 ? state : s->words.a.output[state]; at;
-                 at = s->words.a.output[at]) {
-                int32_t k = s->words.a.word[at];
-                if (last[k] == row || !(s->sides[k] & (letter ? 1 : 2))) continue;
-                last[k] = row;
-                if (!held && !(held = PyList_New(0))) goto fail;
-                if (PyList_Append(held, PyList_GET_ITEM(s->word_list, k)) < 0) goto fail;
-                mask |= WORDS;
-            }
-        }
-        if (!mask) continue;
-        if (!letter) mask |= NONLETTER;
-        PyObject *number = PyLong_FromSsize_t(row), *bits = PyLong_FromLong(mask);
-        PyObject *words = held ? PyList_AsTuple(held) : PyTuple_New(0);
-        Py_CLEAR(held);
-        int bad = !number || !bits || !words || PyList_Append(rows, number) < 0 || PyList_Append(masks, bits) < 0 ||
-                  PyList_Append(found, words) < 0;
+        PyObject *number = PyLong_FromSsize_t(row), *start = PyLong_FromSsize_t(lead);
+        int bad = !number || !start || PyList_Append(rows, number) < 0 || PyList_Append(starts, start) < 0 ||
+                  PyList_Append(found, routes) < 0;
         Py_XDECREF(number);
-        Py_XDECREF(bits);
-        Py_XDECREF(words);
+        Py_XDECREF(start);
+        Py_DECREF(routes);
         if (bad) goto fail;
     }
-    PyMem_Free(last);
-    if (next_lead != PyList_GET_SIZE(leads)) {
-        PyErr_SetString(PyExc_ValueError, "one lead per line not starting with a letter");
-        last = NULL;
-        goto fail;
-    }
-    return Py_BuildValue("(NNN)", rows, masks, found);
+    PyMem_Free(w.found.data);
+    PyMem_Free(w.strings);
+    PyMem_Free(w.started);
+    PyMem_Free(w.owned);
+    PyMem_Free(w.seen);
+    return Py_BuildValue("(NNN)", rows, starts, found);
 fail:
-    PyMem_Free(last);
-    Py_XDECREF(held);
+    PyMem_Free(w.found.data);
+    PyMem_Free(w.strings);
+    PyMem_Free(w.started);
+    PyMem_Free(w.owned);
+    PyMem_Free(w.seen);
     Py_XDECREF(rows);
-    Py_XDECREF(masks);
+    Py_XDECREF(starts);
     Py_XDECREF(found);
     return NULL;
 }
@@ -1173,11 +1416,6 @@ enum { ROW_COLUMNS = 12, DATE_REACH = 199 }; /* a date gate's pair starts fewer 
 enum { FIELD = 12, FIELD_ROOM = (1 << FIELD) - 1 }; /* the five counts, packed in twelve-bit fields of a uint64 */
 #define BMP 0x10000
 
-#if defined(__GNUC__) || defined(__clang__)
-#define ALWAYS_INLINE inline __attribute__((always_inline))
-#else
-#define ALWAYS_INLINE inline
-#endif
 
 static unsigned char ascii_marks[128];
 static uint64_t packed_counts[COUNTED_BITS + 1]; /* bit k of the counted classes moves to bit FIELD k */
@@ -1295,11 +1533,6 @@ typedef struct {
     Py_ssize_t n;
 } LineShapes;
 
-static ALWAYS_INLINE Py_UCS4 unit_at(int kind, const void *data, Py_ssize_t i) {
-    return kind == PyUnicode_1BYTE_KIND   ? ((const Py_UCS1 *)data)[i]
-           : kind == PyUnicode_2BYTE_KIND ? ((const Py_UCS2 *)data)[i]
-                                          : ((const Py_UCS4 *)data)[i];
-}
 
 static ALWAYS_INLINE unsigned tail_of(const LineShapes *s, Py_UCS4 ch) { return ch < BMP ? s->tails[ch] : 0; }
 
@@ -1638,11 +1871,12 @@ static PyMethodDef methods[] = {
     {"lines_holding", lines_holding, METH_VARARGS,
      "lines_holding(document, needles): per needle, the lines of document holding it (see "
      "textclean/_matcher_probe.py)."},
-    {"screen_spec", screen_spec, METH_VARARGS,
-     "screen_spec(starts, letter_ends, other_ends, words, sides, firsts, digits, tail, twins): the rule screen's "
-     "probes, built once (see textclean/_matcher_probe.py)."},
-    {"screen_lines", screen_lines, METH_VARARGS,
-     "screen_lines(spec, lines, leads): the lines the rule screen lets through (see textclean/_matcher_probe.py)."},
+    {"route_spec", route_spec, METH_VARARGS,
+     "route_spec(starts, keys, ends, open, words, firsts, digits, owners, filed, shapes, tail, twins): the rule "
+     "routes' tables, built once (see textclean/_matcher_routes.py)."},
+    {"route_lines", route_lines, METH_VARARGS,
+     "route_lines(spec, lines, lead_of): per line some route holds on, its lead and routes (see "
+     "textclean/_matcher_routes.py)."},
     {"code_blocks", code_blocks, METH_VARARGS,
      "code_blocks(text): the 256-code-point blocks of the BMP and the astral code points text holds (see "
      "textclean/_lineshape_classes.py)."},
