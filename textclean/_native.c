@@ -369,6 +369,11 @@ static int compare_int64(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
+static int compare_int32(const void *a, const void *b) {
+    int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
 static int compare_uint32(const void *a, const void *b) { /* code points (Py_UCS4) and 32-bit hashes */
     uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
     return (x > y) - (x < y);
