@@ -60,7 +60,7 @@ SOURCES = (
     "_rule.py",  # the rule record
     "_rules/*.py",  # the rule table and the pattern readers (_index, _literals, _build)
     "_matcher*.py",  # the matcher and the analysis behind its probes
-    "_classify_comments.py",  # the comment detector
+    "_classify_comments*.py",  # the comment detector (and its batch path)
     "_classify_gates.py",  # its gates
     "_patterns.py",  # the compiled patterns
     # what those import (their classes are used, or their names read, as they build):
