@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reference_impl import reference_comment_section
 
-from textclean import _kernels
+from textclean import _classify_gates, _kernels
 from textclean._classify import compile_rules
 from textclean._classify_comments import CommentDetector
 from textclean._classify_comments_batch import (
@@ -235,6 +235,44 @@ def test_header_rows_are_the_alternations(lines: list[str], data: st.DataObject)
     rows = np.array(sorted(data.draw(st.sets(st.integers(0, len(lines) - 1), min_size=1))), dtype=np.intp)
     want = [row for row in rows.tolist() if HEADERS.match(lines[row]) is not None]
     assert _headers_in(fresh(), text, rows) == want == pure(lambda: _headers_in(fresh(), text, rows))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(lines=st.lists(st.one_of(phrase, noise, st.text(max_size=6), st.sampled_from(SHORT)), min_size=1, max_size=40))
+def test_first_letter_masks_of_a_text_are_those_line_by_line(lines: list[str]) -> None:
+    """Rows at the text's end, rows of one to four characters, astral characters, letters 8 and 256 characters in."""
+    text = line_text([row for row in (line.strip() for line in lines) if row and "\n" not in row])
+    if text is None:
+        return
+    rows = np.arange(len(text.lines))
+    starts = RULES.comments.starts
+    assert starts.masks_of(text, rows) == starts.masks_by_line(text, rows)
+    assert starts.masks_of(text, rows[::2]) == starts.masks_by_line(text, rows[::2])
+    with pytest.MonkeyPatch.context() as patch:  # the first letters looked for a few rows at a time
+        patch.setattr(_classify_gates, "_PEEK_CELLS", 20)
+        assert starts.masks_of(text, rows) == starts.masks_by_line(text, rows)
+
+
+gate_string = st.text(alphabet="abcé", min_size=1, max_size=1).flatmap(
+    lambda first: st.text(alphabet="abcé -", max_size=3).map(lambda rest: first + rest)
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    gates=st.lists(st.one_of(st.none(), st.frozensets(gate_string, min_size=1, max_size=4)), min_size=1, max_size=5),
+    lines=st.lists(st.text(alphabet="abcéABCÉ -.1\t", min_size=1, max_size=12), min_size=1, max_size=30),
+)
+def test_first_letter_masks_of_any_gate_strings(gates: list[frozenset[str] | None], lines: list[str]) -> None:
+    """Gate strings of one to four characters (the rules' own have no single letter) against lines made of them."""
+    from textclean._classify_gates import StartTable
+
+    text = line_text([row for row in (line.strip() for line in lines) if row])
+    if text is None:
+        return
+    table = StartTable.build(gates)
+    rows = np.arange(len(text.lines))
+    assert table.masks_of(text, rows) == table.masks_by_line(text, rows)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
