@@ -27,7 +27,7 @@ import numpy.typing as npt
 import regex
 
 from textclean._matcher import fold_case_twins
-from textclean._matcher_probe import _lines_holding
+from textclean._matcher_probe import _TWINS, _lines_holding
 from textclean._rules.comments import COMMENT_LOOKAHEAD, COMMENT_MAIN_TEXT_WORDS, COMMENT_MIN_MARKERS
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ _DIGIT = regex.compile(r"\d")
 _SEEN_LINES = 1 << 15  # lines remembered as header or not, and as marker or not
 _SMALL_TEXT = 2048  # lines shorter than this together: WordGate looks for each word with "in" (no automaton to build)
 _T = TypeVar("_T")
+_TWIN = regex.compile("[" + "".join(map(regex.escape, sorted(_TWINS))) + "]")  # a character fold_case_twins changes
 
 
 def batch_starts(
@@ -64,10 +65,10 @@ def batch_starts(
     # comes after it
     mains = np.append(long, offsets[-1])[np.searchsorted(long, offsets[:-1])]
     after = np.flatnonzero((full <= _LONG) & (np.arange(len(full)) > np.repeat(mains, sizes)))
-    batch_rows = np.concatenate([np.arange(first, first + len(page.rows)) for first, page in pages])
-    found = _headers_in(detector, text, batch_rows[after])  # the batch rows holding a header, in order
-    short = (full <= _LONG).tolist()
     firsts = [first for first, _ in pages]
+    batch_rows = after + np.repeat(np.array(firsts) - offsets[:-1], sizes)[after]  # their rows in the batch's text
+    found = _headers_in(detector, text, batch_rows)  # the batch rows holding a header, in order
+    short = (full <= _LONG).tolist()
     headers: list[list[int]] = [[] for _ in pages]  # per page, its header rows, in order
     for batch_row in found:
         at = bisect.bisect_right(firsts, batch_row) - 1
@@ -237,7 +238,8 @@ def _kind_in(detector: CommentDetector, line: str, mask: int) -> int:
 def _lowered(line: str) -> str:
     """``line`` as word gates look at it: lowercase, case twins folded, and ``İ`` as ``i`` (``regex`` equates
     them case-insensitively, but ``"İ".lower()`` is two characters)."""
-    return fold_case_twins((line.replace("İ", "i") if "İ" in line else line).lower())
+    lowered = (line.replace("İ", "i") if "İ" in line else line).lower()
+    return fold_case_twins(lowered) if _TWIN.search(lowered) else lowered
 
 
 def _lowered_many(lines: Sequence[str]) -> list[str]:
