@@ -191,7 +191,7 @@ def _gates_of(detector: CommentDetector) -> list[object]:
     """Everything a detector built, in comparable form (its gated patterns compare by identity)."""
     starts = detector.starts
     gated = [dataclasses.astuple(g) for g in (*detector.headers, *detector.markers)]
-    arrays = [starts.keys.tolist(), starts.masks.tolist(), starts.numbers.tolist()]
+    arrays = [starts.row_numbers.tolist(), *(table.tolist() for table in starts.prefixes)]
     return [gated, detector.date, starts.classes, starts.by_key, arrays, detector.header_words]
 
 
@@ -207,7 +207,7 @@ def test_comment_gates_hit_and_equal_a_live_build(cache: Path) -> None:
     live = CommentDetector(COMMENT_HEADERS, COMMENT_MARKERS, *_gates(COMMENT_HEADERS, COMMENT_MARKERS))
     assert warm is not cold
     assert _gates_of(warm) == _gates_of(live) == _gates_of(cold)
-    assert warm.starts.numbers.dtype == np.uint8 and warm.starts.keys.dtype == np.uint32
+    assert warm.starts.row_numbers.dtype == np.uint8 and warm.starts.prefixes.two.dtype == np.uint64
 
 
 def test_compile_rules_reads_back_what_it_stored(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,10 +7,18 @@ dated byline, a clock time; not all of them bare dates) follow within ``COMMENT_
 
 Trying some forty patterns on every line would be slow, so each pattern has a gate
 (:mod:`textclean._classify_gates`): a header is tried only on lines whose first letters fit it
-(checked for all lines at once with numpy), or that hold the characters and words it needs; a
-marker only on lines holding the words (or the digit) it needs. Markers are looked at only in the
-lines after a header, each line once. The verdicts are exactly those of matching the two
-alternations line by line (``tests/test_classify_fast.py`` checks against that reference).
+(checked for all lines at once with numpy), or that hold the characters and words it needs; a marker
+only on lines holding the words (or the digit) it needs. Markers are looked at only in the lines after
+a header.
+
+:meth:`CommentDetector.section_starts` works the pages of a batch at once: where each page's main text
+starts, the header candidates of all of them, whose lines must also hold a word of one of the headers
+they may match (all the candidates' words found in one pass, :class:`~textclean._classify_gates.WordGate`),
+then in rounds the lines after each page's next header (their marker words found in one pass); each
+distinct line is tested once, and the bare-date marker, the slowest, only where the count depends on it.
+:meth:`CommentDetector.section_start` works one page line by line, the reference: the verdicts of both
+are exactly those of matching the two alternations line by line (``tests/test_classify_fast.py`` and
+``tests/test_classify_comments.py``).
 """
 
 from __future__ import annotations
@@ -19,12 +27,25 @@ import bisect
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple, TypeVar
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import regex
 
+from textclean._classify_comments_batch import (
+    _DATE,
+    _DIGIT,
+    _LONG,
+    _MARKER,
+    _NONE,
+    WordGate,
+    _bits_of,
+    _lowered,
+    _remember,
+    _rows_with,
+    batch_starts,
+)
 from textclean._classify_gates import StartTable, letter_gate, required_chars, requires_digit, strip_comment
 from textclean._features import PreparedLines
 from textclean._lineshape import LineText
@@ -37,12 +58,8 @@ from textclean._rules.comments import COMMENT_LOOKAHEAD, COMMENT_MAIN_TEXT_WORDS
 __all__ = ["CommentDetector"]
 
 _FLAGS = regex.IGNORECASE | regex.V0
-_LONG = 200  # a longer line is main text, never a header or a marker
-_NONE, _DATE, _MARKER = 0, 1, 2  # what a line is to the detector: nothing, a bare date, another marker
-_DIGIT = regex.compile(r"\d")
-_SEEN_LINES = 1 << 15  # lines remembered as header or not, and as marker or not
-_T = TypeVar("_T")
 _Candidates = list[tuple[int, tuple[int, tuple["_Gated", ...]]]]  # rows that may be headers: masks and headers
+_Main = tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]  # a page's row lengths, and the rows where a header may stand
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,12 +109,6 @@ class _Gated:
         return not self.digit or _DIGIT.search(line) is not None
 
 
-def _lowered(line: str) -> str:
-    """``line`` as word gates look at it: lowercase, case twins folded, and ``İ`` as ``i`` (``regex`` equates
-    them case-insensitively, but ``"İ".lower()`` is two characters)."""
-    return fold_case_twins((line.replace("İ", "i") if "İ" in line else line).lower())
-
-
 def _required_words(source: str) -> frozenset[str] | None:
     body = strip_comment(source)
     if body.startswith("(?P<") and body.endswith(")"):
@@ -134,6 +145,7 @@ class CommentDetector:
     header_words: tuple[str, ...] | None = field(compare=False, repr=False)
     _header_seen: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
     _marker_seen: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    _marker_hints: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def build(cls, headers: Sequence[str], markers: Sequence[str]) -> CommentDetector:
@@ -153,31 +165,51 @@ class CommentDetector:
         return None if main is None else self._start(prepared, *main, None)
 
     def section_starts(self, documents: Sequence[PreparedLines]) -> list[int | None]:
-        """:meth:`section_start` of each document; the header candidates of the documents of a batch
-        (:func:`~textclean._features.prepare_many`) are found in one pass over the batch's text."""
-        mains = [self._after_main(document) for document in documents]
-        candidates: list[_Candidates | None] = [None] * len(documents)
+        """:meth:`section_start` of each document, the documents of a batch (:func:`~textclean._features.prepare_many`)
+        worked at once (:func:`~textclean._classify_comments_batch.batch_starts`)."""
+        starts: list[int | None] = [None] * len(documents)
         # a gate character "\n" would find the line break after a document's last row in the batch's text
         whole_rows = not any(gated.chars and "\n" in gated.chars for gated in self.headers if gated.starts is None)
-        batches: dict[int, tuple[LineText, list[tuple[int, int, npt.NDArray[np.intp]]]]] = {}  # by text identity
-        for k, (document, main) in enumerate(zip(documents, mains, strict=True)):
-            if main is not None and document.batch is not None and whole_rows:
-                text, first = document.batch
-                batches.setdefault(id(text), (text, []))[1].append((k, first, main[1]))
-        for text, members in batches.values():
-            after = np.concatenate([rows + first for _, first, rows in members])  # the documents' rows, in order
-            found = self._candidates_in(text, after, self.starts.masks_of(text, after))
-            at = 0
-            for k, first, _ in members:
-                stop = bisect.bisect_left(found, (first + len(documents[k].rows),), lo=at)
-                candidates[k] = [(row - first, gates) for row, gates in found[at:stop]]
-                at = stop
-        return [
-            None if main is None else self._start(document, *main, given)
-            for document, main, given in zip(documents, mains, candidates, strict=True)
-        ]
+        batches: dict[int, tuple[LineText, dict[int, tuple[int, PreparedLines]]]] = {}  # by text: pages by first row
+        for k, document in enumerate(documents):
+            if document.text is None or not whole_rows:  # no rows, or a "\n" in one: the page alone, line by line
+                starts[k] = self.section_start(document)
+                continue
+            text, first = document.batch if document.batch is not None else (document.text, 0)  # a page alone
+            pages = batches.setdefault(id(text), (text, {}))[1]
+            if first in pages:  # the same page twice
+                starts[k] = self.section_start(document)
+            else:
+                pages[first] = (k, document)
+        for text, pages in batches.values():
+            ordered = sorted(pages.items())
+            found = batch_starts(self, text, [(first, document) for first, (_, document) in ordered])
+            for (_, (k, _)), start in zip(ordered, found, strict=True):
+                starts[k] = start
+        return starts
 
-    def _after_main(self, prepared: PreparedLines) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]] | None:
+    @functools.cached_property
+    def _header_gate(self) -> WordGate:
+        """The headers' word gates, for many lines at once."""
+        return WordGate.build([gated.words for gated in self.headers])
+
+    @functools.cached_property
+    def _marker_gate(self) -> WordGate:
+        """The markers' word gates, for many lines at once, and after them one more "pattern": the ASCII digits."""
+        return WordGate.build([*(gated.words for gated in self.markers), frozenset("0123456789")])
+
+    @functools.cached_property
+    def _date_bit(self) -> int:
+        """The mask of the bare-date marker (0: there is none, or it is not anchored: :meth:`_hint_of`)."""
+        date = self.date
+        return 0 if date is None or not self.markers[date].anchored else 1 << date
+
+    @functools.cached_property
+    def _digit_markers(self) -> int:
+        """The mask of the markers every match of which holds a digit."""
+        return sum(1 << k for k, gated in enumerate(self.markers) if gated.digit)
+
+    def _after_main(self, prepared: PreparedLines) -> _Main | None:
         """The rows' lengths and the rows where a header may stand (after the first line of main text, not too
         long), or ``None`` when there are none."""
         rows = prepared.rows
@@ -338,33 +370,3 @@ def _gates(headers: tuple[str, ...], markers: tuple[str, ...]) -> _Gates:
     known = [gated.words for gated in gated_headers]
     header_words = None if None in known else tuple(sorted({word for words in known for word in words or ()}))
     return _Gates(gated_headers, gated_markers, date, starts, header_words)
-
-
-@functools.lru_cache(maxsize=4096)
-def _bits_of(mask: int) -> tuple[int, ...]:
-    return tuple(k for k in range(mask.bit_length()) if mask >> k & 1)
-
-
-def _remember(seen: dict[str, _T], line: str, value: _T) -> _T:
-    """Store what a line was found to be (the memo is bounded: full, it starts over)."""
-    if len(seen) >= _SEEN_LINES:
-        seen.clear()
-    seen[line] = value
-    return value
-
-
-def _rows_with(text: LineText, chars: frozenset[str] | None, rows: npt.NDArray[np.intp]) -> list[int]:
-    """The rows (among ``rows``, ascending) holding one of ``chars`` (all of them when ``chars`` is ``None``)."""
-    if chars is None:
-        return rows.tolist()  # type: ignore[no-any-return]
-    positions = []
-    first = int(text.starts[rows[0]])
-    for char in chars:
-        at = text.joined.find(char, first)
-        while at >= 0:
-            positions.append(at)
-            at = text.joined.find(char, at + 1)
-    if not positions:
-        return []
-    held = set((text.starts.searchsorted(positions, side="right") - 1).tolist())
-    return [row for row in rows.tolist() if row in held]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -55,8 +55,9 @@ _FLAGS = regex.IGNORECASE | regex.V0
 _CLASS_OF = {" ": r"\s"}  # the gate strings' " " stands for any space
 _SKIP_LEAD = regex.compile(r"[\W\d_]*+")  # what comes before a line's first letter
 _PEEK = np.arange(8)  # how far into a line its first letter is looked for with numpy
+_FAR_PEEK = np.arange(256)  # how far, when it is not in the first eight characters
 _OFFSETS = np.arange(GATE_LETTERS)
-_SHIFTS = (8 * _OFFSETS).astype(np.uint32)
+_PEEK_CELLS = 1 << 18  # characters looked at in one numpy pass at most (a bound on its arrays)
 
 _SKIP, _OPEN, _CLOSED = 0, 1, 2
 _State = tuple[str, int]  # the letters read so far, and whether more may be read
@@ -262,15 +263,15 @@ class StartTable:
     Attributes:
         classes: per BMP code point, the number of the gate character it equals (0: none).
         by_key: per packed gate string, the mask of the patterns it gates.
-        keys: the packed gate strings, sorted.
-        masks: their masks.
+        row_numbers: :attr:`classes` as an array, but ``"\\n"`` (the line break between two rows of a text) has
+            no number.
+        prefixes: :attr:`by_key` as tables, to look up many lines' first letters at once.
     """
 
     classes: bytes
     by_key: dict[int, int]
-    keys: npt.NDArray[np.uint32]
-    masks: npt.NDArray[np.uint64]
-    numbers: npt.NDArray[np.uint8]
+    row_numbers: npt.NDArray[np.uint8]
+    prefixes: _Prefixes
 
     @classmethod
     def build(cls, starts: Sequence[frozenset[str] | None]) -> StartTable:
@@ -289,9 +290,11 @@ class StartTable:
     @classmethod
     def of(cls, classes: bytes, by_key: dict[int, int]) -> StartTable:
         """The table of these gate characters and gate strings (the arrays are read off them)."""
-        keys = sorted(by_key)
-        masks = np.array([by_key[key] for key in keys], dtype=np.uint64)
-        return cls(classes, by_key, np.array(keys, dtype=np.uint32), masks, np.frombuffer(classes, dtype=np.uint8))
+        row_numbers = np.frombuffer(classes, dtype=np.uint8).copy()
+        row_numbers[ord("\n")] = 0
+        if row_numbers[_BMP - 1]:
+            raise ValueError("U+FFFF must not be a gate character (astral characters are read as it)")
+        return cls(classes, by_key, row_numbers, _Prefixes.of(by_key))
 
     def __getstate__(self) -> dict[str, object]:
         """Pickle ``classes`` and ``by_key`` only: the arrays follow from them (and the rule cache holds no numpy)."""
@@ -299,7 +302,7 @@ class StartTable:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         table = StartTable.of(state["classes"], state["by_key"])
-        for name in ("classes", "by_key", "keys", "masks", "numbers"):
+        for name in ("classes", "by_key", "row_numbers", "prefixes"):
             object.__setattr__(self, name, getattr(table, name))  # frozen: set as __init__ would
 
     def mask_of(self, line: str) -> int:
@@ -315,20 +318,34 @@ class StartTable:
         return mask
 
     def masks_of(self, text: LineText, rows: npt.NDArray[np.intp]) -> dict[int, int]:
-        """:meth:`mask_of` of each of ``rows`` of ``text`` (numpy for all of them), for those with patterns."""
+        """:meth:`mask_of` of each of ``rows`` of ``text`` (numpy for all of them), for those with patterns.
+
+        A row's first letter is looked for beyond its first character only when that is no letter. Its first
+        four letters are read from the text as they are: the ``"\\n"`` after a row (no row holds one) ends them.
+        """
         starts, size = text.starts[rows], text.size[rows]
-        peek = text.bits[np.minimum(starts[:, None] + _PEEK, len(text.bits) - 1)]
-        lettered = ((peek & LETTER) != 0) & (size[:, None] > _PEEK)
-        first = lettered.argmax(axis=1)
-        found = lettered[np.arange(len(rows)), first]
-        late = rows[~found & (size > len(_PEEK))].tolist()  # the first letter (if any) lies further in
-        rows, starts, size = rows[found], (starts + first)[found], (size - first)[found]
-        points = text.points[np.minimum(starts[:, None] + _OFFSETS, len(text.points) - 1)].astype(np.uint32)
-        inside = (points < _BMP) & (size[:, None] > _OFFSETS)
-        numbers = self.numbers[np.minimum(points, _BMP - 1)].astype(np.uint32) * inside
-        keys = (numbers << _SHIFTS).cumsum(axis=1, dtype=np.uint32)  # the first one, two, three, four, packed
-        at = np.minimum(self.keys.searchsorted(keys), len(self.keys) - 1)
-        masks = np.bitwise_or.reduce(np.where(self.keys[at] == keys, self.masks[at], np.uint64(0)), axis=1)
+        lead = np.flatnonzero((text.bits[starts] & LETTER) == 0)  # the rows not starting with a letter
+        late: list[int] = []
+        if len(lead):
+            lead_starts, lead_size = starts[lead], size[lead]
+            first = _first_letters(text, lead_starts, lead_size, _PEEK)
+            further = np.flatnonzero((first == lead_size) & (lead_size > len(_PEEK)))
+            if len(further):  # the first letter (if any) lies further in
+                first[further] = _first_letters(text, lead_starts[further], lead_size[further], _FAR_PEEK)
+            late = rows[lead[(first == lead_size) & (lead_size > len(_FAR_PEEK))]].tolist()  # further still
+            found = first < lead_size
+            starts = starts.copy()
+            starts[lead] += first
+            if not found.all():
+                keep = np.ones(len(rows), dtype=bool)
+                keep[lead[~found]] = False
+                rows, starts = rows[keep], starts[keep]
+        near_end = starts >= len(text.points) - GATE_LETTERS  # the last row: no "\n" after it
+        if near_end.any():
+            late += rows[near_end].tolist()
+            rows, starts = rows[~near_end], starts[~near_end]
+        # an astral character takes the number of U+FFFF: none
+        masks = self.prefixes.masks(np.take(self.row_numbers, text.points[starts[:, None] + _OFFSETS], mode="clip"))
         hit = masks.nonzero()[0]
         out = dict(zip(rows[hit].tolist(), masks[hit].tolist(), strict=True))
         for row in late:
@@ -337,11 +354,93 @@ class StartTable:
                 out[row] = mask
         return out
 
+    def masks_by_line(self, text: LineText, rows: npt.NDArray[np.intp]) -> dict[int, int]:
+        """:meth:`masks_of`, line by line (its reference)."""
+        masks = {row: self.mask_of(text.lines[row]) for row in rows.tolist()}
+        return {row: mask for row, mask in masks.items() if mask}
+
+
+def _first_letters(
+    text: LineText, starts: npt.NDArray[np.intp], size: npt.NDArray[np.intp], peek_at: npt.NDArray[np.intp]
+) -> npt.NDArray[np.intp]:
+    """Where the first letter of each row (from ``starts``, ``size`` long) is, or ``size`` when it has none at
+    the offsets ``peek_at`` (``0, 1, ...``)."""
+    peek_at = peek_at[: int(size.max(initial=1))]
+    found: npt.NDArray[np.intp] = size.copy()
+    step = max(1, _PEEK_CELLS // len(peek_at))
+    for at in range(0, len(starts), step):
+        some_starts, some_size = starts[at : at + step], size[at : at + step]
+        peek = text.bits[np.minimum(some_starts[:, None] + peek_at, len(text.bits) - 1)]
+        lettered = ((peek & LETTER) != 0) & (some_size[:, None] > peek_at)
+        first = lettered.argmax(axis=1)
+        found[at : at + step] = np.where(lettered[np.arange(len(first)), first], first, some_size)
+    return found
+
+
+class _Prefixes(NamedTuple):
+    """The packed gate strings of a :class:`StartTable` as tables indexed by gate numbers (for numpy).
+
+    Attributes:
+        two: per first two numbers (the first shifted by 8), the mask of the gate strings of one or two characters
+            they begin with.
+        pair_ids: per first two numbers, the number of the pair among those that begin longer gate strings (0: none).
+        third: per pair number and third number, the mask of the gate strings of three characters.
+        triple_ids: per pair number and third number, the number of the triple among those that begin gate strings
+            of four characters (0: none).
+        fourth: per triple number and fourth number, the mask of the gate strings of four characters.
+    """
+
+    two: npt.NDArray[np.uint64]
+    pair_ids: npt.NDArray[np.uint16]
+    third: npt.NDArray[np.uint64]
+    triple_ids: npt.NDArray[np.uint16]
+    fourth: npt.NDArray[np.uint64]
+
+    @classmethod
+    def of(cls, by_key: dict[int, int]) -> _Prefixes:
+        """The tables of these packed gate strings (see :func:`_pack`) and masks."""
+        pairs = {(key & 0xFF) << 8 | (key >> 8 & 0xFF) for key in by_key if key >= 1 << 16}
+        pair_ids = np.zeros(1 << 16, dtype=np.uint16)
+        pair_ids[sorted(pairs)] = np.arange(1, len(pairs) + 1)
+        two = np.zeros(1 << 16, dtype=np.uint64)
+        third = np.zeros((len(pairs) + 1, 256), dtype=np.uint64)
+        long = [key for key in by_key if key >= 1 << 24]
+        triples = sorted({(int(pair_ids[(key & 0xFF) << 8 | (key >> 8 & 0xFF)]), key >> 16 & 0xFF) for key in long})
+        triple_ids = np.zeros((len(pairs) + 1, 256), dtype=np.uint16)
+        for number, (pair, char) in enumerate(triples, 1):
+            triple_ids[pair, char] = number
+        fourth = np.zeros((len(triples) + 1, 256), dtype=np.uint64)
+        for key, mask in by_key.items():
+            first, second, third_number, last = (key >> 8 * k & 0xFF for k in range(GATE_LETTERS))
+            pair = first << 8 | second
+            if key < 1 << 8:
+                two[first << 8 : (first + 1) << 8] |= np.uint64(mask)  # one character: whatever follows it
+            elif key < 1 << 16:
+                two[pair] |= np.uint64(mask)
+            elif key < 1 << 24:
+                third[pair_ids[pair], third_number] |= np.uint64(mask)
+            else:
+                fourth[triple_ids[pair_ids[pair], third_number], last] |= np.uint64(mask)
+        return cls(two, pair_ids, third, triple_ids, fourth)
+
+    def masks(self, numbers: npt.NDArray[np.uint8]) -> npt.NDArray[np.uint64]:
+        """The mask of the gate strings each row of ``numbers`` begins with: a line's first four characters' numbers
+        from its first letter on (0: a character no gate string holds, or the line has ended)."""
+        pair = numbers[:, 0].astype(np.intp) << 8 | numbers[:, 1]
+        masks: npt.NDArray[np.uint64] = self.two[pair]
+        ids = self.pair_ids[pair]
+        longer = np.flatnonzero(ids)  # the rows whose first two letters begin longer gate strings
+        ids, third = ids[longer], numbers[longer, 2]
+        masks[longer] |= self.third[ids, third] | self.fourth[self.triple_ids[ids, third], numbers[longer, 3]]
+        return masks
+
 
 def _char_numbers(chars: list[str]) -> tuple[dict[str, int], bytes]:
     """A number per gate character, and per BMP code point the number of the gate character it equals."""
     if len(chars) > 255:
         raise ValueError("too many distinct gate characters for one byte each")
+    if not chars:
+        return {}, bytes(_BMP)  # no pattern has a first-letter gate
     # One group per character: a match's group is the first character (in order) the code point equals.
     groups = regex.compile("|".join(f"({_CLASS_OF.get(char, regex.escape(char))})" for char in chars), _FLAGS)
     numbers = {char: k + 1 for k, char in enumerate(chars)}
