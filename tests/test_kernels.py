@@ -218,3 +218,25 @@ def test_route_kernel_measures_leads_as_regex_does(lines: list[str]) -> None:
     measured = _native.route_lines(routes._spec(), lines, lambda line: asked.append(line) or measure(line))
     assert measured[1] == [LEADING.match(line).end() for line in lines]  # type: ignore[union-attr]
     assert all(any(ord(char) > 127 and not char.isalpha() for char in line) for line in asked)
+
+
+def test_the_built_extension_has_every_kernel_the_code_asks_for() -> None:
+    """A stale build (an old ``_native*.so`` left beside newer sources) would quietly send a kernel down its
+    reference path: every ``kernel("name")`` in the package must name a function of the built module, and the
+    type stub ``_native.pyi`` must declare exactly the module's functions."""
+    import re
+    from pathlib import Path
+
+    import textclean
+
+    try:
+        from textclean import _native
+    except ImportError:
+        pytest.skip("textclean._native was not built")
+    package = Path(textclean.__file__).parent
+    callers = [path for path in package.glob("*.py") if path.name != "_kernels.py"]  # its docs name a "name"
+    asked = {name for path in callers for name in re.findall(r'kernel\("(\w+)"\)', path.read_text())}
+    assert asked and not {name for name in asked if not hasattr(_native, name)}
+    built = {name for name in dir(_native) if not name.startswith("_")}
+    declared = set(re.findall(r"^def (\w+)\(", (package / "_native.pyi").read_text(), re.MULTILINE))
+    assert declared == built, f"_native.pyi declares {sorted(declared - built)}, misses {sorted(built - declared)}"

@@ -1,7 +1,7 @@
 # The optional compiled kernels (textclean/_native.c); their Python references are in textclean/_tokens.py
 # (tokenize, word_tests), textclean/_paragraph_prefilter.py (prefilter_pairs,
-# word_hashes), textclean/_matcher_probe.py (lines_holding,
-# screen_spec and screen_lines: Probes._screen), textclean/_lineshape_classes.py (code_blocks, class_bits) and
+# word_hashes), textclean/_matcher_probe.py (lines_holding), textclean/_matcher_routes.py (route_spec and
+# route_lines: Routes.routed, Routes.reference), textclean/_lineshape_classes.py (code_blocks, class_bits) and
 # textclean/_lineshape_rows.py (row_measures), textclean/_minhash.py (minhash_shingles, minhash_signatures,
 # sorted_intersections: the numpy reference; textclean/_minhash_kernels.py picks them).
 
@@ -14,21 +14,24 @@ def prefilter_pairs(
 def word_tests(words: list[str], lexicon: frozenset[str] | set[str], /) -> tuple[bytes, bytes]: ...
 def word_hashes(words: list[str], used: Buffer, /) -> bytes | None: ...
 def lines_holding(document: str, needles: list[str], /) -> list[list[int]]: ...
-def screen_spec(
-    starts: list[str],
-    letter_ends: list[str],
-    other_ends: list[str],
-    words: list[str],
-    sides: Buffer,
-    firsts: str,
-    digits: bool,
+def route_spec(
+    starts: object,
+    keys: object,
+    ends: list[object],
+    open: list[int],
+    words: object,
+    firsts: object,
+    digits: object,
+    owners: list[int],
+    filed: int,
+    shapes: Buffer,
     tail: str,
     twins: str,
     /,
 ) -> object: ...
-def screen_lines(
-    spec: object, lines: list[str], leads: list[int], /
-) -> tuple[list[int], list[int], list[tuple[str, ...]]]: ...
+def route_lines(
+    spec: object, lines: list[str], lead_of: object, /
+) -> tuple[list[int], list[int], list[tuple[int, ...] | None]]: ...
 def code_blocks(text: str, /) -> tuple[bytes, bytes]: ...
 def class_bits(text: str, table: Buffer, astral: Buffer, astral_bits: Buffer, /) -> bytes: ...
 def row_measures(text: str, bits: Buffer, tails: Buffer, rows: int, /) -> bytes: ...
