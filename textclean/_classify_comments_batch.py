@@ -58,7 +58,7 @@ def batch_starts(
     full = np.concatenate([page.text.full for _, page in pages if page.text is not None])
     tokens = np.concatenate([page.shape.tokens for _, page in pages])
     words = np.concatenate([page.shape.words for _, page in pages])
-    # as in _after_main: below the page's first line of main text, the lines not too long
+    # as in CommentDetector._after_main: below the page's first line of main text, the lines not too long
     least = COMMENT_MAIN_TEXT_WORDS
     long = np.flatnonzero((tokens >= least) | ((full >= 2 * least) & (words >= least)))
     # the first long line at or after each page's first row: when it lies past the page, no row of the page
@@ -74,7 +74,7 @@ def batch_starts(
         at = bisect.bisect_right(firsts, batch_row) - 1
         first, page = pages[at]
         line = page.rows[batch_row - first]
-        # a header passed the word gate of its pattern: a header word is in the line, but for "İ" (see :func:`_lowered`)
+        # a header passed the word gate of its pattern: a header word is in the line, but for "İ" (see _lowered)
         if "\u0130" not in line or detector._has_header_word(line, page.broken):
             headers[at].append(batch_row - first)
     starts: list[int | None] = [None] * len(pages)
