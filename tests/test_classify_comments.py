@@ -225,14 +225,22 @@ def _text(lines: list[str]) -> LineText:
     return text
 
 
+def _rows_of(lines: list[str], data: st.DataObject) -> tuple[list[str], LineText, np.ndarray] | None:
+    """The stripped, non-empty single lines, their text and some of its rows (drawn, ascending); ``None``: no line."""
+    lines = [text for text in (text.strip() for text in lines) if text and "\n" not in text]
+    if not lines:
+        return None
+    rows = np.array(sorted(data.draw(st.sets(st.integers(0, len(lines) - 1), min_size=1))), dtype=np.intp)
+    return lines, _text(lines), rows
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(lines=st.lists(st.one_of(phrase, pair, noise), min_size=1, max_size=60), data=st.data())
 def test_header_rows_are_the_alternations(lines: list[str], data: st.DataObject) -> None:
-    lines = [text for text in (text.strip() for text in lines) if text and "\n" not in text]
-    if not lines:
+    drawn = _rows_of(lines, data)
+    if drawn is None:
         return
-    text = _text(lines)
-    rows = np.array(sorted(data.draw(st.sets(st.integers(0, len(lines) - 1), min_size=1))), dtype=np.intp)
+    lines, text, rows = drawn
     want = [row for row in rows.tolist() if HEADERS.match(lines[row]) is not None]
     assert _headers_in(fresh(), text, rows) == want == pure(lambda: _headers_in(fresh(), text, rows))
 
@@ -294,10 +302,9 @@ def test_word_gate_masks_are_the_words_each_line_holds(lowered: list[str]) -> No
 @given(lines=st.lists(st.one_of(phrase, noise, st.sampled_from(["(", "[", "x(", "]["])), min_size=1, max_size=30),
        data=st.data())
 def test_rows_holding_a_gate_character(lines: list[str], data: st.DataObject) -> None:
-    lines = [text for text in (text.strip() for text in lines) if text and "\n" not in text]
-    if not lines:
+    drawn = _rows_of(lines, data)
+    if drawn is None:
         return
-    text = _text(lines)
-    rows = np.array(sorted(data.draw(st.sets(st.integers(0, len(lines) - 1), min_size=1))), dtype=np.intp)
+    _, text, rows = drawn
     chars = frozenset("([")
     assert _rows_with(text, chars, rows) == [row for row in rows.tolist() if not chars.isdisjoint(text.heads[row])]

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import bisect
 import functools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -323,17 +323,24 @@ class CommentDetector:
 
         ``lowered`` is :func:`_lowered` of the line; ``possible`` the markers that may match it, in order.
         """
-        best: tuple[int, int] | None = None  # (start, alternative) of the leftmost match so far
         digit: bool | None = None
-        for k in possible:
+
+        def gated_in(k: int) -> bool:
+            nonlocal digit
             gated = self.markers[k]
             if gated.words is not None and not any(map(lowered.__contains__, gated.words)):
-                continue
-            if gated.digit:
-                if digit is None:
-                    digit = _DIGIT.search(line) is not None
-                if not digit:
-                    continue
+                return False
+            if gated.digit and digit is None:
+                digit = _DIGIT.search(line) is not None
+            return not gated.digit or bool(digit)
+
+        return self.leftmost_kind(line, filter(gated_in, possible))
+
+    def leftmost_kind(self, line: str, markers: Iterable[int]) -> int:
+        """What ``line`` is by the leftmost match of ``markers`` (indices, in order; the earlier on a tie)."""
+        best: tuple[int, int] | None = None  # (start, alternative) of the leftmost match so far
+        for k in markers:
+            gated = self.markers[k]
             hit = gated.pattern.match(line) if gated.anchored else gated.pattern.search(line)
             if hit is not None and (best is None or hit.start() < best[0]):
                 best = (hit.start(), k)

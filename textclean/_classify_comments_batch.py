@@ -222,17 +222,7 @@ def _settled(detector: CommentDetector, line: str, hint: int) -> int:
 
 def _kind_in(detector: CommentDetector, line: str, mask: int) -> int:
     """``CommentDetector._marker_kind`` of ``line``, which only the markers in ``mask`` may match."""
-    best: tuple[int, int] | None = None  # (start, alternative) of the leftmost match so far
-    for k in _bits_of(mask):
-        gated = detector.markers[k]
-        hit = gated.pattern.match(line) if gated.anchored else gated.pattern.search(line)
-        if hit is not None and (best is None or hit.start() < best[0]):
-            best = (hit.start(), k)
-            if not hit.start():
-                break
-    if best is None:
-        return _NONE
-    return _DATE if best[1] == detector.date else _MARKER
+    return detector.leftmost_kind(line, _bits_of(mask))
 
 
 def _lowered(line: str) -> str:
