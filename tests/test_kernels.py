@@ -240,3 +240,43 @@ def test_the_built_extension_has_every_kernel_the_code_asks_for() -> None:
     built = {name for name in dir(_native) if not name.startswith("_")}
     declared = set(re.findall(r"^def (\w+)\(", (package / "_native.pyi").read_text(), re.MULTILINE))
     assert declared == built, f"_native.pyi declares {sorted(declared - built)}, misses {sorted(built - declared)}"
+
+
+@needs_routes
+def test_route_spec_refuses_a_shape_that_would_index_before_the_line() -> None:
+    import struct
+
+    good = ([], [], [[], []], [[], []], [], [], [], [0], 0, bytes(144), "", "")
+    for bounds in ([-1, -1, -1, 0], [-1, -1, 0, -1], [-2, -1, 0, 0]):  # width, letters, head, tail
+        shape = struct.pack("=4q4q10Q", *bounds, 0, 0, 0, 0, *[0] * 10)
+        with pytest.raises(ValueError, match="negative"):
+            _native.route_spec(*good[:9], shape, "", "")
+    assert _native.route_spec(*good[:9], struct.pack("=4q4q10Q", -1, -1, 0, 0, 0, 0, 0, 0, *[0] * 10), "", "")
+
+
+def test_minhash_kernels_check_their_group_bounds() -> None:
+    """sorted_intersections refuses bounds that do not ascend within the hashes; minhash_shingles writes every
+    text's bounds itself (garbage in the output array changes nothing)."""
+    import numpy as np
+
+    from textclean import _minhash
+
+    native = _kernels.kernel("sorted_intersections")
+    if native is None:
+        pytest.skip("textclean._native was not built")
+    hashes = np.array([1, 2, 3, 4], dtype=np.uint32)
+    pair = np.zeros(1, dtype=np.int64), np.ones(1, dtype=np.int64), np.zeros(1, dtype=np.int64)
+    native(hashes, np.array([0, 2, 4], dtype=np.int64), *pair)
+    for bounds in ([0, 3, 2], [-1, 2, 4], [0, 2, 5]):
+        with pytest.raises(ValueError, match="bounds"):
+            native(hashes, np.array(bounds, dtype=np.int64), *pair)
+    texts = ["the river rose two metres", "", "a flood a flood a flood"]
+    expected = _minhash._shingles(texts, 3, _minhash.Simplify())
+    points, starts = _minhash._simplified_code_points(texts, _minhash.Simplify())
+    out = np.empty(len(points) // 2 + len(texts) + 1, dtype=np.uint32)
+    bounds = np.full(len(texts) + 1, 10**9, dtype=np.int64)  # garbage where the kernel writes
+    _kernels.kernel("minhash_shingles")(
+        points, np.append(starts, len(points)), _minhash._character_table(points), False, 3,
+        _minhash._POSITION_MULTIPLIERS, _minhash._NGRAM_MULTIPLIERS, out, bounds,
+    )  # fmt: skip
+    assert bounds.tolist() == expected[1].tolist() and out[: bounds[-1]].tolist() == expected[0].tolist()

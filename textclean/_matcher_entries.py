@@ -133,7 +133,8 @@ def pattern_gates(rule: Rule) -> Gates:
 
 
 def rule_sources(rule: Rule, gates: Gates) -> list[Source]:
-    """The patterns :func:`search_rule` may compile for ``rule``."""
+    """The patterns :func:`search_rule` compiles for ``rule``: the alternation of its patterns when it has no gates
+    (an inline flag acts on the whole), else each pattern on its own (in the rule's order)."""
     if not gates:
         return [("|".join(f"(?:{p})" for p in rule.patterns), FLAGS)]
     return [(f"(?:{pattern})", FLAGS) for pattern in rule.patterns]
@@ -146,14 +147,14 @@ def search_rule(rule: Rule, gates: Gates, line: str, text: str) -> regex.Match[s
     leftmost match wins, the earlier pattern on a tie, as in the alternation); a rule with an
     inline flag (no ``gates``) is searched as one alternation.
     """
+    sources = rule_sources(rule, gates)  # what compile_rules preloaded
     if not gates:
-        return compile_pattern("|".join(f"(?:{p})" for p in rule.patterns), FLAGS).search(line)
+        return compile_pattern(*sources[0]).search(line)
     best: regex.Match[str] | None = None
-    for pattern, gate in zip(rule.patterns, gates, strict=True):
-        source = f"(?:{pattern})"
-        compiled = compiled_already(source, FLAGS)  # once compiled, a search is cheaper than the words
+    for source, gate in zip(sources, gates, strict=True):
+        compiled = compiled_already(*source)  # once compiled, a search is cheaper than the words
         if compiled is not None or gate is None or any(word in text for word in gate):
-            hit = (compiled or compile_pattern(source, FLAGS)).search(line)
+            hit = (compiled or compile_pattern(*source)).search(line)
             if hit is not None and (best is None or hit.start() < best.start()):
                 best = hit
     return best

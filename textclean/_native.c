@@ -1158,6 +1158,12 @@ static PyObject *route_spec(PyObject *Py_UNUSED(self), PyObject *args) {
         else s->owners[r] = (int32_t)owner;
     }
     if (!failed) memcpy(s->shapes, shapes.buf, (size_t)shapes.len);
+    for (Py_ssize_t r = 0; r < s->routes && !failed; r++) { /* fits() indexes the line by head and tail */
+        const RouteShape *shape = &s->shapes[r];
+        int bad = shape->head < 0 || shape->tail < 0 || shape->width < -1 || shape->letters < -1;
+        for (int k = 0; k < LEAST; k++) bad = bad || shape->least[k] < 0;
+        if (bad) failed = (PyErr_SetString(PyExc_ValueError, "a shape with a negative head, tail or count"), 1);
+    }
     failed = failed || prefixes_build(&s->starts, starts, s->routes) < 0 ||
              prefixes_build(&s->keys, keys, s->filed) < 0 ||
              prefixes_build(&s->ends[0], PyList_GET_ITEM(ends, 0), s->routes) < 0 ||
@@ -1744,8 +1750,9 @@ static PyObject *minhash_shingles(PyObject *Py_UNUSED(self), PyObject *args) {
         goto done;
     }
     Py_ssize_t emitted = 0, total_points = points->len / 4;
+    if (texts >= 0) bound[0] = 0; /* an output: every text's start is written here, never read from the caller */
     for (Py_ssize_t text = 0; text < texts; text++) {
-        Py_ssize_t words = 0, length = 0, start = (Py_ssize_t)text_bound[text], end = (Py_ssize_t)text_bound[text + 1];
+        Py_ssize_t first = emitted, words = 0, length = 0, start = (Py_ssize_t)text_bound[text], end = (Py_ssize_t)text_bound[text + 1];
         uint64_t state = 0;
         if (start < 0 || end < start || end > total_points) {
             PyErr_SetString(PyExc_ValueError, "minhash_shingles: text bounds out of range");
@@ -1773,7 +1780,6 @@ static PyObject *minhash_shingles(PyObject *Py_UNUSED(self), PyObject *args) {
             if (emitted >= capacity) goto overflow;
             hashes[emitted++] = combine(ring, ngram, 0, words, ngram_mult);
         }
-        Py_ssize_t first = (Py_ssize_t)bound[text];
         if (emitted - first > 1) { /* sorted, unique */
             qsort(hashes + first, (size_t)(emitted - first), sizeof(uint32_t), compare_uint32);
             Py_ssize_t last = first;
@@ -1848,9 +1854,15 @@ static PyObject *sorted_intersections(PyObject *Py_UNUSED(self), PyObject *args)
         PyErr_SetString(PyExc_ValueError, "sorted_intersections: inconsistent arrays");
         goto done;
     }
+    for (Py_ssize_t g = 0; g <= groups; g++) { /* the bounds ascend from 0 to at most count: groups lie in hash */
+        if (bound[g] < (g ? bound[g - 1] : 0) || bound[g] > count) {
+            PyErr_SetString(PyExc_ValueError, "sorted_intersections: bounds out of order or range");
+            goto done;
+        }
+    }
     for (Py_ssize_t k = 0; k < pairs; k++) {
         int64_t l = lefts[k], r = rights[k];
-        if (l < 0 || r < 0 || l >= groups || r >= groups || bound[l + 1] > count || bound[r + 1] > count) {
+        if (l < 0 || r < 0 || l >= groups || r >= groups) {
             PyErr_SetString(PyExc_ValueError, "sorted_intersections: index out of range");
             goto done;
         }

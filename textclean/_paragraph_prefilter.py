@@ -43,20 +43,12 @@ def prefiltered_pairs_many(
     """
     import numpy as np
 
-    from textclean._tokens import gather_rows
+    from textclean._tokens import gather_ragged
 
     out: list[list[tuple[int, list[int]]]] = [[] for _ in pages]
     if sum(len(chosen) for _, _, chosen in pages) < 2:
         return out
-    # the chosen paragraphs of every page at once: the pages' paragraphs end to end, the chosen rows shifted
-    base = 0
-    rows: list[int] = []
-    for _, counts, chosen in pages:
-        rows += [row + base for row in chosen]
-        base += len(counts)
-    numbers, lengths = gather_rows(
-        np.concatenate([ids for ids, _, _ in pages]), np.concatenate([counts for _, counts, _ in pages]), rows
-    )
+    numbers, lengths = gather_ragged(pages)  # the chosen paragraphs of every page at once
     present = np.zeros(len(vocabulary), dtype=bool)
     present[numbers] = True
     used = np.flatnonzero(present)  # the words in play, renumbered 0, 1, ... (by vocabulary order)

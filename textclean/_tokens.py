@@ -27,6 +27,7 @@ __all__ = [
     "PageTokens",
     "TokenTable",
     "gather_pages",
+    "gather_ragged",
     "gather_rows",
     "join_pages",
     "lowercase_words",
@@ -258,17 +259,27 @@ def gather_pages(pages: Sequence[tuple[PageTokens, Sequence[int]]]) -> list[tupl
     """
     if not pages:
         return []
-    rows: list[int] = []
-    base = 0
-    for page, chosen in pages:
-        rows += [row + base for row in chosen]
-        base += len(page.counts)
-    ids, counts = gather_rows(
-        np.concatenate([page.ids for page, _ in pages]), np.concatenate([page.counts for page, _ in pages]), rows
-    )
+    ids, counts = gather_ragged([(page.ids, page.counts, chosen) for page, chosen in pages])
     row_ends = np.cumsum(np.fromiter((len(chosen) for _, chosen in pages), dtype=np.intp, count=len(pages)))
     word_ends = np.concatenate(([0], np.cumsum(counts)))[row_ends]  # the words before each page's end
     return list(zip(np.split(ids, word_ends[:-1].tolist()), np.split(counts, row_ends[:-1].tolist()), strict=True))
+
+
+def gather_ragged(parts: Sequence[tuple[_Ints, _Offsets, Sequence[int]]]) -> tuple[_Ints, _Offsets]:
+    """:func:`gather_rows` of each part (``ids``, ``counts``, ``rows``), end to end, in one gather: the parts' items
+    joined, each part's rows shifted past the rows of the parts before it.
+
+    Examples:
+        >>> parts = [(np.array([5, 6, 7]), np.array([2, 1]), [1]), (np.array([8, 9]), np.array([1, 1]), [1, 0])]
+        >>> [found.tolist() for found in gather_ragged(parts)]
+        [[7, 9, 8], [1, 1, 1]]
+    """
+    rows: list[int] = []
+    base = 0
+    for _, counts, chosen in parts:
+        rows += [row + base for row in chosen]
+        base += len(counts)
+    return gather_rows(np.concatenate([ids for ids, _, _ in parts]), np.concatenate([c for _, c, _ in parts]), rows)
 
 
 def gather_rows(ids: _Ints, counts: _Offsets, rows: Sequence[int] | npt.NDArray[np.intp]) -> tuple[_Ints, _Offsets]:
