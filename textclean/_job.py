@@ -56,9 +56,14 @@ def process_batch(job: CleanJob, records: list[Record]) -> list[Processed]:
         '{"id": "a", "text": "The river rose."}\\n'
     """
     sites = [site_for_record(record.data, job.site_field, job.url_field) for record in records]
-    results = job.cleaner.clean_many(
-        [record.text for record in records], doc_ids=[record.doc_id for record in records], sites=sites
-    )
+    texts = [record.text for record in records]
+    if not (job.report or job.explain or job.annotate):  # nothing reads the removals: only texts and counts
+        counted = job.cleaner.texts_and_counts(texts, sites=sites)
+        return [
+            Processed(_output_text(job, record, text), [], record.doc_id, (), stats)
+            for record, (text, stats) in zip(records, counted, strict=True)
+        ]
+    results = job.cleaner.clean_many(texts, doc_ids=[record.doc_id for record in records], sites=sites)
     return [_process(job, record, result) for record, result in zip(records, results, strict=True)]
 
 
@@ -77,23 +82,30 @@ def _report_line(job: CleanJob, record: Record, result: CleanResult, index: int)
 
 
 def _output(job: CleanJob, record: Record, result: CleanResult) -> str | None:
-    if job.drop_empty and result.is_empty and not job.annotate:
-        return None
+    if not job.annotate:
+        return _output_text(job, record, result.text)
     if job.fmt == "text":
-        if job.annotate:
-            return _annotated_text(record.text, result)
-        return result.text + "\n" if result.text else ""
+        return _annotated_text(record.text, result)
     assert record.data is not None
     data = dict(record.data)
-    if job.annotate:
-        data["textclean"] = {
-            "removed": [r.to_dict() for r in result.removed],
-            "removed_word_ratio": round(result.removed_word_ratio, 4),
-            "mostly_chrome": result.mostly_chrome,
-            "empty": result.is_empty,
-        }
-    else:
-        data[job.text_field] = result.text
+    data["textclean"] = {
+        "removed": [r.to_dict() for r in result.removed],
+        "removed_word_ratio": round(result.removed_word_ratio, 4),
+        "mostly_chrome": result.mostly_chrome,
+        "empty": result.is_empty,
+    }
+    return json.dumps(data, ensure_ascii=False) + "\n"
+
+
+def _output_text(job: CleanJob, record: Record, text: str) -> str | None:
+    """The output line of a record whose text is replaced by its cleaned ``text`` (``None``: dropped empty)."""
+    if job.drop_empty and not text:
+        return None
+    if job.fmt == "text":
+        return text + "\n" if text else ""
+    assert record.data is not None
+    data = dict(record.data)
+    data[job.text_field] = text
     return json.dumps(data, ensure_ascii=False) + "\n"
 
 
