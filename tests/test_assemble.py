@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from textclean import Cleaner, CleanStats
 from textclean._assemble import Classified, assemble, assemble_counts
+from textclean._result import sum_counts
 from textclean._rule import KEEP, Verdict
 
 _SHARED = [
@@ -73,3 +74,38 @@ def test_cleaner_texts_and_counts_match_clean_many() -> None:
     cleaner = Cleaner()
     expected = [(r.text, CleanStats.from_result(r)) for r in cleaner.clean_many(pages)]
     assert cleaner.texts_and_counts(pages) == expected
+
+
+_COUNTS = st.builds(
+    CleanStats,
+    documents=st.integers(0, 5),
+    lines_removed=st.integers(0, 50),
+    words_in=st.integers(0, 500),
+    by_code=st.dictionaries(st.sampled_from(["B030", "B501", "D001", "T001"]), st.integers(1, 9), max_size=3),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_COUNTS, st.lists(_COUNTS, max_size=6))
+def test_sum_counts_adds_every_field(start: CleanStats, items: list[CleanStats]) -> None:
+    everything = [start, *items]
+    codes: dict[str, int] = {}
+    for item in everything:
+        for code, count in item.by_code.items():
+            codes[code] = codes.get(code, 0) + count
+    expected = {
+        name: sum(getattr(item, name) for item in everything)
+        for name in ("documents", "documents_empty", "lines_total", "lines_kept", "lines_removed", "words_in")
+    }
+    total = sum_counts(start, items)
+    assert {name: getattr(total, name) for name in expected} == expected
+    assert total.by_code == codes
+    assert list(total.by_code) == sorted(total.by_code)  # merged codes come sorted, as add_counts gives them
+
+
+def test_sum_counts_adds_nested_statistics() -> None:
+    from textclean._stream import StreamStats
+
+    one = StreamStats(cleaning=CleanStats(documents=1, by_code={"B030": 2}))
+    total = sum_counts(StreamStats(), [one, one])
+    assert total.cleaning == CleanStats(documents=2, by_code={"B030": 4})

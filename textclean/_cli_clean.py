@@ -24,7 +24,7 @@ from textclean._io import (
 )
 from textclean._job import CleanJob
 from textclean._progress import Progress
-from textclean._result import CleanStats
+from textclean._result import CleanStats, sum_counts
 from textclean._rule import MODES
 from textclean._shards import is_sharded_input
 from textclean._summary import explain_lines, summary_text
@@ -32,6 +32,8 @@ from textclean._summary import explain_lines, summary_text
 __all__ = ["add_parser", "run"]
 
 log = logging.getLogger("textclean")
+_STATS_GROUP = 256
+"""Records whose statistics are added up together (one pass per field; the pending ones are all that is held)."""
 
 
 def add_parser(subparsers: Any) -> None:
@@ -162,15 +164,22 @@ def run(args: argparse.Namespace) -> int:
     with atomic_output(args.output) as out, _maybe_output(args.report) as report, \
             executor_from_args(args) as executor:  # fmt: skip
         batch_size = 1 if fmt == "text" else 32
+        counted: list[CleanStats] = []  # added up in groups: one pass per field, and bounded memory
+        documents = 0
         for processed in clean_stream(job, records, executor, batch_size=batch_size):
-            stats = stats + processed.stats
+            counted.append(processed.stats)
+            documents += processed.stats.documents
+            if len(counted) == _STATS_GROUP:
+                stats = sum_counts(stats, counted)
+                counted.clear()
             if processed.output is not None:
                 out.write(processed.output)
             if report is not None:
                 report.writelines(line + "\n" for line in processed.report)
             if processed.removed:
                 sys.stderr.write(explain_lines(processed.doc_id, processed.removed, colour=sys.stderr.isatty()))
-            progress.update(stats.documents)
+            progress.update(documents)
+    stats = sum_counts(stats, counted)
     progress.close()
     for message in bad:
         log.warning("skipped: %s", message)

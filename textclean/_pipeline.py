@@ -29,7 +29,7 @@ from textclean._executors import Executor, executor_from_args
 from textclean._io import ErrorPolicy, Record, atomic_output, iter_records, read_text_document
 from textclean._job import CleanJob, Processed, process_batch
 from textclean._parquet import is_parquet, iter_parquet_records, parquet_writer
-from textclean._result import CleanStats
+from textclean._result import CleanStats, sum_counts
 from textclean._shards import (
     RECORD_SUFFIXES,
     Shard,
@@ -159,8 +159,9 @@ class CleanShard:
         with self._output(shard) as write, _optional_output(report_path) as report:
             for batch in batched(read_shard(shard.source, self.read, bad), self.batch_size):
                 outputs = []
-                for processed in process_batch(self.job, batch):
-                    stats = stats + processed.stats
+                processed_batch = process_batch(self.job, batch)
+                stats = sum_counts(stats, [processed.stats for processed in processed_batch])
+                for processed in processed_batch:
                     if processed.output is not None:
                         outputs.append(processed.output)
                     if report is not None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, TypeVar
 
-__all__ = ["CleanResult", "CleanStats", "Removal", "add_counts"]
+__all__ = ["CleanResult", "CleanStats", "Removal", "add_counts", "sum_counts"]
 
 MOSTLY_CHROME_RATIO = 0.8
 
@@ -158,13 +159,28 @@ def add_counts(left: Counts, right: Counts) -> Counts:
         CleanStats(documents=3, documents_empty=0, lines_total=0, lines_kept=0, lines_removed=0, lines_blank=0, \
 words_in=0, words_removed=0, by_code={'B001': 3})
     """
+    return sum_counts(left, [right])
+
+
+def sum_counts(start: Counts, items: Sequence[Counts]) -> Counts:
+    """``start`` plus each of ``items`` (:func:`add_counts` over them all), each field summed in one pass.
+
+    Examples:
+        >>> one = CleanStats(documents=1, by_code={"B030": 1})
+        >>> sum_counts(CleanStats(), [one, one, one]).by_code
+        {'B030': 3}
+    """
     values: dict[str, Any] = {}
-    for item in fields(left):  # type: ignore[arg-type]
-        mine, theirs = getattr(left, item.name), getattr(right, item.name)
+    for item in fields(start):  # type: ignore[arg-type]
+        name = item.name
+        mine = getattr(start, name)
         if isinstance(mine, dict):
             merged = Counter(mine)
-            merged.update(theirs)
-            values[item.name] = dict(sorted(merged.items()))
+            for other in items:
+                merged.update(getattr(other, name))
+            values[name] = dict(sorted(merged.items()))
+        elif items and is_dataclass(mine):
+            values[name] = sum_counts(mine, [getattr(other, name) for other in items])
         else:
-            values[item.name] = mine + theirs
-    return type(left)(**values)
+            values[name] = sum((getattr(other, name) for other in items), mine)
+    return type(start)(**values)
