@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import compress
+from operator import and_, attrgetter
 from typing import Any, Protocol
 
 from textclean._assemble import Classified, assemble, assemble_counts
@@ -22,6 +24,7 @@ from textclean._tokens import PageTokens, gather_pages, tokenize_pages
 __all__ = ["Cleaner", "clean_text"]
 
 _PARAGRAPH_RULE_NAMES = {rule.code: rule.name for rule in PARAGRAPH_RULES}
+_KEEP = attrgetter("keep")
 
 
 class TemplateMatcher(Protocol):
@@ -168,15 +171,15 @@ class Cleaner:
         The pages' words are numbered in one token table (the batch's)."""
         if not pages:
             return []
-        kept = [
-            [i for i, (line, v) in enumerate(zip(lines, verdicts, strict=True)) if v.keep and line]
+        kept = [  # the kept non-blank lines, picked by C-level calls
+            list(compress(range(len(lines)), map(and_, map(_KEEP, verdicts), map(bool, lines))))
             for lines, _, verdicts in pages
         ]
         config = self.config
         gathered = gather_pages([(words, rows) for (_, words, _), rows in zip(pages, kept, strict=True)])
         found = repeats_of_words(
             [
-                ([lines[i] for i in rows], ids, counts)
+                (list(map(lines.__getitem__, rows)), ids, counts)
                 for (lines, _, _), rows, (ids, counts) in zip(pages, kept, gathered, strict=True)
             ],
             pages[0][1].table.vocabulary,

@@ -14,11 +14,6 @@ from textclean._errors import ConfigError
 from textclean._normalize import NormalizeConfig
 from textclean._rule import MODES, Mode, Rule
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
-
 __all__ = ["CleanConfig", "config_from_mapping", "load_config"]
 
 
@@ -92,6 +87,10 @@ def load_config(path: str, base: CleanConfig | None = None) -> CleanConfig:
         ('conservative', ['read-more'])
         >>> os.unlink(f.name)
     """
+    if sys.version_info >= (3, 11):  # imported here: a run without a configuration file never needs it
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
     try:
         with open(path, "rb") as handle:
             data = tomllib.load(handle)
