@@ -103,3 +103,42 @@ def test_model_verdicts_of_a_run_are_each_page_s(
     at_once = [(list(verdicts), index) for verdicts, index in pages_verdicts]
     _apply_model_many(at_once, scores, rules)
     assert [verdicts for verdicts, _ in at_once] == [verdicts for verdicts, _ in one_by_one]
+
+
+_LINES = st.sampled_from(
+    ["", "Home", "Share on Facebook", "The river rose two metres overnight, flooding the old town.", "12 May 2024",
+     "Politics (48)", "Reply", "x " * 400, "Ça va? Très bien.", "Home"]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(_LINES, max_size=12), min_size=1, max_size=6), st.data())
+def test_features_of_many_are_each_page_s(pages: list[list[str]], data: st.DataObject) -> None:
+    from textclean._features import context_of_many, features_of, features_of_many, lexical_of_many, prepare_many
+    from textclean._features_repeats import repeats_of_many
+    from textclean._line_model import load_line_model
+
+    prepared = prepare_many(pages)
+    sections = [data.draw(st.none() | st.integers(0, max(len(lines), 1))) for lines in pages]
+    context = context_of_many(prepared)
+    lexical = lexical_of_many(prepared, [None] * len(prepared))
+    repeats = repeats_of_many(prepared)
+    stacked, found = features_of_many(prepared, sections, context, lexical, repeats)
+    assert len(found) == len(pages)
+    for k, (document, lines) in enumerate(zip(prepared, pages, strict=True)):
+        in_comments = np.zeros(len(lines), dtype=bool)
+        if sections[k] is not None:
+            in_comments[sections[k] :] = True
+        alone = features_of(document, np.zeros(len(lines), dtype=bool), in_comments, None, context[k], lexical[k],
+                            repeats[k])
+        assert found[k].tobytes() == alone.tobytes()
+        assert np.shares_memory(found[k], stacked) or not len(found[k])
+    model = load_line_model()
+    assert model is not None
+    if not all(len(features) >= 2 for features in found):  # only pages of two lines or more are scored
+        return
+    together = model.score_many(found, stacked=stacked)
+    apart = model.score_many(found)
+    assert [s.content.tobytes() for s in together] == [s.content.tobytes() for s in apart]
+    with pytest.raises(ValueError, match="stacked"):
+        model.score_many(found, stacked=stacked[1:])

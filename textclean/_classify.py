@@ -30,6 +30,7 @@ from textclean._features import (
     PreparedLines,
     context_of_many,
     features_of,
+    features_of_many,
     lexical_of_many,
     prepare_lines,
 )
@@ -212,23 +213,29 @@ def classify_many(
     for run in _runs_of_rows([len(document.index) for document in ready]):
         words = [tokens[k] if tokens is not None else None for k in run]
         lexicals = lexical_of_many([ready[k] for k in run], words)  # the lexical columns, for the run at once
+        stacked, features = features_of_many(
+            [ready[k] for k in run],
+            [sections[k] for k in run],
+            [contexts[k] for k in run],
+            lexicals,
+            [repeats[k] for k in run],
+        )  # the run's feature matrices in one array
         passes = [
             rule_pass(
                 documents[k],
                 rules,
                 prepared=ready[k],
                 matched=matched[k] if matched is not None else None,
-                context=contexts[k],
-                lexical=lexical,
                 section=sections[k],
-                repeats=repeats[k],
+                features=document_features,
             )
-            for k, lexical in zip(run, lexicals, strict=True)
+            for k, document_features in zip(run, features, strict=True)
         ]
         # a lone line has no neighbours to be told apart from: only documents of two lines or more are scored
         scored = [found for found in passes if len(found[2]) >= 2]
         if rules.model is not None and scored:
-            scores = rules.model.score_many([features for _, features, _, _ in scored])
+            together = stacked if len(scored) == len(passes) else None  # the stacked rows are the scored ones
+            scores = rules.model.score_many([features for _, features, _, _ in scored], stacked=together)
             _apply_model_many([(verdicts, index) for verdicts, _, index, _ in scored], scores, rules)
         out.extend(verdicts for verdicts, _, _, _ in passes)
     return out
@@ -303,11 +310,13 @@ def rule_pass(
     lexical: npt.NDArray[np.float64] | None = None,
     section: int | EllipsisType | None = ...,
     repeats: npt.NDArray[np.intp] | None = None,
+    features: npt.NDArray[np.float64] | None = None,
 ) -> tuple[list[Verdict], npt.NDArray[np.float64], list[int], npt.NDArray[np.float64]]:
     """Pattern-rule and comment-section verdicts, and the feature matrix of the non-blank lines (``section``: where
     the comment section starts, when :meth:`~textclean._classify_comments.CommentDetector.section_starts` found it
     for a batch; ``...``: found here; ``repeats``: the rows' repeat counts, when
-    :func:`~textclean._features_repeats.repeats_of_many` counted them for a batch).
+    :func:`~textclean._features_repeats.repeats_of_many` counted them for a batch; ``features``: the feature matrix,
+    when :func:`~textclean._features.features_of_many` built it for a run, with the same ``section``).
 
     Returns:
         The verdicts (one per line), the features (one row per non-blank line), the indexes of
@@ -317,10 +326,12 @@ def rule_pass(
         prepared = prepare_lines(lines)
     if section is ...:
         section = rules.comments.section_start(prepared)
-    in_comments = np.zeros(len(lines), dtype=bool)
-    if section is not None:
-        in_comments[section:] = True
-    features = features_of(prepared, np.zeros(len(lines), dtype=bool), in_comments, tokens, context, lexical, repeats)
+    if features is None:
+        in_comments = np.zeros(len(lines), dtype=bool)
+        if section is not None:
+            in_comments[section:] = True
+        no_hits = np.zeros(len(lines), dtype=bool)
+        features = features_of(prepared, no_hits, in_comments, tokens, context, lexical, repeats)
     index, rows, words = prepared.index, prepared.rows, prepared.shape.words
     if matched is None:
         matched = rules.matcher.match_lines(rows, words.astype(int).tolist())

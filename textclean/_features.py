@@ -14,7 +14,7 @@ import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -315,6 +315,37 @@ def features_of(
     return out
 
 
+def features_of_many(
+    prepared: Sequence[PreparedLines],
+    sections: Sequence[int | None],
+    context: Sequence[npt.NDArray[np.float64]],
+    lexical: Sequence[npt.NDArray[np.float64]],
+    repeats: Sequence[npt.NDArray[np.intp]],
+) -> tuple[npt.NDArray[np.float64], list[npt.NDArray[np.float64]]]:
+    """:func:`features_of` of several documents, no line hit by a rule and each one's lines from ``sections[k]``
+    on (a line index, or ``None``) in its comment section, with their measured context, lexical and repeat
+    columns: the documents' matrices stacked in one array, and each one's rows (views of it).
+
+    One array and one copy per column group for the run, instead of some fifteen numpy calls per document.
+    """
+    sizes = [len(document.index) for document in prepared]
+    out = np.empty((sum(sizes), len(BASE_FEATURES) + len(CONTEXT_FEATURES) + len(LEXICAL_FEATURES)))
+    base = len(BASE_FEATURES)
+    last = base + len(CONTEXT_FEATURES)
+    out[:, 0] = 1.0
+    shapes = [d.shape.matrix.reshape(size, _SHAPE_COLUMNS) for d, size in zip(prepared, sizes, strict=True)]
+    np.concatenate(shapes, out=out[:, 1 : 1 + _SHAPE_COLUMNS])
+    out[:, base - 3] = _log_counts(np.concatenate(repeats))
+    out[:, base - 2] = 0.0
+    index = np.fromiter(chain.from_iterable(d.index for d in prepared), dtype=np.intp, count=len(out))
+    starts = [section if section is not None else _NEVER for section in sections]
+    out[:, base - 1] = index >= np.repeat(np.array(starts, dtype=np.intp), sizes)
+    np.concatenate(context, out=out[:, base:last])
+    np.concatenate(lexical, out=out[:, last:])
+    return out, np.split(out, np.cumsum(sizes)[:-1])
+
+
+_NEVER = np.iinfo(np.intp).max  # the section start of a document without a comment section
 _SHAPE_COLUMNS = len(BASE_FEATURES) - 4
 """The shape matrix's columns: BASE_FEATURES after the bias and before the repeat, rule and comment columns."""
 _ENDS = BASE_FEATURES.index("ends-sentence")

@@ -139,16 +139,22 @@ class LineModel:
         """Score a document's feature matrix (from :func:`document_features`)."""
         return self.score_many([features])[0]
 
-    def score_many(self, documents: Sequence[npt.NDArray[np.float64]]) -> list[LineScores]:
+    def score_many(
+        self, documents: Sequence[npt.NDArray[np.float64]], *, stacked: npt.NDArray[np.float64] | None = None
+    ) -> list[LineScores]:
         """Score several documents' feature matrices at once: the same scores as :meth:`score` of each.
 
         The layers run over all the documents' lines together; the neighbour features never cross from
-        one document to the next (:func:`_smooth_many`).
+        one document to the next (:func:`_smooth_many`). ``stacked``: the matrices already stacked in one
+        array (``numpy.concatenate(documents)``), when the caller built them so.
         """
         if not documents:
             return []
         sizes = [len(features) for features in documents]
-        stacked = np.concatenate(documents) if len(documents) > 1 else documents[0]
+        if stacked is None:
+            stacked = np.concatenate(documents) if len(documents) > 1 else documents[0]
+        elif len(stacked) != sum(sizes):
+            raise ValueError("score_many: the stacked matrix does not hold the documents' rows")
         first_contributions = self.first.contributions(stacked)
         first = first_contributions.sum(axis=1) + self.first.bias
         width = stacked.shape[1]
