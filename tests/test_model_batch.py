@@ -142,3 +142,23 @@ def test_features_of_many_are_each_page_s(pages: list[list[str]], data: st.DataO
     assert [s.content.tobytes() for s in together] == [s.content.tobytes() for s in apart]
     with pytest.raises(ValueError, match="stacked"):
         model.score_many(found, stacked=stacked[1:])
+
+
+_STRUCTURE_LINES = st.sampled_from(
+    ["", "Home | News | Sport", "a·b·c", "• one", "Politics (48)", "► May 2012 (7)", "January 2004", "12",
+     "x" * 90 + "1", "The river rose two metres overnight.", "Ça va (3)", "(2)"]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(_STRUCTURE_LINES, max_size=10), min_size=1, max_size=6))
+def test_structure_gates_of_a_batch_are_each_page_s(pages: list[list[str]]) -> None:
+    from textclean._classify import _archive_gated, _separator_rows, _structure_gates_many
+    from textclean._features import prepare_many
+
+    prepared = prepare_many(pages)
+    for document, gates in zip(prepared, _structure_gates_many(prepared), strict=True):
+        if document.text is None:
+            assert gates is None
+            continue
+        assert gates == (_separator_rows(document), _archive_gated(document.text).tolist())

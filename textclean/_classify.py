@@ -15,7 +15,10 @@ import bisect
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import is_not
 from types import EllipsisType
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -43,6 +46,9 @@ from textclean._rule_cache import load_or_build
 from textclean._rules import PATTERN_RULES, rule_by_code_or_name
 from textclean._rules.comments import COMMENT_HEADERS, COMMENT_MARKERS, MONTH_NAME
 from textclean._tokens import PageTokens
+
+if TYPE_CHECKING:
+    from textclean._lineshape import LineText
 
 __all__ = [
     "MAX_PATTERN_CHARS",
@@ -209,6 +215,7 @@ def classify_many(
     contexts = context_of_many(ready)  # the neighbour and position columns, for the whole batch at once
     repeats = repeats_of_many(ready)  # each row's repeats in its page, for the whole batch at once
     sections = rules.comments.section_starts(ready)  # the comment sections' header candidates, a batch at once
+    gates = _structure_gates_many(ready)  # the rows the structure rules look at, a batch at once
     out: list[list[Verdict]] = []
     for run in _runs_of_rows([len(document.index) for document in ready]):
         words = [tokens[k] if tokens is not None else None for k in run]
@@ -228,6 +235,7 @@ def classify_many(
                 matched=matched[k] if matched is not None else None,
                 section=sections[k],
                 features=document_features,
+                gates=gates[k],
             )
             for k, document_features in zip(run, features, strict=True)
         ]
@@ -311,12 +319,15 @@ def rule_pass(
     section: int | EllipsisType | None = ...,
     repeats: npt.NDArray[np.intp] | None = None,
     features: npt.NDArray[np.float64] | None = None,
+    gates: tuple[list[int], list[int]] | None = None,
 ) -> tuple[list[Verdict], npt.NDArray[np.float64], list[int], npt.NDArray[np.float64]]:
     """Pattern-rule and comment-section verdicts, and the feature matrix of the non-blank lines (``section``: where
     the comment section starts, when :meth:`~textclean._classify_comments.CommentDetector.section_starts` found it
     for a batch; ``...``: found here; ``repeats``: the rows' repeat counts, when
     :func:`~textclean._features_repeats.repeats_of_many` counted them for a batch; ``features``: the feature matrix,
-    when :func:`~textclean._features.features_of_many` built it for a run, with the same ``section``).
+    when :func:`~textclean._features.features_of_many` built it for a run, with the same ``section``; ``gates``:
+    the rows the separator-menu and archive-list rules look at, when :func:`_structure_gates_many` found them for a
+    batch).
 
     Returns:
         The verdicts (one per line), the features (one row per non-blank line), the indexes of
@@ -336,21 +347,21 @@ def rule_pass(
     if matched is None:
         matched = rules.matcher.match_lines(rows, words.astype(int).tolist())
     verdicts: list[Verdict] = [KEEP] * len(lines)
-    hit = [row for row, verdict in enumerate(matched) if verdict is not None]
+    hit = list(compress(range(len(matched)), map(is_not, matched, repeat(None))))
     if hit:
         features[hit, _HIT] = 1.0
     for row in hit:
         verdicts[index[row]] = matched[row]  # type: ignore[assignment]
     taken = set(hit)
     if rules.mode != "conservative" and "B502" not in rules.disabled:
-        for row in _separator_rows(prepared):
+        for row in _separator_rows(prepared) if gates is None else gates[0]:
             items = _separator_items(rows[row]) if row not in taken else 0
             if items >= 3:
                 evidence = f"{items} short items joined by separators"
                 verdicts[index[row]] = Verdict(False, "B502", "separator-menu", evidence)
                 taken.add(row)
     if "B506" not in rules.disabled:
-        for first, last in _archive_runs(prepared, taken):
+        for first, last in _archive_runs(prepared, taken, None if gates is None else gates[1]):
             archive = Verdict(False, "B506", "archive-list", f"run of {last - first + 1} archive or category entries")
             for row in range(first, last + 1):
                 verdicts[index[row]] = archive
@@ -420,21 +431,60 @@ _ARCHIVE_CHARS = 80  # an entry is short: a label of at most 60 characters and i
 _ARCHIVE_RUN = 3
 
 
-def _archive_runs(prepared: PreparedLines, taken: set[int]) -> list[tuple[int, int]]:
+def _archive_runs(prepared: PreparedLines, taken: set[int], gated: list[int] | None = None) -> list[tuple[int, int]]:
     """Runs (first and last row) of at least three consecutive rows, not taken by another rule, that are each an
     archive or category entry: a short label and a count in parentheses (``"► May 2012 (7)"``), or a month and
-    a year (``"January 2004"``)."""
+    a year (``"January 2004"``). ``gated``: the rows :func:`_archive_gated` lets through, when the caller has them."""
     rows, text = prepared.rows, prepared.text
-    if text is not None:  # the gate: short rows ending with ")" or a digit
-        last = text.points[text.starts + text.size - 1]
-        ends = (last == _CLOSE_PAREN) | ((last >= _ZERO) & (last <= _NINE))
-        gated = np.flatnonzero(ends & (text.full <= _ARCHIVE_CHARS)).tolist()
-    else:
+    if gated is None and text is not None:
+        gated = _archive_gated(text).tolist()
+    elif gated is None:
         gated = [row for row, line in enumerate(rows) if line[-1:] in _ARCHIVE_ENDS and len(line) <= _ARCHIVE_CHARS]
     # only rows in a run of _ARCHIVE_RUN gated rows can be in a run of entries: the pattern runs on those alone
     free = [row for row in gated if row not in taken]
     entries = [row for row in _in_runs(free) if _ARCHIVE_ENTRY.fullmatch(rows[row])]
     return [(entries[first], entries[last]) for first, last in _runs(entries)]
+
+
+def _archive_gated(text: LineText) -> npt.NDArray[np.intp]:
+    """The gate of the archive entries: the short rows ending with ")" or a digit."""
+    last = text.points[text.starts + text.size - 1]
+    ends = (last == _CLOSE_PAREN) | ((last >= _ZERO) & (last <= _NINE))
+    return np.flatnonzero(ends & (text.full <= _ARCHIVE_CHARS))
+
+
+def _structure_gates_many(prepared: Sequence[PreparedLines]) -> list[tuple[list[int], list[int]] | None]:
+    """Each document's :func:`_separator_rows` and :func:`_archive_gated` rows, found once for each batch
+    (:func:`~textclean._features.prepare_many`) the documents are part of (``None``: a document on its own)."""
+    out: list[tuple[list[int], list[int]] | None] = [None] * len(prepared)
+    batches: dict[int, tuple[LineText, list[tuple[int, int, int]]]] = {}
+    for k, document in enumerate(prepared):
+        if document.batch is not None and document.text is not None:
+            text, first = document.batch
+            batches.setdefault(id(text), (text, []))[1].append((k, first, first + len(document.rows)))
+    if not batches:
+        return out
+    from textclean._lineshape_classes import SEPB  # "|", "·" or "•": loaded with the line shapes, which need it
+
+    for text, members in batches.values():
+        separators = _rows_holding(text, SEPB).tolist()
+        archive = _archive_gated(text).tolist()
+        for k, first, stop in members:
+            out[k] = (_rows_within(separators, first, stop), _rows_within(archive, first, stop))
+    return out
+
+
+def _rows_within(rows: list[int], first: int, stop: int) -> list[int]:
+    """The rows (ascending) from ``first`` to ``stop - 1``, counted from ``first``."""
+    return [row - first for row in rows[bisect.bisect_left(rows, first) : bisect.bisect_left(rows, stop)]]
+
+
+def _rows_holding(text: LineText, bit: int) -> npt.NDArray[np.intp]:
+    """The rows (ascending) one of whose characters has the class ``bit``."""
+    at = np.flatnonzero(text.bits & bit)
+    if not len(at):
+        return at
+    return np.unique(text.starts.searchsorted(at, side="right") - 1)
 
 
 def _runs(rows: list[int]) -> list[tuple[int, int]]:

@@ -19,6 +19,8 @@ from textclean._sites import site_for_record
 
 __all__ = ["CleanJob", "Processed", "process_batch"]
 
+_JSON = json.JSONEncoder(ensure_ascii=False)  # json.dumps(..., ensure_ascii=False), without a new encoder per line
+
 
 @dataclass(frozen=True)
 class Processed:
@@ -78,7 +80,7 @@ def _report_line(job: CleanJob, record: Record, result: CleanResult, index: int)
     entry: dict[str, Any] = {"doc": record.doc_id}
     entry.update(result.removed[index].to_dict())
     entry["ruleset"] = job.ruleset
-    return json.dumps(entry, ensure_ascii=False)
+    return _JSON.encode(entry)
 
 
 def _output(job: CleanJob, record: Record, result: CleanResult) -> str | None:
@@ -94,7 +96,7 @@ def _output(job: CleanJob, record: Record, result: CleanResult) -> str | None:
         "mostly_chrome": result.mostly_chrome,
         "empty": result.is_empty,
     }
-    return json.dumps(data, ensure_ascii=False) + "\n"
+    return _JSON.encode(data) + "\n"
 
 
 def _output_text(job: CleanJob, record: Record, text: str) -> str | None:
@@ -106,7 +108,7 @@ def _output_text(job: CleanJob, record: Record, text: str) -> str | None:
     assert record.data is not None
     data = dict(record.data)
     data[job.text_field] = text
-    return json.dumps(data, ensure_ascii=False) + "\n"
+    return _JSON.encode(data) + "\n"
 
 
 def _annotated_text(text: str, result: CleanResult) -> str:
