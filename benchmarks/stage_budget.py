@@ -43,14 +43,16 @@ def _timed_process(command: list[str], repeats: int = 3) -> float:
 def stages(source: str, batch: int) -> dict[str, float]:
     """Seconds per stage of cleaning ``source`` (JSONL with a ``text`` field), cold caches."""
     started = time.perf_counter()
+    from textclean._assemble import Classified, assemble_counts
     from textclean._classify import classify_many, match_many
-    from textclean._cleaner import Cleaner, _assemble, _Classified
+    from textclean._cleaner import Cleaner
     from textclean._config import CleanConfig
     from textclean._features import prepare_many
     from textclean._normalize import normalize_lines
     from textclean._tokens import tokenize_pages
 
-    cleaner = Cleaner(CleanConfig(evidence=False))  # as `textclean clean` without --report, --explain, --annotate
+    # as `textclean clean` without --report, --explain, --annotate: no evidence, texts and counts only
+    cleaner = Cleaner(CleanConfig(evidence=False))
     spent = {"imports and rule compilation": time.perf_counter() - started}
 
     def clock(name: str, since: float) -> float:
@@ -83,15 +85,15 @@ def stages(source: str, batch: int) -> dict[str, float]:
             )
             now = clock("paragraph repeats", now)
             results = [
-                _assemble(text, _Classified(spans, page, v, twins, w.counts.tolist()), None, evidence=False)
-                for text, (spans, page), w, (v, twins) in zip(texts, normalized, words, marked, strict=True)
+                assemble_counts(Classified(spans, page, v, twins, w.counts.tolist()))
+                for (spans, page), w, (v, twins) in zip(normalized, words, marked, strict=True)
             ]
             clock("assembly", now)
-            if at == 0 and results != cleaner.clean_many(texts):  # untimed: the stages must be the cleaner's own
-                raise SystemExit("stage_budget.py: the stages no longer give Cleaner.clean_many's results; update them")
+            if at == 0 and results != cleaner.texts_and_counts(texts):  # untimed: the stages must be the cleaner's
+                raise SystemExit("stage_budget.py: the stages no longer give Cleaner.texts_and_counts; update them")
             now = time.perf_counter()
-            for record, result in zip(records, results, strict=True):
-                record["text"] = result.text
+            for record, (text, _) in zip(records, results, strict=True):
+                record["text"] = text
                 out.write(json.dumps(record, ensure_ascii=False) + "\n")
             clock("write JSON", now)
     return spent
