@@ -1874,6 +1874,174 @@ done:
     return result;
 }
 
+/* normalize_scan(text, table, clues, entities, form) -> (spans, lines, suspect, recheck)
+ *
+ *   The document scan of normalisation in one pass (textclean/_normalize_scan.py builds the tables; split_pieces
+ *   and find_suspect_lines in textclean/_normalize_lines.py are the reference). text is split at the terminators of
+ *   split_lines: "\r\n", "\n", "\r", "\v", "\f", U+2028, U+2029 (a final one starts no line). Per line:
+ *
+ *     spans    its (start, end) in text
+ *     lines    the line right-stripped as str.rstrip() strips (Py_UNICODE_ISSPACE)
+ *     suspect  its number (ascending) if it holds a character whose table entry has SCAN_SUSPECT; or a clue
+ *              (SCAN_CLUE, its number in bits 8-15) beside a neighbour in its context: the neighbour before has one
+ *              of the clue's before bits (16-39 of the neighbour's entry, the clue's own in clues[number]), or
+ *              the neighbour after one of its after bits (40-63); or, with entities, where ENTITY_RE
+ *              (textclean/_normalize_steps.py: &#digits; &#xhex; &name;) matches
+ *     recheck  with form, its number if it holds a character that may keep a text from being in the normal form
+ *              (SCAN_FORM, or any beyond the BMP): the caller asks unicodedata about those lines
+ *
+ *   table holds a uint64 per BMP code point, clues a uint64 per clue number (256). Nothing beyond the BMP is
+ *   suspect, a clue or a context neighbour (the caller checks its tables have none).
+ */
+#define SCAN_SUSPECT 1u
+#define SCAN_CLUE 2u
+#define SCAN_FORM 4u
+#define SCAN_BEFORE_BITS 0x000000FFFFFF0000ULL
+#define SCAN_AFTER_BITS 0xFFFFFF0000000000ULL
+
+static inline int norm_digit(Py_UCS4 ch) { return ch >= '0' && ch <= '9'; }
+static inline int norm_hex(Py_UCS4 ch) { return norm_digit(ch) || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f'); }
+
+/* Whether ENTITY_RE matches at the "&" text[at] of a text ending at end: "#" and 1 to 10 digits, "#x" (or "#X")
+   and 1 to 8 hex digits, or a letter and 1 to 31 letters or digits; then ";". The runs are taken whole: a shorter
+   one is followed by another character of its class, never by ";". */
+static ALWAYS_INLINE int norm_entity_at(int kind, const void *data, Py_ssize_t at, Py_ssize_t end) {
+    Py_ssize_t i = at + 1, first, most;
+    if (i >= end) return 0;
+    Py_UCS4 ch = unit_at(kind, data, i);
+    if (ch == '#') {
+        if (++i < end && (unit_at(kind, data, i) | 0x20) == 'x') {
+            first = ++i, most = 8;
+            while (i < end && norm_hex(unit_at(kind, data, i))) i++;
+        } else {
+            first = i, most = 10;
+            while (i < end && norm_digit(unit_at(kind, data, i))) i++;
+        }
+    } else if (is_ascii_letter(ch)) {
+        first = ++i, most = 31;
+        while (i < end && (is_ascii_letter(unit_at(kind, data, i)) || norm_digit(unit_at(kind, data, i)))) i++;
+    } else {
+        return 0;
+    }
+    return i > first && i - first <= most && i < end && unit_at(kind, data, i) == ';';
+}
+
+/* The table entry of a neighbour (0 beyond the BMP: never in a context). */
+static ALWAYS_INLINE uint64_t norm_entry_of(const uint64_t *table, Py_UCS4 ch) { return ch < BMP ? table[ch] : 0; }
+
+typedef struct {
+    PyObject *spans, *lines, *suspect, *recheck;
+} NormScan;
+
+/* Append line number `row` at [start, end) of text to the outputs. */
+static int norm_emit(NormScan *out, PyObject *text, int kind, const void *data, Py_ssize_t row, Py_ssize_t start,
+                     Py_ssize_t end, int suspect, int recheck) {
+    Py_ssize_t stripped = end;
+    while (stripped > start && Py_UNICODE_ISSPACE(unit_at(kind, data, stripped - 1))) stripped--;
+    PyObject *span = PyTuple_New(2), *bound;
+    if (!span) return -1;
+    for (int k = 0; k < 2; k++) {
+        if (!(bound = PyLong_FromSsize_t(k ? end : start))) {
+            Py_DECREF(span);
+            return -1;
+        }
+        PyTuple_SET_ITEM(span, k, bound);
+    }
+    int failed = PyList_Append(out->spans, span);
+    Py_DECREF(span);
+    if (failed) return -1;
+    PyObject *line = PyUnicode_Substring(text, start, stripped);
+    if (!line) return -1;
+    failed = PyList_Append(out->lines, line);
+    Py_DECREF(line);
+    if (failed) return -1;
+    if (suspect || recheck) {
+        PyObject *number = PyLong_FromSsize_t(row);
+        if (!number) return -1;
+        failed = (suspect && PyList_Append(out->suspect, number)) || (recheck && PyList_Append(out->recheck, number));
+        Py_DECREF(number);
+        if (failed) return -1;
+    }
+    return 0;
+}
+
+static ALWAYS_INLINE int norm_scan_text(int kind, PyObject *text, const uint64_t *table, const uint64_t *clues,
+                                   int entities, int form, NormScan *out) {
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = 0, row = 0, i = 0;
+    int suspect = 0, recheck = 0;
+    while (i < n) {
+        Py_UCS4 ch = unit_at(kind, data, i);
+        Py_ssize_t width = 0; /* of a terminator */
+        if (ch < 128) {
+            if (ch >= 0x20 && ch != '&' && ch != 0x7f) {
+                i++;
+                continue;
+            }
+            if (ch == '\n' || ch == '\x0b' || ch == '\x0c') width = 1;
+            else if (ch == '\r') width = i + 1 < n && unit_at(kind, data, i + 1) == '\n' ? 2 : 1;
+            else if (ch == '&') suspect |= entities && !suspect && norm_entity_at(kind, data, i, n);
+            else suspect |= (int)(table[ch] & SCAN_SUSPECT);
+        } else if (ch < BMP) {
+            if (ch == 0x2028 || ch == 0x2029) {
+                width = 1;
+            } else {
+                uint64_t entry = table[ch];
+                recheck |= (entry & SCAN_FORM) != 0;
+                if (entry & SCAN_SUSPECT) {
+                    suspect = 1;
+                } else if ((entry & SCAN_CLUE) && !suspect) {
+                    uint64_t own = clues[(entry >> 8) & 0xFF];
+                    uint64_t before = i > start ? norm_entry_of(table, unit_at(kind, data, i - 1)) : 0;
+                    uint64_t after = i + 1 < n ? norm_entry_of(table, unit_at(kind, data, i + 1)) : 0;
+                    suspect = (((before & SCAN_BEFORE_BITS) | (after & SCAN_AFTER_BITS)) & own) != 0;
+                }
+            }
+        } else {
+            recheck = 1;
+        }
+        if (width) {
+            if (norm_emit(out, text, kind, data, row++, start, i, suspect, recheck && form) < 0) return -1;
+            suspect = recheck = 0;
+            start = i += width;
+        } else {
+            i++;
+        }
+    }
+    if (start < n && norm_emit(out, text, kind, data, row, start, n, suspect, recheck && form) < 0) return -1;
+    return 0;
+}
+
+static PyObject *normalize_scan(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text, *result = NULL;
+    Py_buffer table_buffer, clues_buffer;
+    int entities, form;
+    if (!PyArg_ParseTuple(args, "Uy*y*pp:normalize_scan", &text, &table_buffer, &clues_buffer, &entities, &form))
+        return NULL;
+    NormScan out = {PyList_New(0), PyList_New(0), PyList_New(0), PyList_New(0)};
+    if (!out.spans || !out.lines || !out.suspect || !out.recheck) goto done;
+    if (table_buffer.len != BMP * (Py_ssize_t)sizeof(uint64_t) || clues_buffer.len != 256 * (Py_ssize_t)sizeof(uint64_t) ||
+        (uintptr_t)table_buffer.buf % sizeof(uint64_t) || (uintptr_t)clues_buffer.buf % sizeof(uint64_t)) {
+        PyErr_SetString(PyExc_ValueError,
+                        "normalize_scan needs an aligned uint64 table of the BMP and 256 aligned uint64 clue masks");
+        goto done;
+    }
+    const uint64_t *table = table_buffer.buf, *clues = clues_buffer.buf;
+    int kind = PyUnicode_KIND(text), failed;
+    if (kind == PyUnicode_1BYTE_KIND) failed = norm_scan_text(PyUnicode_1BYTE_KIND, text, table, clues, entities, form, &out);
+    else if (kind == PyUnicode_2BYTE_KIND) failed = norm_scan_text(PyUnicode_2BYTE_KIND, text, table, clues, entities, form, &out);
+    else failed = norm_scan_text(PyUnicode_4BYTE_KIND, text, table, clues, entities, form, &out);
+    if (!failed) result = PyTuple_Pack(4, out.spans, out.lines, out.suspect, out.recheck);
+done:
+    Py_XDECREF(out.spans);
+    Py_XDECREF(out.lines);
+    Py_XDECREF(out.suspect);
+    Py_XDECREF(out.recheck);
+    PyBuffer_Release(&table_buffer);
+    PyBuffer_Release(&clues_buffer);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"tokenize", tokenize, METH_VARARGS,
      "tokenize(text, page_lines): number the \\w+ words of a batch's lowercased lines (see textclean/_tokens.py)."},
@@ -1910,6 +2078,9 @@ static PyMethodDef methods[] = {
      "minhash_signatures(hashes, bounds, a, b, signatures): fold each group's permuted hashes into its row."},
     {"sorted_intersections", sorted_intersections, METH_VARARGS,
      "sorted_intersections(hashes, bounds, left, right, out): the common values of pairs of sorted groups."},
+    {"normalize_scan", normalize_scan, METH_VARARGS,
+     "normalize_scan(text, table, clues, entities, form): a document's line spans, right-stripped lines, the lines "
+     "normalisation must look at and those the normal-form check must see (see textclean/_normalize_scan.py)."},
     {NULL, NULL, 0, NULL},
 };
 
