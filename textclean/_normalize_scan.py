@@ -3,22 +3,21 @@ r"""The document scan in one compiled pass: a document's lines, right-stripped, 
 :func:`scan_document` returns what :func:`~textclean._normalize_lines.split_pieces`, ``str.rstrip`` of each piece
 and :func:`~textclean._normalize_lines.find_suspect_lines` return together (those three are the reference, and the
 path taken when the kernel is not built or ``TEXTCLEAN_PURE_PYTHON=1``). The kernel ``_native.normalize_scan``
-reads each character once, looking it up in a table of the BMP built here from the
-:class:`~textclean._normalize_lines.DocumentScan` (once per scan):
+reads each character once (runs of plain ASCII a machine word at a time), looking it up in tables of the BMP built
+here from the :class:`~textclean._normalize_lines.DocumentScan`, once per scan:
 
-* ``SUSPECT``: a character of the scan's suspect class without a context;
-* ``CLUE``: a suspect clue with a context, its number in bits 8-15; bits 16-39 of every entry say which of the
-  distinct ``before`` sets of the contexts hold the character, bits 40-63 which ``after`` sets; the clue's own sets
-  are ``clues[number]``;
-* ``FORM``: a character that may keep a text from being in the scan's normal form (a non-zero combining class,
-  not in the form alone, the second character of a canonical decomposition, or a Hangul jamo): only the lines
-  holding one (or a character beyond the BMP) are checked with ``unicodedata.is_normalized``. These marks take
-  some 15 ms to derive and are kept in the start-up cache (:mod:`textclean._rule_cache`).
+* ``flags``, a byte per code point: ``SUSPECT``, a character of the scan's suspect class without a context;
+  ``CLUE``, a suspect clue with a context; ``FORM``, a character that may keep a text from being in the scan's
+  normal form (:func:`form_marks`): only the lines holding one (or a character beyond the BMP) are checked with
+  ``unicodedata.is_normalized``, as the reference checks all the lines beyond ASCII at once;
+* ``contexts``, a ``uint64`` per code point: a clue's number (bits 0-7), which of the distinct ``before`` sets of
+  the contexts hold the character (bits 8-31), which ``after`` sets (bits 32-55); ``clues[number]`` has the
+  clue's own sets.
 
-A scan the table cannot express exactly (a class with characters beyond the BMP, an ASCII clue, a context holding
-a terminator, an entity pattern other than ``ENTITY_RE``, ``controls`` not the ASCII part of the class, too many
-clues or context sets) takes the reference path. ``tests/test_normalize_scan.py`` checks the kernel against the
-reference on adversarial documents.
+A scan the tables cannot express exactly (a class with characters beyond the BMP, an ASCII clue, a context holding
+a terminator or a character beyond the BMP, an entity pattern other than ``ENTITY_RE``, ``controls`` not the ASCII
+part of the class, too many clues or context sets) takes the reference path. ``tests/test_normalize_scan.py``
+checks the kernel against the reference on adversarial documents and scans.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ import unicodedata
 from typing import Any, Literal, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from textclean import _kernels
 from textclean._normalize_lines import TERMINATORS, DocumentScan, find_suspect_lines, split_pieces
@@ -39,7 +39,7 @@ __all__ = ["ScanTables", "form_marks", "scan_document", "scan_tables"]
 
 BMP = 0x10000
 SUSPECT, CLUE, FORM = 1, 2, 4
-_CLUE_SHIFT, _BEFORE_SHIFT, _AFTER_SHIFT = 8, 16, 40
+_BEFORE_SHIFT, _AFTER_SHIFT = 8, 32  # the first bit of the before and after sets (bits 0-7: a clue's number)
 _MAX_CLUES = 255  # clue numbers 1-255 (0: none)
 _MAX_SETS = 24  # distinct before (and after) sets
 _HANGUL_JAMO = range(0x1100, 0x1200)  # composed by rule, not by the decomposition table
@@ -47,19 +47,23 @@ _HANGUL_JAMO = range(0x1100, 0x1200)  # composed by rule, not by the decompositi
 _NEW_SRE = sys.version_info >= (3, 11)
 _sre: Any = importlib.import_module("re._constants" if _NEW_SRE else "sre_constants")
 _sre_parser: Any = importlib.import_module("re._parser" if _NEW_SRE else "sre_parse")
+_Words = npt.NDArray[np.uint64]
 
 
 class ScanTables(NamedTuple):
     """What the kernel reads for one :class:`~textclean._normalize_lines.DocumentScan`.
 
     Attributes:
-        table: ``uint64`` per BMP code point (flags, clue number, context set membership).
-        clues: ``uint64`` per clue number: the bits of its own before and after sets.
+        flags: ``uint8`` per BMP code point: ``SUSPECT``, ``CLUE``, ``FORM``.
+        contexts: ``uint64`` per BMP code point: a clue's number (bits 0-7), the before sets (bits 8-31) and the
+            after sets (bits 32-55) the character is in.
+        clues: ``uint64`` per clue number: its own before and after sets, as those bits.
         entities: whether to look for ``ENTITY_RE`` references.
         form: the normal form, or ``None``.
     """
 
-    table: bytes
+    flags: bytes
+    contexts: bytes
     clues: bytes
     entities: bool
     form: Literal["NFC", "NFKC"] | None
@@ -82,7 +86,7 @@ def scan_document(text: str, scan: DocumentScan) -> tuple[list[tuple[int, int]],
         spans, pieces = split_pieces(text)
         return spans, list(map(str.rstrip, pieces)), find_suspect_lines(text, spans, pieces, scan)
     form = tables.form
-    spans, lines, suspect, recheck = native(text, tables.table, tables.clues, tables.entities, form is not None)
+    spans, lines, suspect, recheck = native(text, *tables[:3], tables.entities, form is not None)
     if recheck and form is not None:
         joined = "\n".join([text[start:end] for start, end in map(spans.__getitem__, recheck)])
         if not unicodedata.is_normalized(form, joined):  # "\n" never combines: a line is, or is not, on its own
@@ -134,41 +138,47 @@ def _build_tables(scan: DocumentScan) -> ScanTables | None:
     ranges = _class_ranges(scan.suspect)
     if ranges is None or max(high for _, high in ranges) >= BMP:
         return None
-    if scan.entities is not None and (scan.entities.pattern, scan.entities.flags) != (ENTITY_RE.pattern, ENTITY_RE.flags):
-        return None
-    table = np.zeros(BMP, dtype=np.uint64)
+    pattern = scan.entities
+    if pattern is not None and (pattern.pattern, pattern.flags) != (ENTITY_RE.pattern, ENTITY_RE.flags):
+        return None  # the kernel knows ENTITY_RE only
+    flags = np.zeros(BMP, dtype=np.uint8)
     for low, high in ranges:
-        table[low : high + 1] |= np.uint64(SUSPECT)
-    if bytes(np.flatnonzero(table[:128]).tolist()) != scan.controls:
+        flags[low : high + 1] = SUSPECT
+    if bytes(np.flatnonzero(flags[:128]).tolist()) != scan.controls:
         return None  # the reference looks for controls in ASCII lines only when some of them holds one of these
-    clues = np.zeros(_MAX_CLUES + 1, dtype=np.uint64)
-    before_sets: dict[frozenset[str], int] = {}
-    after_sets: dict[frozenset[str], int] = {}
-    number = 0
-    for clue, context in scan.contexts.items():
-        if len(clue) != 1 or not table[ord(clue)] & np.uint64(SUSPECT):
-            continue  # the reference looks contexts up for suspect characters only
-        number += 1
-        neighbours = context.before | context.after
-        if (
-            ord(clue) < 0x80  # an ASCII clue: the reference ignores its context in ASCII lines
-            or number > _MAX_CLUES
-            or any(len(char) != 1 or ord(char) >= BMP or char in TERMINATORS for char in neighbours)
-        ):
-            return None
-        own = 0
-        for sets, chars, shift in ((before_sets, context.before, _BEFORE_SHIFT), (after_sets, context.after, _AFTER_SHIFT)):
-            if chars:
-                bit = sets.setdefault(chars, len(sets))
-                if bit >= _MAX_SETS:
-                    return None
-                table[[ord(char) for char in chars]] |= np.uint64(1 << (shift + bit))
-                own |= 1 << (shift + bit)
-        clues[number] = own
-        table[ord(clue)] = (table[ord(clue)] & ~np.uint64(0xFFFF)) | np.uint64(CLUE | number << _CLUE_SHIFT)
+    contexts = _context_tables(scan, flags)
+    if contexts is None:
+        return None
     if scan.form is not None:
-        table[np.frombuffer(form_marks(scan.form), dtype=np.uint8).astype(bool)] |= np.uint64(FORM)
-    return ScanTables(table.tobytes(), clues.tobytes(), scan.entities is not None, scan.form)
+        flags |= np.frombuffer(form_marks(scan.form), dtype=np.uint8) * np.uint8(FORM)
+    return ScanTables(flags.tobytes(), contexts[0].tobytes(), contexts[1].tobytes(), pattern is not None, scan.form)
+
+
+def _context_tables(scan: DocumentScan, flags: npt.NDArray[np.uint8]) -> tuple[_Words, _Words] | None:
+    """Flag the suspect clues with a context (``CLUE``, no longer ``SUSPECT``) in ``flags``; return each character's
+    clue number and the context sets it is in (``contexts``), and each clue's own sets (``clues``)."""
+    contexts = np.zeros(BMP, dtype=np.uint64)
+    clues = np.zeros(_MAX_CLUES + 1, dtype=np.uint64)
+    numbered: tuple[dict[frozenset[str], int], dict[frozenset[str], int]] = ({}, {})  # the distinct sets by side
+    taken = [clue for clue in scan.contexts if len(clue) == 1 and flags[ord(clue)] & SUSPECT]  # the others: no matter
+    if len(taken) > _MAX_CLUES or any(ord(clue) < 0x80 for clue in taken):  # an ASCII clue: the reference ignores
+        return None  # its context in ASCII lines
+    for number, clue in enumerate(taken, start=1):
+        for sets, chars, shift in zip(numbered, scan.contexts[clue], (_BEFORE_SHIFT, _AFTER_SHIFT), strict=True):
+            if chars:
+                clues[number] |= np.uint64(1 << (shift + sets.setdefault(chars, len(sets))))
+        flags[ord(clue)] = CLUE
+        contexts[ord(clue)] = number
+    for sets, shift in zip(numbered, (_BEFORE_SHIFT, _AFTER_SHIFT), strict=True):
+        if len(sets) > _MAX_SETS:
+            return None
+        for chars, bit in sets.items():
+            joined = "".join(chars)
+            if len(joined) != len(chars) or max(joined) >= "\U00010000" or any(t in joined for t in TERMINATORS):
+                return None  # the kernel reads single BMP characters; a line's edge is no neighbour of a context
+            points = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+            contexts[points] |= np.uint64(1 << (shift + bit))
+    return contexts, clues
 
 
 def form_marks(form: Literal["NFC", "NFKC"]) -> bytes:
