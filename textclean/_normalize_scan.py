@@ -77,8 +77,8 @@ def scan_document(text: str, scan: DocumentScan) -> tuple[list[tuple[int, int]],
 
     Example:
         >>> from textclean._normalize import _plan_for
-        >>> scan_document("caf\u00c3\u00a9  \r\nok \n", _plan_for(None).scan)
-        ([(0, 7), (9, 12)], ['café', 'ok'], [0])
+        >>> scan_document("caf\u00c3\u00a9  \r\nok \n", _plan_for(None).scan)  # mojibake: line 0 is suspect
+        ([(0, 7), (9, 12)], ['cafÃ©', 'ok'], [0])
     """
     native = _kernels.kernel("normalize_scan")
     tables = scan_tables(scan) if native is not None else None
