@@ -21,7 +21,7 @@ from test_normalize import ALL_ON, DEFAULT, PROPERTY, config_or_default, rich_te
 from textclean._ftfy_gate import ClueContext, clue_contexts
 from textclean._normalize import (
     NormalizeConfig,
-    _normalize_pieces,
+    _normalize_document,
     _plan_for,
     normalize,
     normalize_line,
@@ -173,8 +173,7 @@ def test_strategy_catches_a_broken_document_gate(name: str) -> None:
     assert broken != plan
 
     def differs(text: str) -> bool:
-        spans, pieces = split_pieces(text)
-        return bool(_normalize_pieces(text, spans, pieces, broken) != reference_lines(text, config)[1])
+        return bool(_normalize_document(text, broken)[1] != reference_lines(text, config)[1])
 
     try:
         find(documents, differs, settings=settings(max_examples=3000, database=None, derandomize=True))

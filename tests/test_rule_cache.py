@@ -37,6 +37,7 @@ BUILDERS = (
     "textclean._rule_cache",
     "textclean._patterns",
     "textclean._ftfy_gate",
+    "textclean._normalize_scan",
 )
 
 
@@ -418,8 +419,9 @@ def test_cli_output_is_identical_cold_warm_and_off(
         done = run_cli(["clean", pages, "-o", out, *options], check=True)
         outputs[run] = (out.read_bytes(), report.read_bytes(), done.stdout, done.stderr)
         if run == "cold":
-            # the matcher, the comment gates, the compiled patterns, the line classes and the ftfy gate
-            assert len(entries(tmp_path / "cache")) == 5
+            # the matcher, the comment gates, the compiled patterns, the line classes, the ftfy gate and the
+            # document scan's normal-form marks
+            assert len(entries(tmp_path / "cache")) == 6
     assert outputs["cold"] == outputs["warm"] == outputs["warm-workers"] == outputs["off"]
 
 

@@ -1874,6 +1874,255 @@ done:
     return result;
 }
 
+/* normalize_scan(text, flags, contexts, clues, entities, form) -> (spans, lines, suspect, recheck)
+ *
+ *   The document scan of normalisation in one pass (textclean/_normalize_scan.py builds the tables; split_pieces
+ *   and find_suspect_lines in textclean/_normalize_lines.py are the reference). text is split at the terminators of
+ *   split_lines: "\r\n", "\n", "\r", "\v", "\f", U+2028, U+2029 (a final one starts no line). Per line:
+ *
+ *     spans    its (start, end) in text
+ *     lines    the line right-stripped as str.rstrip() strips (Py_UNICODE_ISSPACE)
+ *     suspect  its number (ascending) if it holds a character flagged NORM_SUSPECT; or a clue (NORM_CLUE) beside a
+ *              neighbour of its context: the neighbour before is in one of the clue's before sets, or the one after
+ *              in one of its after sets; or, with entities, a reference ENTITY_RE (textclean/_normalize_steps.py)
+ *              matches: "&#" 1-10 digits ";", "&#x" (or X) 1-8 hex digits ";", "&" a letter, 1-31 letters or digits, ";"
+ *     recheck  with form, its number if it holds a character that may keep a text from being in the normal form
+ *              (NORM_FORM, or any beyond the BMP): the caller asks unicodedata about those lines
+ *
+ *   flags holds a uint8 per BMP code point (NORM_*), contexts a uint64 per BMP code point (a clue's number in bits
+ *   0-7; bit 8 + k: in before set k; bit 32 + k: in after set k) and clues a uint64 per clue number (256): the
+ *   before and after sets of that clue, as those bits. Nothing beyond the BMP is suspect, a clue or in a context
+ *   (the caller's tables are built so). Runs of ASCII without controls, "&" or DEL are skipped a word at a time.
+ */
+#define NORM_SUSPECT 1u
+#define NORM_CLUE 2u
+#define NORM_FORM 4u
+#define NORM_BEFORE_BITS 0x00000000FFFFFF00ULL
+#define NORM_AFTER_BITS 0x00FFFFFF00000000ULL
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#define NORM_WORD 16 /* bytes looked at at once: SSE2 */
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define NORM_WORD 8 /* a uint64 of little-endian lanes */
+#else
+#define NORM_WORD 0 /* no skipping: one unit at a time */
+#endif
+
+static inline int norm_digit(Py_UCS4 ch) { return ch >= '0' && ch <= '9'; }
+static inline int norm_hex(Py_UCS4 ch) { return norm_digit(ch) || ((ch | 0x20) >= 'a' && (ch | 0x20) <= 'f'); }
+
+/* Whether ENTITY_RE matches at the "&" text[at] of a text ending at end. The runs are taken whole: a shorter one is
+   followed by another character of its class, never by ";". */
+static ALWAYS_INLINE int norm_entity_at(int kind, const void *data, Py_ssize_t at, Py_ssize_t end) {
+    Py_ssize_t i = at + 1, first, most;
+    if (i >= end) return 0;
+    Py_UCS4 ch = unit_at(kind, data, i);
+    if (ch == '#') {
+        if (++i < end && (unit_at(kind, data, i) | 0x20) == 'x') {
+            first = ++i, most = 8;
+            while (i < end && norm_hex(unit_at(kind, data, i))) i++;
+        } else {
+            first = i, most = 10;
+            while (i < end && norm_digit(unit_at(kind, data, i))) i++;
+        }
+    } else if (is_ascii_letter(ch)) {
+        first = ++i, most = 31;
+        while (i < end && (is_ascii_letter(unit_at(kind, data, i)) || norm_digit(unit_at(kind, data, i)))) i++;
+    } else {
+        return 0;
+    }
+    return i > first && i - first <= most && i < end && unit_at(kind, data, i) == ';';
+}
+
+#if NORM_WORD
+/* The bytes of the NORM_WORD bytes at text[i] (1 or 2 per UCS1 or UCS2 unit) that belong to a unit that may need a
+   look: beyond ASCII, below 0x20 (controls, terminators), "&" or DEL; 0 when none does. The lowest set bit always
+   belongs to such a unit (in the uint64 form, borrows run upwards only). */
+static ALWAYS_INLINE uint64_t norm_special(int kind, const void *data, Py_ssize_t i) {
+#if NORM_WORD == 16
+    __m128i x = _mm_loadu_si128((const __m128i *)((const char *)data + i * kind)), looks;
+    if (kind == PyUnicode_1BYTE_KIND) /* signed: 0x80-0xFF are below 0x20; only DEL is above 0x7E */
+        looks = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(x, _mm_set1_epi8(0x20)), _mm_cmpgt_epi8(x, _mm_set1_epi8(0x7e))),
+                             _mm_cmpeq_epi8(x, _mm_set1_epi8('&')));
+    else /* signed: 0x8000-0xFFFF are below 0x20, 0x7F-0x7FFF above 0x7E */
+        looks = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi16(x, _mm_set1_epi16(0x20)), _mm_cmpgt_epi16(x, _mm_set1_epi16(0x7e))),
+                             _mm_cmpeq_epi16(x, _mm_set1_epi16('&')));
+    return (uint64_t)(unsigned)_mm_movemask_epi8(looks);
+#else
+    uint64_t x, ones, high;
+    memcpy(&x, (const char *)data + i * kind, sizeof x);
+    if (kind == PyUnicode_1BYTE_KIND) ones = 0x0101010101010101ULL, high = 0x8080808080808080ULL;
+    else ones = 0x0001000100010001ULL, high = 0x8000800080008000ULL;
+    uint64_t amp = x ^ (ones * '&'), del = x ^ (ones * 0x7f);
+    uint64_t below = (x - ones * 0x20) & ~x, zero_amp = (amp - ones) & ~amp, zero_del = (del - ones) & ~del;
+    uint64_t beyond = kind == PyUnicode_1BYTE_KIND ? x & high : x & 0xFF80FF80FF80FF80ULL;
+    return ((below | zero_amp | zero_del) & high) | beyond;
+#endif
+}
+
+/* The byte of the lowest set bit of a norm_special mask. */
+static ALWAYS_INLINE Py_ssize_t norm_first_byte(uint64_t special) {
+    return NORM_WORD == 16 ? __builtin_ctzll(special) : __builtin_ctzll(special) / 8;
+}
+#endif
+
+static ALWAYS_INLINE uint64_t norm_context_of(const uint64_t *contexts, Py_UCS4 ch) {
+    return ch < BMP ? contexts[ch] : 0;
+}
+
+typedef struct {
+    PyObject *spans, *lines, *suspect, *recheck;
+} NormScan;
+
+/* text[start:end] as a str, given `wide`: the OR of its characters beyond ASCII (0 for none). */
+static PyObject *norm_substring(PyObject *text, int kind, const void *data, Py_ssize_t start, Py_ssize_t end,
+                                Py_UCS4 wide) {
+    if (kind != PyUnicode_2BYTE_KIND || wide >= 256 || end - start < 2) return PyUnicode_Substring(text, start, end);
+    PyObject *line = PyUnicode_New(end - start, wide ? 255 : 127); /* narrowed: the kind its characters need */
+    if (!line) return NULL;
+    const Py_UCS2 *from = (const Py_UCS2 *)data + start;
+    Py_UCS1 *to = PyUnicode_1BYTE_DATA(line);
+    for (Py_ssize_t k = 0; k < end - start; k++) to[k] = (Py_UCS1)from[k];
+    return line;
+}
+
+/* Append line number `row` at [start, end) of text to the outputs. */
+static int norm_emit(NormScan *out, PyObject *text, int kind, const void *data, Py_ssize_t row, Py_ssize_t start,
+                     Py_ssize_t end, Py_UCS4 wide, int suspect, int recheck) {
+    Py_ssize_t stripped = end;
+    while (stripped > start && Py_UNICODE_ISSPACE(unit_at(kind, data, stripped - 1))) {
+        if (unit_at(kind, data, --stripped) >= 128) wide = 256; /* a wide space went: let CPython measure the rest */
+    }
+    PyObject *span = PyTuple_New(2), *bound;
+    if (!span) return -1;
+    for (int k = 0; k < 2; k++) {
+        if (!(bound = PyLong_FromSsize_t(k ? end : start))) {
+            Py_DECREF(span);
+            return -1;
+        }
+        PyTuple_SET_ITEM(span, k, bound);
+    }
+    PyObject_GC_UnTrack(span); /* two ints make no cycle: spare the collector (CPython would untrack it later) */
+    int failed = PyList_Append(out->spans, span);
+    Py_DECREF(span);
+    if (failed) return -1;
+    PyObject *line = norm_substring(text, kind, data, start, stripped, wide);
+    if (!line) return -1;
+    failed = PyList_Append(out->lines, line);
+    Py_DECREF(line);
+    if (failed) return -1;
+    if (suspect || recheck) {
+        PyObject *number = PyLong_FromSsize_t(row);
+        if (!number) return -1;
+        failed = (suspect && PyList_Append(out->suspect, number)) || (recheck && PyList_Append(out->recheck, number));
+        Py_DECREF(number);
+        if (failed) return -1;
+    }
+    return 0;
+}
+
+static ALWAYS_INLINE int norm_scan_text(int kind, PyObject *text, const uint8_t *flags, const uint64_t *contexts,
+                                        const uint64_t *clues, int entities, int form, NormScan *out) {
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text), start = 0, row = 0, i = 0, looked = 0;
+    int suspect = 0, recheck = 0;
+    Py_UCS4 wide = 0;
+    while (i < n) {
+#if NORM_WORD
+        if (kind != PyUnicode_4BYTE_KIND && i >= looked && i + NORM_WORD / kind <= n) {
+            uint64_t special = norm_special(kind, data, i);
+            if (!special) {
+                i += NORM_WORD / kind;
+                continue;
+            }
+            i += norm_first_byte(special) / kind; /* the first unit to look at */
+            looked = i + 1;
+        }
+#else
+        (void)looked;
+#endif
+        Py_UCS4 ch = unit_at(kind, data, i);
+        Py_ssize_t width = 0; /* of a terminator */
+        if (ch < 128) {
+            if (ch >= 0x20 && ch != '&' && ch != 0x7f) {
+                i++;
+                continue;
+            }
+            if (ch == '\n' || ch == '\x0b' || ch == '\x0c') width = 1;
+            else if (ch == '\r') width = i + 1 < n && unit_at(kind, data, i + 1) == '\n' ? 2 : 1;
+            else if (ch == '&') suspect |= entities && !suspect && norm_entity_at(kind, data, i, n);
+            else suspect |= flags[ch] & NORM_SUSPECT;
+        } else if (ch < BMP) {
+            if (ch == 0x2028 || ch == 0x2029) {
+                width = 1;
+            } else {
+                unsigned flag = flags[ch];
+                wide |= ch;
+                recheck |= (flag & NORM_FORM) != 0;
+                if (flag & NORM_SUSPECT) {
+                    suspect = 1;
+                } else if ((flag & NORM_CLUE) && !suspect) {
+                    uint64_t own = clues[contexts[ch] & 0xFF];
+                    uint64_t before = i > start ? norm_context_of(contexts, unit_at(kind, data, i - 1)) : 0;
+                    uint64_t after = i + 1 < n ? norm_context_of(contexts, unit_at(kind, data, i + 1)) : 0;
+                    suspect = (((before & NORM_BEFORE_BITS) | (after & NORM_AFTER_BITS)) & own) != 0;
+                }
+            }
+        } else {
+            wide |= ch;
+            recheck = 1;
+        }
+        if (width) {
+            if (norm_emit(out, text, kind, data, row++, start, i, wide, suspect, recheck && form) < 0) return -1;
+            suspect = recheck = 0;
+            wide = 0;
+            start = i += width;
+        } else {
+            i++;
+        }
+    }
+    if (start < n && norm_emit(out, text, kind, data, row, start, n, wide, suspect, recheck && form) < 0) return -1;
+    return 0;
+}
+
+static PyObject *normalize_scan(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text, *result = NULL;
+    Py_buffer flags_buffer, contexts_buffer, clues_buffer;
+    int entities, form;
+    if (!PyArg_ParseTuple(args, "Uy*y*y*pp:normalize_scan", &text, &flags_buffer, &contexts_buffer, &clues_buffer,
+                          &entities, &form))
+        return NULL;
+    NormScan out = {PyList_New(0), PyList_New(0), PyList_New(0), PyList_New(0)};
+    if (!out.spans || !out.lines || !out.suspect || !out.recheck) goto done;
+    if (flags_buffer.len != BMP || contexts_buffer.len != BMP * (Py_ssize_t)sizeof(uint64_t) ||
+        clues_buffer.len != 256 * (Py_ssize_t)sizeof(uint64_t) || (uintptr_t)contexts_buffer.buf % sizeof(uint64_t) ||
+        (uintptr_t)clues_buffer.buf % sizeof(uint64_t)) {
+        PyErr_SetString(PyExc_ValueError, "normalize_scan needs a uint8 table of the BMP, an aligned uint64 one and 256 "
+                                          "aligned uint64 clue sets");
+        goto done;
+    }
+    const uint8_t *flags = flags_buffer.buf;
+    const uint64_t *contexts = contexts_buffer.buf, *clues = clues_buffer.buf;
+    int kind = PyUnicode_KIND(text), failed;
+    if (kind == PyUnicode_1BYTE_KIND)
+        failed = norm_scan_text(PyUnicode_1BYTE_KIND, text, flags, contexts, clues, entities, form, &out);
+    else if (kind == PyUnicode_2BYTE_KIND)
+        failed = norm_scan_text(PyUnicode_2BYTE_KIND, text, flags, contexts, clues, entities, form, &out);
+    else
+        failed = norm_scan_text(PyUnicode_4BYTE_KIND, text, flags, contexts, clues, entities, form, &out);
+    if (!failed) result = PyTuple_Pack(4, out.spans, out.lines, out.suspect, out.recheck);
+done:
+    Py_XDECREF(out.spans);
+    Py_XDECREF(out.lines);
+    Py_XDECREF(out.suspect);
+    Py_XDECREF(out.recheck);
+    PyBuffer_Release(&flags_buffer);
+    PyBuffer_Release(&contexts_buffer);
+    PyBuffer_Release(&clues_buffer);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"tokenize", tokenize, METH_VARARGS,
      "tokenize(text, page_lines): number the \\w+ words of a batch's lowercased lines (see textclean/_tokens.py)."},
@@ -1910,6 +2159,9 @@ static PyMethodDef methods[] = {
      "minhash_signatures(hashes, bounds, a, b, signatures): fold each group's permuted hashes into its row."},
     {"sorted_intersections", sorted_intersections, METH_VARARGS,
      "sorted_intersections(hashes, bounds, left, right, out): the common values of pairs of sorted groups."},
+    {"normalize_scan", normalize_scan, METH_VARARGS,
+     "normalize_scan(text, flags, contexts, clues, entities, form): a document's line spans, right-stripped lines, the lines "
+     "normalisation must look at and those the normal-form check must see (see textclean/_normalize_scan.py)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -3,7 +3,8 @@
 # word_hashes), textclean/_matcher_probe.py (lines_holding), textclean/_matcher_routes.py (route_spec and
 # route_lines: Routes.routed, Routes.reference), textclean/_lineshape_classes.py (code_blocks, class_bits) and
 # textclean/_lineshape_rows.py (row_measures), textclean/_minhash.py (minhash_shingles, minhash_signatures,
-# sorted_intersections: the numpy reference; textclean/_minhash_kernels.py picks them).
+# sorted_intersections: the numpy reference; textclean/_minhash_kernels.py picks them), textclean/_normalize_scan.py
+# (normalize_scan: split_pieces and find_suspect_lines in textclean/_normalize_lines.py are the reference).
 
 from typing_extensions import Buffer
 
@@ -49,3 +50,6 @@ def minhash_shingles(
 ) -> None: ...
 def minhash_signatures(hashes: Buffer, bounds: Buffer, a: Buffer, b: Buffer, signatures: Buffer, /) -> None: ...
 def sorted_intersections(hashes: Buffer, bounds: Buffer, left: Buffer, right: Buffer, out: Buffer, /) -> None: ...
+def normalize_scan(
+    text: str, flags: Buffer, contexts: Buffer, clues: Buffer, entities: bool, form: bool, /
+) -> tuple[list[tuple[int, int]], list[str], list[int], list[int]]: ...

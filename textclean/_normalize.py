@@ -26,10 +26,10 @@ from textclean._normalize_lines import (
     TERMINATORS,
     DocumentScan,
     document_scan,
-    find_suspect_lines,
     split_lines,
     split_pieces,
 )
+from textclean._normalize_scan import scan_document
 from textclean._normalize_steps import (
     BIDI_CONTROLS,
     ENTITY_RE,
@@ -313,9 +313,7 @@ def normalize_lines(text: str, config: NormalizeConfig | None = None) -> tuple[l
         >>> normalize_lines("Caf\u00c3\u00a9 &amp; co\r\nplain  \n")
         ([(0, 14), (16, 23)], ['Café & co', 'plain'])
     """
-    plan = _plan_for(config)
-    spans, pieces = split_pieces(text)
-    return spans, _normalize_pieces(text, spans, pieces, plan)
+    return _normalize_document(text, _plan_for(config))
 
 
 def _normalized(text: str, plan: _Plan) -> str:
@@ -323,12 +321,12 @@ def _normalized(text: str, plan: _Plan) -> str:
     return text if _is_clean(text, plan) else _run_passes(text, plan, True, None)
 
 
-def _normalize_pieces(text: str, spans: list[tuple[int, int]], pieces: list[str], plan: _Plan) -> list[str]:
-    """Normalise the lines ``pieces`` (at ``spans``) of ``text``: the gate only where the scan points."""
-    lines = list(map(str.rstrip, pieces))
-    for index in find_suspect_lines(text, spans, pieces, plan.scan):
+def _normalize_document(text: str, plan: _Plan) -> tuple[list[tuple[int, int]], list[str]]:
+    """The spans of ``text``'s lines and the lines normalised: the gate only where the document scan points."""
+    spans, lines, suspect = scan_document(text, plan.scan)
+    for index in suspect:
         lines[index] = _normalized(lines[index], plan)
-    return lines
+    return spans, lines
 
 
 def _collapse_blank_lines(lines: list[str]) -> str:
@@ -357,8 +355,7 @@ def normalize(text: str, config: NormalizeConfig | None = None) -> str:
         >>> normalize("\r\nIt\u00e2\u0080\u0099s  \r\n\r\n\r\n&lt;ok&gt;\n")
         'It’s\n\n<ok>'
     """
-    spans, pieces = split_pieces(text)
-    return _collapse_blank_lines(_normalize_pieces(text, spans, pieces, _plan_for(config)))
+    return _collapse_blank_lines(_normalize_document(text, _plan_for(config))[1])
 
 
 def normalize_and_explain(

@@ -4,7 +4,8 @@ r"""A document's lines: where they are, and which of them normalisation may chan
 :func:`find_suspect_lines` scans the whole document once for the characters a normalisation
 step could act on, so the per-line gate only runs on the lines that hold one (on real pages,
 about one line in a thousand). Both are proven equal to their plain references by property tests
-(``tests/test_normalize_lines.py``).
+(``tests/test_normalize_lines.py``). With the compiled kernels, :mod:`textclean._normalize_scan` does both in one
+pass; these stay its reference and the pure-Python path.
 """
 
 from __future__ import annotations

@@ -64,6 +64,7 @@ SOURCES = (
     "_classify_gates.py",  # its gates
     "_patterns.py",  # the compiled patterns
     "_ftfy_gate.py",  # the ftfy pre-filter's analysis of ftfy's pattern
+    "_normalize_*.py",  # the normal-form marks of the document scan (_normalize_scan) and what it imports
     # what those import (their classes are used, or their names read, as they build):
     "_errors.py",
     "_features.py",
