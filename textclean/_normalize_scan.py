@@ -22,16 +22,15 @@ checks the kernel against the reference on adversarial documents and scans.
 
 from __future__ import annotations
 
-import importlib
 import re
-import sys
 import unicodedata
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from textclean import _kernels
+from textclean._ftfy_gate import _sre, _sre_parser  # the re module's own parser, as the gate reads ftfy's pattern
 from textclean._normalize_lines import TERMINATORS, DocumentScan, find_suspect_lines, split_pieces
 from textclean._normalize_steps import ENTITY_RE
 
@@ -44,9 +43,6 @@ _MAX_CLUES = 255  # clue numbers 1-255 (0: none)
 _MAX_SETS = 24  # distinct before (and after) sets
 _HANGUL_JAMO = range(0x1100, 0x1200)  # composed by rule, not by the decomposition table
 
-_NEW_SRE = sys.version_info >= (3, 11)
-_sre: Any = importlib.import_module("re._constants" if _NEW_SRE else "sre_constants")
-_sre_parser: Any = importlib.import_module("re._parser" if _NEW_SRE else "sre_parse")
 _Words = npt.NDArray[np.uint64]
 
 
