@@ -103,6 +103,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -1874,6 +1875,235 @@ done:
     return result;
 }
 
+/* ---- The comment detector's gates and the lexical columns (textclean/_classify_gates_native.py,
+   textclean/_lexical.py). ---- */
+
+/* lexical_columns: the lexical features of chosen rows of pages of a token table (textclean/_lexical.py; its
+   _lexical_columns is the numpy reference). A page's words are numbered locally (local[j] below its count of distinct
+   words), page_distinct maps them to vocabulary numbers, and flags gives per vocabulary word bit 1: a content word,
+   bit 2: a content word the lexicon holds (lexical_flags). The rows of each listed page (rows[k], or all of them
+   when rows is None) are the output's rows, page after page; the lines left out must have no words. */
+
+static int lexical_index(PyObject *item, int64_t below, int64_t *value) {
+    Py_ssize_t number = PyLong_AsSsize_t(item);
+    if (number == -1 && PyErr_Occurred()) return -1;
+    if (number < 0 || number >= below) {
+        PyErr_SetString(PyExc_ValueError, "lexical_columns: a page or row number out of range");
+        return -1;
+    }
+    *value = number;
+    return 0;
+}
+
+/* One page's rows: their content words' first and last long row, then each row's three columns. */
+static int lexical_page(const int32_t *local, const int64_t *line_starts, const int64_t *lines, int64_t count,
+                        const int32_t *distinct, int64_t size, const unsigned char *flags, Py_ssize_t n_flags,
+                        const double *words, double *out, unsigned char *flag, int64_t *first, int64_t *last) {
+    for (int64_t w = 0; w < size; w++) {
+        if (distinct[w] < 0 || distinct[w] >= n_flags) {
+            PyErr_SetString(PyExc_ValueError, "lexical_columns: a vocabulary number out of range");
+            return -1;
+        }
+        flag[w] = flags[distinct[w]] & 1 ? flags[distinct[w]] & 3 : 0; /* the lexicon bit counts on content words */
+        first[w] = INT64_MAX; /* the first and last long row holding the word (none yet) */
+        last[w] = -1;
+    }
+    for (int64_t i = 0; i < count; i++) { /* branch-free: content or not is a coin toss to the branch predictor */
+        int64_t long_row = words[i] >= 12.0, begin = line_starts[lines[i]], end = line_starts[lines[i] + 1];
+        for (int64_t j = begin; j < end; j++) {
+            int32_t w = local[j];
+            if (w < 0 || w >= size) {
+                PyErr_SetString(PyExc_ValueError, "lexical_columns: a word number out of range");
+                return -1;
+            }
+            int64_t held = long_row & flag[w];
+            first[w] = held && first[w] > i ? i : first[w];
+            last[w] = held ? i : last[w];
+        }
+    }
+    for (int64_t i = 0; i < count; i++) {
+        int64_t content = 0, chrome = 0, elsewhere = 0;
+        int64_t begin = line_starts[lines[i]], end = line_starts[lines[i] + 1];
+        for (int64_t j = begin; j < end; j++) {
+            int32_t w = local[j];
+            int64_t f = flag[w];
+            content += f & 1;
+            chrome += f >> 1;
+            elsewhere += (f & 1) & (last[w] >= 0) & ((first[w] != i) | (last[w] != i));
+        }
+        out[3 * i] = (double)elsewhere / (double)(content > 1 ? content : 1);
+        out[3 * i + 1] = (double)chrome / (double)(end - begin > 1 ? end - begin : 1);
+        out[3 * i + 2] = log1p((double)chrome); /* math.log1p: the C library's */
+    }
+    return 0;
+}
+
+static PyObject *lexical_columns(PyObject *Py_UNUSED(self), PyObject *args) {
+    static const BufferSpec specs[8] = {{4, 0, "local"},         {8, 0, "line_starts"}, {8, 0, "page_starts"},
+                                        {4, 0, "page_distinct"}, {8, 0, "distinct_starts"}, {1, 0, "flags"},
+                                        {8, 0, "words"},         {8, 1, "out"}};
+    PyObject *objects[8], *pages, *rows;
+    Py_buffer views[8] = {{0}};
+    PyObject *result = NULL;
+    int64_t *lines = NULL, *first = NULL, *last = NULL;
+    unsigned char *flag = NULL;
+    if (!PyArg_ParseTuple(args, "OOOOOOO!OOO:lexical_columns", &objects[0], &objects[1], &objects[2], &objects[3],
+                          &objects[4], &objects[5], &PyList_Type, &pages, &rows, &objects[6], &objects[7]))
+        return NULL;
+    if (rows != Py_None && (!PyList_Check(rows) || PyList_GET_SIZE(rows) != PyList_GET_SIZE(pages))) {
+        PyErr_SetString(PyExc_TypeError, "lexical_columns: rows must be None or a list of lists, one per page");
+        return NULL;
+    }
+    if (acquire_all(objects, views, specs, 8) < 0) goto done;
+    const int32_t *local = views[0].buf, *page_distinct = views[3].buf;
+    const int64_t *line_starts = views[1].buf, *page_starts = views[2].buf, *distinct_starts = views[4].buf;
+    const unsigned char *flags = views[5].buf;
+    const double *words = views[6].buf;
+    double *out = views[7].buf;
+    Py_ssize_t n_local = views[0].len / 4, n_lines = views[1].len / 8 - 1, n_pages = views[2].len / 8 - 1;
+    Py_ssize_t n_distinct = views[3].len / 4, n_rows = views[6].len / 8, count = PyList_GET_SIZE(pages);
+    if (n_lines < 0 || n_pages < 0 || views[4].len / 8 != n_pages + 1 || views[7].len != 3 * views[6].len) {
+        PyErr_SetString(PyExc_ValueError, "lexical_columns: inconsistent array sizes");
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k <= n_lines; k++) /* the tables ascend within their arrays */
+        if (line_starts[k] < (k ? line_starts[k - 1] : 0) || line_starts[k] > n_local) goto bad_table;
+    for (Py_ssize_t k = 0; k <= n_pages; k++)
+        if (page_starts[k] < (k ? page_starts[k - 1] : 0) || page_starts[k] > n_lines ||
+            distinct_starts[k] < (k ? distinct_starts[k - 1] : 0) || distinct_starts[k] > n_distinct)
+            goto bad_table;
+    int64_t widest = 1;
+    for (Py_ssize_t k = 0; k < n_pages; k++)
+        if (distinct_starts[k + 1] - distinct_starts[k] > widest) widest = distinct_starts[k + 1] - distinct_starts[k];
+    lines = PyMem_Malloc((size_t)(n_rows ? n_rows : 1) * sizeof(int64_t));
+    first = PyMem_Malloc((size_t)widest * sizeof(int64_t));
+    last = PyMem_Malloc((size_t)widest * sizeof(int64_t));
+    flag = PyMem_Malloc((size_t)widest);
+    if (!lines || !first || !last || !flag) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int64_t row = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        int64_t page;
+        if (lexical_index(PyList_GET_ITEM(pages, k), n_pages, &page) < 0) goto done;
+        int64_t low = page_starts[page], high = page_starts[page + 1], start = row;
+        PyObject *chosen = rows == Py_None ? NULL : PyList_GET_ITEM(rows, k);
+        if (chosen && !PyList_Check(chosen)) {
+            PyErr_SetString(PyExc_TypeError, "lexical_columns: rows must be None or a list of lists, one per page");
+            goto done;
+        }
+        int64_t size = chosen ? PyList_GET_SIZE(chosen) : high - low, held = 0;
+        if (size > n_rows - row) {
+            PyErr_SetString(PyExc_ValueError, "lexical_columns: more rows than words measures");
+            goto done;
+        }
+        for (int64_t r = 0; r < size; r++) {
+            int64_t line = r;
+            if (chosen && lexical_index(PyList_GET_ITEM(chosen, r), high - low, &line) < 0) goto done;
+            lines[row++] = low + line;
+            held += line_starts[low + line + 1] - line_starts[low + line];
+        }
+        if (held != line_starts[high] - line_starts[low]) {
+            PyErr_SetString(PyExc_ValueError, "the lines left out have words");
+            goto done;
+        }
+        if (lexical_page(local, line_starts, lines + start, size, page_distinct + distinct_starts[page],
+                         distinct_starts[page + 1] - distinct_starts[page], flags, views[5].len, words + start,
+                         out + 3 * start, flag, first, last) < 0)
+            goto done;
+    }
+    if (row != n_rows) {
+        PyErr_SetString(PyExc_ValueError, "lexical_columns: fewer rows than words measures");
+        goto done;
+    }
+    result = Py_NewRef(Py_None);
+    goto done;
+bad_table:
+    PyErr_SetString(PyExc_ValueError, "lexical_columns: the table's starts out of order or range");
+done:
+    PyMem_Free(lines);
+    PyMem_Free(first);
+    PyMem_Free(last);
+    PyMem_Free(flag);
+    release_all(views, 8);
+    return result;
+}
+
+/* lexical_flags(words, lexicon, letters): per word (str) of a table's vocabulary, bit 1 when it is a content word
+   (at least letters code points, not all digits as str.isdigit tells), bit 2 when it is one and lexicon (a set or
+   frozenset of str) holds it. A word is looked up only when a lexicon word has its length, first and last code
+   point (a bitmap of those, built per call: hashing the vocabulary's new strings is most of the cost). */
+static inline uint32_t lexical_key(Py_ssize_t length, Py_UCS4 head, Py_UCS4 tail) {
+    uint64_t key = ((uint64_t)length * 0x9E3779B97F4A7C15ULL) ^ ((uint64_t)head * 0xC2B2AE3D27D4EB4FULL) ^
+                   ((uint64_t)tail * 0x165667B19E3779F9ULL);
+    return (uint32_t)(key >> 48); /* 16 bits */
+}
+
+static PyObject *lexical_flags(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *words, *lexicon;
+    Py_ssize_t letters;
+    if (!PyArg_ParseTuple(args, "O!On:lexical_flags", &PyList_Type, &words, &lexicon, &letters)) return NULL;
+    if (!PyAnySet_Check(lexicon)) {
+        PyErr_SetString(PyExc_TypeError, "lexical_flags: lexicon must be a set or a frozenset");
+        return NULL;
+    }
+    uint64_t *bitmap = PyMem_Calloc(1 << 10, sizeof(uint64_t)); /* 65536 bits */
+    PyObject *result = NULL, *item, *items = PyObject_GetIter(lexicon);
+    if (!bitmap || !items) {
+        if (!bitmap) PyErr_NoMemory();
+        goto done;
+    }
+    while ((item = PyIter_Next(items))) {
+        if (!PyUnicode_CheckExact(item)) { /* another object may equal a str: look every content word up */
+            memset(bitmap, 0xFF, (1 << 10) * sizeof(uint64_t));
+        } else if (PyUnicode_GET_LENGTH(item)) {
+            Py_ssize_t length = PyUnicode_GET_LENGTH(item);
+            uint32_t key = lexical_key(length, PyUnicode_READ_CHAR(item, 0), PyUnicode_READ_CHAR(item, length - 1));
+            bitmap[key >> 6] |= 1ULL << (key & 63);
+        }
+        Py_DECREF(item);
+    }
+    if (PyErr_Occurred()) goto done;
+    Py_ssize_t count = PyList_GET_SIZE(words);
+    result = PyBytes_FromStringAndSize(NULL, count);
+    if (!result) goto done;
+    unsigned char *flag_of = (unsigned char *)PyBytes_AS_STRING(result);
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *word = PyList_GET_ITEM(words, k);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "lexical_flags: words must be str");
+            Py_CLEAR(result);
+            goto done;
+        }
+        Py_ssize_t length = PyUnicode_GET_LENGTH(word);
+        int kind = PyUnicode_KIND(word);
+        const void *data = PyUnicode_DATA(word);
+        int digits = length > 0;
+        for (Py_ssize_t i = 0; i < length && digits; i++) digits = Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, i));
+        unsigned char flag = 0;
+        if (length >= letters && !digits) {
+            flag = 1;
+            uint32_t key = lexical_key(length, PyUnicode_READ(kind, data, 0), PyUnicode_READ(kind, data, length - 1));
+            if (!PyUnicode_CheckExact(word) || bitmap[key >> 6] >> (key & 63) & 1) {
+                int held = PySet_Contains(lexicon, word);
+                if (held < 0) {
+                    Py_CLEAR(result);
+                    goto done;
+                }
+                flag |= (unsigned char)(held << 1);
+            }
+        }
+        flag_of[k] = flag;
+    }
+done:
+    PyMem_Free(bitmap);
+    Py_XDECREF(items);
+    return result;
+}
+
+/* ---- end of the comment gates and lexical columns ---- */
+
 static PyMethodDef methods[] = {
     {"tokenize", tokenize, METH_VARARGS,
      "tokenize(text, page_lines): number the \\w+ words of a batch's lowercased lines (see textclean/_tokens.py)."},
@@ -1910,6 +2140,12 @@ static PyMethodDef methods[] = {
      "minhash_signatures(hashes, bounds, a, b, signatures): fold each group's permuted hashes into its row."},
     {"sorted_intersections", sorted_intersections, METH_VARARGS,
      "sorted_intersections(hashes, bounds, left, right, out): the common values of pairs of sorted groups."},
+    {"lexical_columns", lexical_columns, METH_VARARGS,
+     "lexical_columns(local, line_starts, page_starts, page_distinct, distinct_starts, flags, pages, rows, words, "
+     "out): the lexical features of chosen rows of pages of a token table (see textclean/_lexical.py)."},
+    {"lexical_flags", lexical_flags, METH_VARARGS,
+     "lexical_flags(words, lexicon, letters): per word whether it is a content word, and one of lexicon (see "
+     "textclean/_lexical.py)."},
     {NULL, NULL, 0, NULL},
 };
 

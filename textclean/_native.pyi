@@ -3,7 +3,8 @@
 # word_hashes), textclean/_matcher_probe.py (lines_holding), textclean/_matcher_routes.py (route_spec and
 # route_lines: Routes.routed, Routes.reference), textclean/_lineshape_classes.py (code_blocks, class_bits) and
 # textclean/_lineshape_rows.py (row_measures), textclean/_minhash.py (minhash_shingles, minhash_signatures,
-# sorted_intersections: the numpy reference; textclean/_minhash_kernels.py picks them).
+# sorted_intersections: the numpy reference; textclean/_minhash_kernels.py picks them), textclean/_lexical.py
+# (lexical_columns, lexical_flags).
 
 from typing_extensions import Buffer
 
@@ -49,3 +50,17 @@ def minhash_shingles(
 ) -> None: ...
 def minhash_signatures(hashes: Buffer, bounds: Buffer, a: Buffer, b: Buffer, signatures: Buffer, /) -> None: ...
 def sorted_intersections(hashes: Buffer, bounds: Buffer, left: Buffer, right: Buffer, out: Buffer, /) -> None: ...
+def lexical_columns(
+    local: Buffer,
+    line_starts: Buffer,
+    page_starts: Buffer,
+    page_distinct: Buffer,
+    distinct_starts: Buffer,
+    flags: Buffer,
+    pages: list[int],
+    rows: list[list[int]] | None,
+    words: Buffer,
+    out: Buffer,
+    /,
+) -> None: ...
+def lexical_flags(words: list[str], lexicon: frozenset[str] | set[str], letters: int, /) -> bytes: ...
