@@ -4,7 +4,7 @@
 # route_lines: Routes.routed, Routes.reference), textclean/_lineshape_classes.py (code_blocks, class_bits) and
 # textclean/_lineshape_rows.py (row_measures), textclean/_minhash.py (minhash_shingles, minhash_signatures,
 # sorted_intersections: the numpy reference; textclean/_minhash_kernels.py picks them), textclean/_lexical.py
-# (lexical_columns, lexical_flags).
+# (lexical_columns, lexical_flags), textclean/_classify_gates_native.py (gate_words, word_masks, start_masks).
 
 from typing_extensions import Buffer
 
@@ -64,3 +64,17 @@ def lexical_columns(
     /,
 ) -> None: ...
 def lexical_flags(words: list[str], lexicon: frozenset[str] | set[str], letters: int, /) -> bytes: ...
+def gate_words(needles: list[str], bits: list[int], always: int, twins: str, /) -> object: ...
+def word_masks(gate: object, text: str, starts: Buffer, sizes: Buffer, /) -> bytes: ...
+def start_masks(
+    text: str,
+    bits: Buffer,
+    starts: Buffer,
+    sizes: Buffer,
+    letter: int,
+    classes: Buffer,
+    keys: Buffer,
+    masks: Buffer,
+    char_sets: list[tuple[int, str]],
+    /,
+) -> bytes: ...
