@@ -175,3 +175,19 @@ def test_pure_path_gives_the_same_columns(monkeypatch: pytest.MonkeyPatch) -> No
         monkeypatch.delenv("TEXTCLEAN_PURE_PYTHON")
         _kernels.kernel.cache_clear()
     assert all(np.array_equal(a, b) for a, b in zip(native, pure, strict=True))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(st.lists(st.lists(st.one_of(line, st.just("share " * 400 + "river"), st.just(""), st.just("  ")), max_size=6),
+                max_size=5))  # fmt: skip
+def test_long_rows_of_a_batch_are_those_of_each_document(batch: list[list[str]]) -> None:
+    """The rows over HEAD_CHARS found once per batch text are each document's own (whose words are then re-read)."""
+    from textclean._features import _has_long_row, _have_long_rows, features_of, lexical_of_many, prepare_many
+
+    prepared = prepare_many(batch)
+    assert _have_long_rows(prepared) == [_has_long_row(document) for document in prepared]
+    table = tokenize_pages(batch)
+    lexical = lexical_of_many(prepared, [table.page(k) for k in range(len(batch))])
+    for document, lines, columns in zip(prepared, batch, lexical, strict=True):
+        none = np.zeros(len(lines), dtype=bool)
+        assert np.array_equal(columns, features_of(document, none, none)[:, -3:])

@@ -114,9 +114,10 @@ def lexical_many(
             columns = _lexical_columns(_joined(pages, lines), measured)
         else:
             columns = _native_columns(kernel, pages, lines, measured)
-        sizes = [len(words[k]) for k in members]
-        for k, part in zip(members, np.split(columns, np.cumsum(sizes)[:-1]), strict=True):
-            out[k] = part
+        stop = 0
+        for k in members:  # each document's rows, a view
+            start, stop = stop, stop + len(words[k])
+            out[k] = columns[start:stop]
     return out
 
 

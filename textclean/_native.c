@@ -1910,15 +1910,11 @@ static int lexical_page(const int32_t *local, const int64_t *line_starts, const 
         unsigned char f = flags[distinct[w]];
         state[w] = (f & 1 ? f & 3 : 0) | (1 << 2); /* the lexicon bit counts on content words; no long row yet */
     }
-    for (int64_t i = 0; i < count; i++) {
-        int64_t begin = line_starts[lines[i]], end = line_starts[lines[i] + 1];
-        for (int64_t j = begin; j < end; j++)
-            if (local[j] < 0 || local[j] >= size) {
-                PyErr_SetString(PyExc_ValueError, "lexical_columns: a word number out of range");
-                return -1;
-            }
+    for (int64_t i = 0; i < count; i++) { /* the long rows */
         if (!(words[i] >= 12.0)) continue;
+        int64_t begin = line_starts[lines[i]], end = line_starts[lines[i] + 1];
         for (int64_t j = begin; j < end; j++) { /* masks, not branches: content or not is a coin toss */
+            if (local[j] < 0 || local[j] >= size) goto out_of_range;
             int64_t s = state[local[j]], row = (s >> 2) - 2;
             int64_t alone = -(int64_t)((row == -1) | (row == i)), content = -(s & 1);
             row = (i & alone) | (-2 & ~alone);
@@ -1929,6 +1925,7 @@ static int lexical_page(const int32_t *local, const int64_t *line_starts, const 
         int64_t content = 0, chrome = 0, elsewhere = 0;
         int64_t begin = line_starts[lines[i]], end = line_starts[lines[i] + 1];
         for (int64_t j = begin; j < end; j++) {
+            if (local[j] < 0 || local[j] >= size) goto out_of_range;
             int64_t s = state[local[j]], row = (s >> 2) - 2;
             content += s & 1;
             chrome += s >> 1 & 1;
@@ -1939,6 +1936,9 @@ static int lexical_page(const int32_t *local, const int64_t *line_starts, const 
         out[3 * i + 2] = log1p((double)chrome); /* math.log1p: the C library's */
     }
     return 0;
+out_of_range:
+    PyErr_SetString(PyExc_ValueError, "lexical_columns: a word number out of range");
+    return -1;
 }
 
 static PyObject *lexical_columns(PyObject *Py_UNUSED(self), PyObject *args) {
@@ -2033,6 +2033,12 @@ done:
    frozenset of str) holds it. A word is looked up only when a lexicon word has its length and its first two and last
    two code points (a bitmap of those, built per call: hashing the vocabulary's new strings is most of the cost). */
 #define LEXICAL_KEY_BITS 18
+#define LEXICAL_AHEAD 8
+#if defined(__GNUC__) || defined(__clang__)
+#define LEXICAL_PREFETCH(address) __builtin_prefetch(address)
+#else
+#define LEXICAL_PREFETCH(address) ((void)0)
+#endif
 
 static inline uint32_t lexical_key(int kind, const void *data, Py_ssize_t length) {
     Py_ssize_t second = length > 1 ? 1 : 0, before_last = length > 1 ? length - 2 : 0;
@@ -2073,6 +2079,8 @@ static PyObject *lexical_flags(PyObject *Py_UNUSED(self), PyObject *args) {
     if (!result) goto done;
     unsigned char *flag_of = (unsigned char *)PyBytes_AS_STRING(result);
     for (Py_ssize_t k = 0; k < count; k++) {
+        if (k + LEXICAL_AHEAD < count) /* the words lie apart in memory, and long since written: fetch ahead */
+            LEXICAL_PREFETCH(PyList_GET_ITEM(words, k + LEXICAL_AHEAD));
         PyObject *word = PyList_GET_ITEM(words, k);
         if (!PyUnicode_Check(word)) {
             PyErr_SetString(PyExc_TypeError, "lexical_flags: words must be str");
