@@ -2136,7 +2136,7 @@ done:
    (mask, str) pairs: a row holding a character of the str gets the mask. */
 
 #define GATE_UNKNOWN 0xFFFFFFFFu
-#define GATE_AHEAD 8 /* rows fetched ahead */
+#define GATE_AHEAD 16 /* rows fetched ahead */
 #if defined(__GNUC__) || defined(__clang__)
 #define GATE_PREFETCH(address) __builtin_prefetch(address)
 #else
