@@ -191,3 +191,22 @@ def test_long_rows_of_a_batch_are_those_of_each_document(batch: list[list[str]])
     for document, lines, columns in zip(prepared, batch, lexical, strict=True):
         none = np.zeros(len(lines), dtype=bool)
         assert np.array_equal(columns, features_of(document, none, none)[:, -3:])
+
+
+@needs_native
+def test_the_flags_kernel_follows_a_changing_lexicon() -> None:
+    """The bitmap kept for the last frozenset is not used for another lexicon, nor for a set that changed since."""
+    words = ["share", "river", "rivers"]
+
+    def flags(lexicon_: set[str] | frozenset[str]) -> list[int]:
+        return np.frombuffer(flags_kernel(words, lexicon_, 4), dtype=np.uint8).tolist()  # type: ignore[no-any-return]
+
+    mutable = {"river"}
+    assert flags(frozenset({"share"})) == [3, 1, 1]
+    assert flags(mutable) == [1, 3, 1]
+    assert flags(frozenset({"rivers"})) == [1, 1, 3]
+    assert flags(frozenset({"share"})) == [3, 1, 1]
+    mutable.add("rivers")
+    assert flags(mutable) == [1, 3, 3]
+    mutable.discard("river")
+    assert flags(mutable) == [1, 1, 3]

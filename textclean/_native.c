@@ -2033,7 +2033,7 @@ done:
    frozenset of str) holds it. A word is looked up only when a lexicon word has its length and its first two and last
    two code points (a bitmap of those, built per call: hashing the vocabulary's new strings is most of the cost). */
 #define LEXICAL_KEY_BITS 18
-#define LEXICAL_AHEAD 8
+#define LEXICAL_AHEAD 32
 #if defined(__GNUC__) || defined(__clang__)
 #define LEXICAL_PREFETCH(address) __builtin_prefetch(address)
 #else
@@ -2050,6 +2050,44 @@ static inline uint32_t lexical_key(int kind, const void *data, Py_ssize_t length
     return (uint32_t)((key * 0x9E3779B97F4A7C15ULL) >> (64 - LEXICAL_KEY_BITS));
 }
 
+/* The bitmap of the lexicon's keys: built per call, but kept for the last frozenset (of str only) it was built
+   for, which the module then holds: the same chrome lexicon comes back for every token table. */
+static PyObject *lexical_last_lexicon = NULL;
+static uint64_t *lexical_last_bitmap = NULL;
+
+static uint64_t *lexical_bitmap(PyObject *lexicon) {
+    if (lexicon == lexical_last_lexicon) return lexical_last_bitmap;
+    uint64_t *bitmap = PyMem_Calloc(1 << (LEXICAL_KEY_BITS - 6), sizeof(uint64_t));
+    PyObject *item, *items = PyObject_GetIter(lexicon);
+    int all_str = 1;
+    if (!bitmap || !items) {
+        if (!bitmap) PyErr_NoMemory();
+        goto failed;
+    }
+    while ((item = PyIter_Next(items))) {
+        if (!PyUnicode_CheckExact(item)) { /* another object may equal a str: look every content word up */
+            memset(bitmap, 0xFF, (1 << (LEXICAL_KEY_BITS - 6)) * sizeof(uint64_t));
+            all_str = 0;
+        } else if (PyUnicode_GET_LENGTH(item)) {
+            uint32_t key = lexical_key(PyUnicode_KIND(item), PyUnicode_DATA(item), PyUnicode_GET_LENGTH(item));
+            bitmap[key >> 6] |= 1ULL << (key & 63);
+        }
+        Py_DECREF(item);
+    }
+    if (PyErr_Occurred()) goto failed;
+    Py_DECREF(items);
+    if (PyFrozenSet_CheckExact(lexicon) && all_str) { /* immutable, and its items too: kept */
+        PyMem_Free(lexical_last_bitmap);
+        Py_XSETREF(lexical_last_lexicon, Py_NewRef(lexicon));
+        lexical_last_bitmap = bitmap;
+    }
+    return bitmap;
+failed:
+    Py_XDECREF(items);
+    PyMem_Free(bitmap);
+    return NULL;
+}
+
 static PyObject *lexical_flags(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *words, *lexicon;
     Py_ssize_t letters;
@@ -2058,22 +2096,9 @@ static PyObject *lexical_flags(PyObject *Py_UNUSED(self), PyObject *args) {
         PyErr_SetString(PyExc_TypeError, "lexical_flags: lexicon must be a set or a frozenset");
         return NULL;
     }
-    uint64_t *bitmap = PyMem_Calloc(1 << (LEXICAL_KEY_BITS - 6), sizeof(uint64_t));
-    PyObject *result = NULL, *item, *items = PyObject_GetIter(lexicon);
-    if (!bitmap || !items) {
-        if (!bitmap) PyErr_NoMemory();
-        goto done;
-    }
-    while ((item = PyIter_Next(items))) {
-        if (!PyUnicode_CheckExact(item)) { /* another object may equal a str: look every content word up */
-            memset(bitmap, 0xFF, (1 << (LEXICAL_KEY_BITS - 6)) * sizeof(uint64_t));
-        } else if (PyUnicode_GET_LENGTH(item)) {
-            uint32_t key = lexical_key(PyUnicode_KIND(item), PyUnicode_DATA(item), PyUnicode_GET_LENGTH(item));
-            bitmap[key >> 6] |= 1ULL << (key & 63);
-        }
-        Py_DECREF(item);
-    }
-    if (PyErr_Occurred()) goto done;
+    PyObject *result = NULL;
+    uint64_t *bitmap = lexical_bitmap(lexicon);
+    if (!bitmap) return NULL;
     Py_ssize_t count = PyList_GET_SIZE(words);
     result = PyBytes_FromStringAndSize(NULL, count);
     if (!result) goto done;
@@ -2108,8 +2133,7 @@ static PyObject *lexical_flags(PyObject *Py_UNUSED(self), PyObject *args) {
         flag_of[k] = flag;
     }
 done:
-    PyMem_Free(bitmap);
-    Py_XDECREF(items);
+    if (bitmap != lexical_last_bitmap) PyMem_Free(bitmap);
     return result;
 }
 
