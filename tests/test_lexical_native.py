@@ -96,7 +96,7 @@ def test_the_kernels_refuse_bad_arguments() -> None:
             given_arrays[changed[k]] = value  # type: ignore[index, call-overload]
         measured = np.zeros(3) if words is None else words
         out = np.empty((len(measured), 3))  # type: ignore[arg-type]
-        columns_kernel(*given_arrays, [0] if pages is None else pages, rows, measured, out)
+        columns_kernel(*given_arrays, [0] if pages is None else pages, rows, measured, 12.0, out)
 
     run()  # the arguments as they are: fine
     with pytest.raises(ValueError, match="page or row number out of range"):
@@ -134,9 +134,9 @@ def test_the_kernels_refuse_bad_arguments() -> None:
     with pytest.raises(TypeError, match="expected items of 4 bytes"):
         run(0, table.local.astype(np.int64))
     with pytest.raises(ValueError, match="inconsistent array sizes"):
-        columns_kernel(*arrays, [0], None, np.zeros(3), np.empty((3, 2)))
+        columns_kernel(*arrays, [0], None, np.zeros(3), 12.0, np.empty((3, 2)))
     with pytest.raises(ValueError, match="C-contiguous"):
-        columns_kernel(*arrays, [0], None, np.zeros(3), np.empty((3, 3))[:, ::-1])
+        columns_kernel(*arrays, [0], None, np.zeros(3), 12.0, np.empty((3, 3))[:, ::-1])
     with pytest.raises(TypeError, match="lexicon must be a set"):
         flags_kernel(["share"], ["share"], 4)
     with pytest.raises(TypeError, match="words must be str"):

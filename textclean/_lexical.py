@@ -158,6 +158,7 @@ def _native_columns(
         numbers,
         chosen,
         measured,
+        float(LONG_LINE_WORDS),
         out,
     )
     return out

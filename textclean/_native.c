@@ -1882,7 +1882,8 @@ done:
    _lexical_columns is the numpy reference). A page's words are numbered locally (local[j] below its count of distinct
    words), page_distinct maps them to vocabulary numbers, and flags gives per vocabulary word bit 1: a content word,
    bit 2: a content word the lexicon holds (lexical_flags). The rows of each listed page (rows[k], or all of them
-   when rows is None) are the output's rows, page after page; the lines left out must have no words. */
+   when rows is None) are the output's rows, page after page; the lines left out must have no words. A row is long
+   when its words (words[i], measured) reach least. */
 
 static int lexical_index(PyObject *item, int64_t below, int64_t *value) {
     Py_ssize_t number = PyLong_AsSsize_t(item);
@@ -1895,13 +1896,12 @@ static int lexical_index(PyObject *item, int64_t below, int64_t *value) {
     return 0;
 }
 
-/* One page's rows: their content words' first and last long row, then each row's three columns. */
 /* One page's rows. Per local word, one int64: its flags (2 bits), above them 2 + the one long row holding it, or
    2 + -1 (none), or 2 + -2 (two or more): a content word is "elsewhere" on row i when a long row other than i holds
    it, whatever row that is. */
 static int lexical_page(const int32_t *local, const int64_t *line_starts, const int64_t *lines, int64_t count,
                         const int32_t *distinct, int64_t size, const unsigned char *flags, Py_ssize_t n_flags,
-                        const double *words, double *out, int64_t *state) {
+                        const double *words, double least, double *out, int64_t *state) {
     for (int64_t w = 0; w < size; w++) {
         if (distinct[w] < 0 || distinct[w] >= n_flags) {
             PyErr_SetString(PyExc_ValueError, "lexical_columns: a vocabulary number out of range");
@@ -1911,7 +1911,7 @@ static int lexical_page(const int32_t *local, const int64_t *line_starts, const 
         state[w] = (f & 1 ? f & 3 : 0) | (1 << 2); /* the lexicon bit counts on content words; no long row yet */
     }
     for (int64_t i = 0; i < count; i++) { /* the long rows */
-        if (!(words[i] >= 12.0)) continue;
+        if (!(words[i] >= least)) continue;
         int64_t begin = line_starts[lines[i]], end = line_starts[lines[i] + 1];
         for (int64_t j = begin; j < end; j++) { /* masks, not branches: content or not is a coin toss */
             if (local[j] < 0 || local[j] >= size) goto out_of_range;
@@ -1946,11 +1946,12 @@ static PyObject *lexical_columns(PyObject *Py_UNUSED(self), PyObject *args) {
                                         {4, 0, "page_distinct"}, {8, 0, "distinct_starts"}, {1, 0, "flags"},
                                         {8, 0, "words"},         {8, 1, "out"}};
     PyObject *objects[8], *pages, *rows;
+    double least;
     Py_buffer views[8] = {{0}};
     PyObject *result = NULL;
     int64_t *lines = NULL, *state = NULL;
-    if (!PyArg_ParseTuple(args, "OOOOOOO!OOO:lexical_columns", &objects[0], &objects[1], &objects[2], &objects[3],
-                          &objects[4], &objects[5], &PyList_Type, &pages, &rows, &objects[6], &objects[7]))
+    if (!PyArg_ParseTuple(args, "OOOOOOO!OOdO:lexical_columns", &objects[0], &objects[1], &objects[2], &objects[3],
+                          &objects[4], &objects[5], &PyList_Type, &pages, &rows, &objects[6], &least, &objects[7]))
         return NULL;
     if (rows != Py_None && (!PyList_Check(rows) || PyList_GET_SIZE(rows) != PyList_GET_SIZE(pages))) {
         PyErr_SetString(PyExc_TypeError, "lexical_columns: rows must be None or a list of lists, one per page");
@@ -2009,7 +2010,7 @@ static PyObject *lexical_columns(PyObject *Py_UNUSED(self), PyObject *args) {
             goto done;
         }
         if (lexical_page(local, line_starts, lines + start, size, page_distinct + distinct_starts[page],
-                         distinct_starts[page + 1] - distinct_starts[page], flags, views[5].len, words + start,
+                         distinct_starts[page + 1] - distinct_starts[page], flags, views[5].len, words + start, least,
                          out + 3 * start, state) < 0)
             goto done;
     }
@@ -2505,7 +2506,7 @@ static PyMethodDef methods[] = {
      "sorted_intersections(hashes, bounds, left, right, out): the common values of pairs of sorted groups."},
     {"lexical_columns", lexical_columns, METH_VARARGS,
      "lexical_columns(local, line_starts, page_starts, page_distinct, distinct_starts, flags, pages, rows, words, "
-     "out): the lexical features of chosen rows of pages of a token table (see textclean/_lexical.py)."},
+     "least, out): the lexical features of chosen rows of pages of a token table (see textclean/_lexical.py)."},
     {"lexical_flags", lexical_flags, METH_VARARGS,
      "lexical_flags(words, lexicon, letters): per word whether it is a content word, and one of lexicon (see "
      "textclean/_lexical.py)."},

@@ -60,6 +60,7 @@ def lexical_columns(
     pages: list[int],
     rows: list[list[int]] | None,
     words: Buffer,
+    least: float,
     out: Buffer,
     /,
 ) -> None: ...
