@@ -3,11 +3,13 @@
 :func:`batch_starts` finds where the main text of each page starts, the header candidates of all the
 pages (their first-letter and character gates, :class:`~textclean._classify_gates.StartTable`), and checks
 the candidates' word gates in one pass over their lines (:class:`WordGate`): a line may be a header only if
-it holds a word of one of the headers it may match. Then, in rounds, the lines after each page's next
-header (a page's later headers matter only when its earlier ones are not confirmed), their marker words
-found in one pass again; each distinct line is tested once, and the bare-date marker, the slowest, only
-where the count of markers depends on it (:func:`_hint_of`). The verdicts are those of
-``CommentDetector.section_start``, one page line by line (``tests/test_classify_comments.py``).
+it holds a word of one of the headers it may match (by the compiled kernels when they were built: all the
+rows gated in one pass, the lines lowered as they are scanned, :mod:`textclean._classify_gates_native`).
+Then, in rounds, the lines after each page's next header (a page's later headers matter only when its
+earlier ones are not confirmed), their marker words found in one pass again; each distinct line is tested
+once, and the bare-date marker, the slowest, only where the count of markers depends on it
+(:func:`_hint_of`). The verdicts are those of ``CommentDetector.section_start``, one page line by line
+(``tests/test_classify_comments.py``).
 
 The helpers both paths share (:func:`_lowered`, the memos, :func:`_rows_with`) live here too.
 """
@@ -26,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 import regex
 
+from textclean._classify_gates_native import line_masks, row_gates, start_kernel, word_kernel
 from textclean._matcher import fold_case_twins
 from textclean._matcher_probe import _TWINS, _lines_holding
 from textclean._rules.comments import COMMENT_LOOKAHEAD, COMMENT_MAIN_TEXT_WORDS, COMMENT_MIN_MARKERS
@@ -100,9 +103,15 @@ def batch_starts(
 
 def _headers_in(detector: CommentDetector, text: LineText, after: npt.NDArray[np.intp]) -> list[int]:
     """The rows among ``after`` (ascending) of ``text`` that a header pattern matches, in order: gated by their
-    first letters or characters, then by the headers' words (the gate words of all those rows found at once)."""
+    first letters or characters, then by the headers' words (the gate words of all those rows found at once; by
+    the compiled kernels when they were built, :func:`~textclean._classify_gates_native.row_gates`)."""
     if not len(after):
         return []
+    if start_kernel() is not None and word_kernel() is not None and not (text.full[after] > text.size[after]).any():
+        chars = [(1 << k, gated.chars) for k, gated in enumerate(detector.headers) if gated.starts is None]
+        rows, passed = row_gates(detector.starts, chars, detector._header_gate, text, after)
+        pairs = zip(rows.tolist(), passed.tolist(), strict=True)
+        return [row for row, mask in pairs if _header_in(detector, text.lines[row], mask)]
     found = detector.starts.masks_of(text, after)
     for k, gated in enumerate(detector.headers):
         if gated.starts is None:
@@ -154,7 +163,7 @@ def _kinds_of(detector: CommentDetector, lines: list[str]) -> dict[str, int]:
     digits, date = detector._digit_markers, detector._date_bit
     ascii_digit = 1 << len(detector.markers)  # the gate's last pattern: the ASCII digits
     found: dict[str, int] = {}
-    for line, mask in zip(unseen, detector._marker_gate.masks(_lowered_many(unseen)), strict=True):
+    for line, mask in zip(unseen, detector._marker_gate.line_masks(unseen), strict=True):
         if mask & digits and not mask & ascii_digit and (line.isascii() or _DIGIT.search(line) is None):
             mask &= ~digits  # no digit
         mask &= ~ascii_digit
@@ -320,6 +329,13 @@ class WordGate:
             )
         )
         return cls(needles, tuple(by_needle[needle] for needle in needles), always)
+
+    def line_masks(self, lines: Sequence[str]) -> list[int]:
+        """:meth:`masks` of the lines lowered as :func:`_lowered` lowers them (no line holds a ``"\\n"``): by the
+        compiled ``word_masks``, which lowers them as it scans, when it was built."""
+        if word_kernel() is None or not lines:
+            return self.masks(_lowered_many(lines))
+        return line_masks(self, lines)
 
     def masks(self, lowered: Sequence[str]) -> list[int]:
         """Per line (lowercased as the gate words are), the mask of the patterns whose word gates it passes."""

@@ -8,6 +8,7 @@ costs one linear pass.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import math
 import operator
@@ -374,14 +375,31 @@ def lexical_of_many(
 
     heads: list[PageTokens] = []
     rows: list[list[int] | None] = []
-    for document, page in zip(prepared, tokens, strict=True):
-        if page is not None and page.number is not None and not _has_long_row(document):
+    for document, page, long in zip(prepared, tokens, _have_long_rows(prepared), strict=True):
+        if page is not None and page.number is not None and not long:
             heads.append(page)  # its non-blank lines, gathered with the run's other pages at once
             rows.append(document.index)
         else:
             heads.append(_head_tokens(document, page))
             rows.append(None)
     return lexical_many(heads, [document.shape.words for document in prepared], rows)
+
+
+def _have_long_rows(prepared: Sequence[PreparedLines]) -> list[bool]:
+    """:func:`_has_long_row` of each document (those of a batch looked up in the long rows of its text, found once)."""
+    long_rows: dict[int, list[int]] = {}
+    found = []
+    for document in prepared:
+        if document.batch is None:
+            found.append(_has_long_row(document))
+            continue
+        text, first = document.batch
+        if id(text) not in long_rows:
+            long_rows[id(text)] = np.flatnonzero(text.full > HEAD_CHARS).tolist()
+        rows = long_rows[id(text)]
+        at = bisect.bisect_left(rows, first)  # the first long row of the batch at or after the document's first
+        found.append(at < len(rows) and rows[at] < first + len(document.rows))
+    return found
 
 
 def _has_long_row(prepared: PreparedLines) -> bool:

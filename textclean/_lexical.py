@@ -14,7 +14,10 @@
 Words are the lowercased ``\\w+`` tokens of each line's first :data:`~textclean._features.HEAD_CHARS`
 characters, the ones paragraph dedup uses (the cleaner numbers a batch's words once for both,
 :mod:`textclean._tokens`). The word tests (length, digits, lexicon) run once per distinct word of the
-batch, and numpy does the rest over the document's word numbers: no Python loop per word or line.
+batch, and numpy does the rest over the document's word numbers: no Python loop per word or line. The compiled
+kernel ``lexical_columns`` (``textclean/_native.c``) does that rest in one pass over the chosen rows of a batch's
+pages, read straight from the token table; :func:`_lexical_columns` (numpy) is its reference, and the path taken
+with ``TEXTCLEAN_PURE_PYTHON=1``.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ import functools
 import math
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from textclean import _kernels
 from textclean._features import LEXICAL_FEATURES
-from textclean._tokens import PageTokens, join_pages
+from textclean._tokens import PageTokens, TokenTable, join_pages
 
 __all__ = ["CONTENT_WORD_LETTERS", "LONG_LINE_WORDS", "chrome_lexicon", "lexical_features", "lexical_many"]
 
@@ -102,11 +107,17 @@ def lexical_many(
     for k, page in enumerate(tokens):
         groups.setdefault(id(page.table), []).append(k)
     for members in groups.values():
-        joined = _joined([tokens[k] for k in members], [chosen[k] for k in members])
-        columns = _lexical_columns(joined, np.concatenate([words[k] for k in members]))
-        sizes = [len(words[k]) for k in members]
-        for k, part in zip(members, np.split(columns, np.cumsum(sizes)[:-1]), strict=True):
-            out[k] = part
+        pages, lines = [tokens[k] for k in members], [chosen[k] for k in members]
+        measured = np.concatenate([words[k] for k in members])
+        kernel = _kernels.kernel("lexical_columns")
+        if kernel is None:
+            columns = _lexical_columns(_joined(pages, lines), measured)
+        else:
+            columns = _native_columns(kernel, pages, lines, measured)
+        stop = 0
+        for k in members:  # each document's rows, a view
+            start, stop = stop, stop + len(words[k])
+            out[k] = columns[start:stop]
     return out
 
 
@@ -116,6 +127,64 @@ def _joined(pages: Sequence[PageTokens], rows: Sequence[Sequence[int] | None]) -
     if all(number is not None for number in numbers) and all(lines is not None for lines in rows):
         return pages[0].table.pages_rows(numbers, rows)  # type: ignore[arg-type]  # checked: no None
     return join_pages([page if lines is None else page.rows(lines) for page, lines in zip(pages, rows, strict=True)])
+
+
+def _native_columns(
+    kernel: Any, pages: Sequence[PageTokens], rows: Sequence[Sequence[int] | None], words: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """:func:`_lexical_columns` of the chosen rows of pages sharing one table, by the compiled ``lexical_columns``:
+    the rows' words read from the table itself (pages of it, their rows chosen), else from the pages joined."""
+    table = pages[0].table
+    numbers = [page.number for page in pages]
+    measured = np.ascontiguousarray(words, dtype=np.float64)
+    out = np.empty((len(measured), len(LEXICAL_FEATURES)), dtype=np.float64)
+    given = [list(lines) for lines in rows if lines is not None]
+    chosen: list[list[int]] | None = given
+    if all(number is not None for number in numbers) and len(given) == len(rows):
+        arrays = (table.local, table.line_starts, table.page_starts, table.page_distinct, table.distinct_starts)
+    else:
+        page = _joined(pages, rows)  # one page of the joined rows' words: its (page, word) pairs are distinct
+        bounds = np.array([0, len(page.starts) - 1], dtype=np.int64)
+        arrays = (page.local, page.starts, bounds, page.distinct, np.array([0, len(page.distinct)], dtype=np.int64))
+        numbers, chosen = [0], None
+    local, line_starts, page_starts, distinct, distinct_starts = arrays
+    kernel(
+        np.ascontiguousarray(local, dtype=np.int32),
+        np.ascontiguousarray(line_starts, dtype=np.int64),
+        np.ascontiguousarray(page_starts, dtype=np.int64),
+        np.ascontiguousarray(distinct, dtype=np.int32),
+        np.ascontiguousarray(distinct_starts, dtype=np.int64),
+        _word_flags(table),
+        numbers,
+        chosen,
+        measured,
+        float(LONG_LINE_WORDS),
+        out,
+    )
+    return out
+
+
+def _word_flags(table: TokenTable) -> npt.NDArray[np.uint8]:
+    """Per vocabulary word of ``table``: 1 when it is a content word, 2 more when the chrome lexicon holds it too
+    (computed once per table: the compiled ``lexical_flags``, or :func:`word_flags`)."""
+    key = ("lexical_flags", chrome_lexicon())
+    if key not in table._per_word:
+        native = _kernels.kernel("lexical_flags")
+        if native is not None:
+            flags = np.frombuffer(native(table.vocabulary, chrome_lexicon(), CONTENT_WORD_LETTERS), dtype=np.uint8)
+        else:
+            flags = word_flags(table, chrome_lexicon())
+        table._per_word[key] = flags
+    found: npt.NDArray[np.uint8] = table._per_word[key]
+    return found
+
+
+def word_flags(table: TokenTable, lexicon: frozenset[str]) -> npt.NDArray[np.uint8]:
+    """Per vocabulary word of ``table``: 1 when it is a content word, 2 more when ``lexicon`` holds it too (the
+    reference of the compiled ``lexical_flags``, from :meth:`~textclean._tokens.TokenTable.word_tests`)."""
+    lengths, digits, held = table.word_tests(lexicon)
+    content = (lengths >= CONTENT_WORD_LETTERS) & ~digits
+    return (content.astype(np.uint8) | (content & held).astype(np.uint8) << 1).astype(np.uint8)
 
 
 def _lexical_columns(page: PageTokens, words: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:

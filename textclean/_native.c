@@ -103,6 +103,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -2123,6 +2124,599 @@ done:
     return result;
 }
 
+/* ---- The comment detector's gates and the lexical columns (textclean/_classify_gates_native.py,
+   textclean/_lexical.py). ---- */
+
+/* lexical_columns: the lexical features of chosen rows of pages of a token table (textclean/_lexical.py; its
+   _lexical_columns is the numpy reference). A page's words are numbered locally (local[j] below its count of distinct
+   words), page_distinct maps them to vocabulary numbers, and flags gives per vocabulary word bit 1: a content word,
+   bit 2: a content word the lexicon holds (lexical_flags). The rows of each listed page (rows[k], or all of them
+   when rows is None) are the output's rows, page after page; the lines left out must have no words. A row is long
+   when its words (words[i], measured) reach least. */
+
+static int lexical_index(PyObject *item, int64_t below, int64_t *value) {
+    Py_ssize_t number = PyLong_AsSsize_t(item);
+    if (number == -1 && PyErr_Occurred()) return -1;
+    if (number < 0 || number >= below) {
+        PyErr_SetString(PyExc_ValueError, "lexical_columns: a page or row number out of range");
+        return -1;
+    }
+    *value = number;
+    return 0;
+}
+
+/* One page's rows. Per local word, one int64: its flags (2 bits), above them 2 + the one long row holding it, or
+   2 + -1 (none), or 2 + -2 (two or more): a content word is "elsewhere" on row i when a long row other than i holds
+   it, whatever row that is. */
+static int lexical_page(const int32_t *local, const int64_t *line_starts, const int64_t *lines, int64_t count,
+                        const int32_t *distinct, int64_t size, const unsigned char *flags, Py_ssize_t n_flags,
+                        const double *words, double least, double *out, int64_t *state) {
+    for (int64_t w = 0; w < size; w++) {
+        if (distinct[w] < 0 || distinct[w] >= n_flags) {
+            PyErr_SetString(PyExc_ValueError, "lexical_columns: a vocabulary number out of range");
+            return -1;
+        }
+        unsigned char f = flags[distinct[w]];
+        state[w] = (f & 1 ? f & 3 : 0) | (1 << 2); /* the lexicon bit counts on content words; no long row yet */
+    }
+    for (int64_t i = 0; i < count; i++) { /* the long rows */
+        if (!(words[i] >= least)) continue;
+        int64_t begin = line_starts[lines[i]], end = line_starts[lines[i] + 1];
+        for (int64_t j = begin; j < end; j++) { /* masks, not branches: content or not is a coin toss */
+            if (local[j] < 0 || local[j] >= size) goto out_of_range;
+            int64_t s = state[local[j]], row = (s >> 2) - 2;
+            int64_t alone = -(int64_t)((row == -1) | (row == i)), content = -(s & 1);
+            row = (i & alone) | (-2 & ~alone);
+            state[local[j]] = (((s & 3) | ((row + 2) << 2)) & content) | (s & ~content);
+        }
+    }
+    for (int64_t i = 0; i < count; i++) {
+        int64_t content = 0, chrome = 0, elsewhere = 0;
+        int64_t begin = line_starts[lines[i]], end = line_starts[lines[i] + 1];
+        for (int64_t j = begin; j < end; j++) {
+            if (local[j] < 0 || local[j] >= size) goto out_of_range;
+            int64_t s = state[local[j]], row = (s >> 2) - 2;
+            content += s & 1;
+            chrome += s >> 1 & 1;
+            elsewhere += (s & 1) & (row != -1) & (row != i);
+        }
+        out[3 * i] = (double)elsewhere / (double)(content > 1 ? content : 1);
+        out[3 * i + 1] = (double)chrome / (double)(end - begin > 1 ? end - begin : 1);
+        out[3 * i + 2] = log1p((double)chrome); /* math.log1p: the C library's */
+    }
+    return 0;
+out_of_range:
+    PyErr_SetString(PyExc_ValueError, "lexical_columns: a word number out of range");
+    return -1;
+}
+
+static PyObject *lexical_columns(PyObject *Py_UNUSED(self), PyObject *args) {
+    static const BufferSpec specs[8] = {{4, 0, "local"},         {8, 0, "line_starts"}, {8, 0, "page_starts"},
+                                        {4, 0, "page_distinct"}, {8, 0, "distinct_starts"}, {1, 0, "flags"},
+                                        {8, 0, "words"},         {8, 1, "out"}};
+    PyObject *objects[8], *pages, *rows;
+    double least;
+    Py_buffer views[8] = {{0}};
+    PyObject *result = NULL;
+    int64_t *lines = NULL, *state = NULL;
+    if (!PyArg_ParseTuple(args, "OOOOOOO!OOdO:lexical_columns", &objects[0], &objects[1], &objects[2], &objects[3],
+                          &objects[4], &objects[5], &PyList_Type, &pages, &rows, &objects[6], &least, &objects[7]))
+        return NULL;
+    if (rows != Py_None && (!PyList_Check(rows) || PyList_GET_SIZE(rows) != PyList_GET_SIZE(pages))) {
+        PyErr_SetString(PyExc_TypeError, "lexical_columns: rows must be None or a list of lists, one per page");
+        return NULL;
+    }
+    if (acquire_all(objects, views, specs, 8) < 0) goto done;
+    const int32_t *local = views[0].buf, *page_distinct = views[3].buf;
+    const int64_t *line_starts = views[1].buf, *page_starts = views[2].buf, *distinct_starts = views[4].buf;
+    const unsigned char *flags = views[5].buf;
+    const double *words = views[6].buf;
+    double *out = views[7].buf;
+    Py_ssize_t n_local = views[0].len / 4, n_lines = views[1].len / 8 - 1, n_pages = views[2].len / 8 - 1;
+    Py_ssize_t n_distinct = views[3].len / 4, n_rows = views[6].len / 8, count = PyList_GET_SIZE(pages);
+    if (n_lines < 0 || n_pages < 0 || views[4].len / 8 != n_pages + 1 || views[7].len != 3 * views[6].len) {
+        PyErr_SetString(PyExc_ValueError, "lexical_columns: inconsistent array sizes");
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k <= n_lines; k++) /* the tables ascend within their arrays */
+        if (line_starts[k] < (k ? line_starts[k - 1] : 0) || line_starts[k] > n_local) goto bad_table;
+    for (Py_ssize_t k = 0; k <= n_pages; k++)
+        if (page_starts[k] < (k ? page_starts[k - 1] : 0) || page_starts[k] > n_lines ||
+            distinct_starts[k] < (k ? distinct_starts[k - 1] : 0) || distinct_starts[k] > n_distinct)
+            goto bad_table;
+    int64_t widest = 1;
+    for (Py_ssize_t k = 0; k < n_pages; k++)
+        if (distinct_starts[k + 1] - distinct_starts[k] > widest) widest = distinct_starts[k + 1] - distinct_starts[k];
+    lines = PyMem_Malloc((size_t)(n_rows ? n_rows : 1) * sizeof(int64_t));
+    state = PyMem_Malloc((size_t)widest * sizeof(int64_t));
+    if (!lines || !state) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    int64_t row = 0;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        int64_t page;
+        if (lexical_index(PyList_GET_ITEM(pages, k), n_pages, &page) < 0) goto done;
+        int64_t low = page_starts[page], high = page_starts[page + 1], start = row;
+        PyObject *chosen = rows == Py_None ? NULL : PyList_GET_ITEM(rows, k);
+        if (chosen && !PyList_Check(chosen)) {
+            PyErr_SetString(PyExc_TypeError, "lexical_columns: rows must be None or a list of lists, one per page");
+            goto done;
+        }
+        int64_t size = chosen ? PyList_GET_SIZE(chosen) : high - low, held = 0;
+        if (size > n_rows - row) {
+            PyErr_SetString(PyExc_ValueError, "lexical_columns: more rows than words measures");
+            goto done;
+        }
+        for (int64_t r = 0; r < size; r++) {
+            int64_t line = r;
+            if (chosen && lexical_index(PyList_GET_ITEM(chosen, r), high - low, &line) < 0) goto done;
+            lines[row++] = low + line;
+            held += line_starts[low + line + 1] - line_starts[low + line];
+        }
+        if (held != line_starts[high] - line_starts[low]) {
+            PyErr_SetString(PyExc_ValueError, "the lines left out have words");
+            goto done;
+        }
+        if (lexical_page(local, line_starts, lines + start, size, page_distinct + distinct_starts[page],
+                         distinct_starts[page + 1] - distinct_starts[page], flags, views[5].len, words + start, least,
+                         out + 3 * start, state) < 0)
+            goto done;
+    }
+    if (row != n_rows) {
+        PyErr_SetString(PyExc_ValueError, "lexical_columns: fewer rows than words measures");
+        goto done;
+    }
+    result = Py_NewRef(Py_None);
+    goto done;
+bad_table:
+    PyErr_SetString(PyExc_ValueError, "lexical_columns: the table's starts out of order or range");
+done:
+    PyMem_Free(lines);
+    PyMem_Free(state);
+    release_all(views, 8);
+    return result;
+}
+
+/* lexical_flags(words, lexicon, letters): per word (str) of a table's vocabulary, bit 1 when it is a content word
+   (at least letters code points, not all digits as str.isdigit tells), bit 2 when it is one and lexicon (a set or
+   frozenset of str) holds it. A word is looked up only when a lexicon word has its length and its first two and last
+   two code points (a bitmap of those, built per call: hashing the vocabulary's new strings is most of the cost). */
+#define LEXICAL_KEY_BITS 18
+#define LEXICAL_AHEAD 32
+#if defined(__GNUC__) || defined(__clang__)
+#define LEXICAL_PREFETCH(address) __builtin_prefetch(address)
+#else
+#define LEXICAL_PREFETCH(address) ((void)0)
+#endif
+
+static inline uint32_t lexical_key(int kind, const void *data, Py_ssize_t length) {
+    Py_ssize_t second = length > 1 ? 1 : 0, before_last = length > 1 ? length - 2 : 0;
+    uint64_t key = (uint64_t)length;
+    key = (key * 1000003u) ^ PyUnicode_READ(kind, data, 0);
+    key = (key * 1000003u) ^ PyUnicode_READ(kind, data, second);
+    key = (key * 1000003u) ^ PyUnicode_READ(kind, data, before_last);
+    key = (key * 1000003u) ^ PyUnicode_READ(kind, data, length - 1);
+    return (uint32_t)((key * 0x9E3779B97F4A7C15ULL) >> (64 - LEXICAL_KEY_BITS));
+}
+
+/* The bitmap of the lexicon's keys: built per call, but kept for the last frozenset (of str only) it was built
+   for, which the module then holds: the same chrome lexicon comes back for every token table. */
+static PyObject *lexical_last_lexicon = NULL;
+static uint64_t *lexical_last_bitmap = NULL;
+
+static uint64_t *lexical_bitmap(PyObject *lexicon) {
+    if (lexicon == lexical_last_lexicon) return lexical_last_bitmap;
+    uint64_t *bitmap = PyMem_Calloc(1 << (LEXICAL_KEY_BITS - 6), sizeof(uint64_t));
+    PyObject *item, *items = PyObject_GetIter(lexicon);
+    int all_str = 1;
+    if (!bitmap || !items) {
+        if (!bitmap) PyErr_NoMemory();
+        goto failed;
+    }
+    while ((item = PyIter_Next(items))) {
+        if (!PyUnicode_CheckExact(item)) { /* another object may equal a str: look every content word up */
+            memset(bitmap, 0xFF, (1 << (LEXICAL_KEY_BITS - 6)) * sizeof(uint64_t));
+            all_str = 0;
+        } else if (PyUnicode_GET_LENGTH(item)) {
+            uint32_t key = lexical_key(PyUnicode_KIND(item), PyUnicode_DATA(item), PyUnicode_GET_LENGTH(item));
+            bitmap[key >> 6] |= 1ULL << (key & 63);
+        }
+        Py_DECREF(item);
+    }
+    if (PyErr_Occurred()) goto failed;
+    Py_DECREF(items);
+    if (PyFrozenSet_CheckExact(lexicon) && all_str) { /* immutable, and its items too: kept */
+        PyMem_Free(lexical_last_bitmap);
+        Py_XSETREF(lexical_last_lexicon, Py_NewRef(lexicon));
+        lexical_last_bitmap = bitmap;
+    }
+    return bitmap;
+failed:
+    Py_XDECREF(items);
+    PyMem_Free(bitmap);
+    return NULL;
+}
+
+static PyObject *lexical_flags(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *words, *lexicon;
+    Py_ssize_t letters;
+    if (!PyArg_ParseTuple(args, "O!On:lexical_flags", &PyList_Type, &words, &lexicon, &letters)) return NULL;
+    if (!PyAnySet_Check(lexicon)) {
+        PyErr_SetString(PyExc_TypeError, "lexical_flags: lexicon must be a set or a frozenset");
+        return NULL;
+    }
+    PyObject *result = NULL;
+    uint64_t *bitmap = lexical_bitmap(lexicon);
+    if (!bitmap) return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(words);
+    result = PyBytes_FromStringAndSize(NULL, count);
+    if (!result) goto done;
+    unsigned char *flag_of = (unsigned char *)PyBytes_AS_STRING(result);
+    for (Py_ssize_t k = 0; k < count; k++) {
+        if (k + LEXICAL_AHEAD < count) /* the words lie apart in memory, and long since written: fetch ahead */
+            LEXICAL_PREFETCH(PyList_GET_ITEM(words, k + LEXICAL_AHEAD));
+        PyObject *word = PyList_GET_ITEM(words, k);
+        if (!PyUnicode_Check(word)) {
+            PyErr_SetString(PyExc_TypeError, "lexical_flags: words must be str");
+            Py_CLEAR(result);
+            goto done;
+        }
+        Py_ssize_t length = PyUnicode_GET_LENGTH(word);
+        int kind = PyUnicode_KIND(word);
+        const void *data = PyUnicode_DATA(word);
+        int digits = length > 0;
+        for (Py_ssize_t i = 0; i < length && digits; i++) digits = Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, i));
+        unsigned char flag = 0;
+        if (length >= letters && !digits) {
+            flag = 1;
+            uint32_t key = lexical_key(kind, data, length);
+            if (!PyUnicode_CheckExact(word) || bitmap[key >> 6] >> (key & 63) & 1) {
+                int held = PySet_Contains(lexicon, word);
+                if (held < 0) {
+                    Py_CLEAR(result);
+                    goto done;
+                }
+                flag |= (unsigned char)(held << 1);
+            }
+        }
+        flag_of[k] = flag;
+    }
+done:
+    if (bitmap != lexical_last_bitmap) PyMem_Free(bitmap);
+    return result;
+}
+
+/* The comment detector's gates (textclean/_classify_gates_native.py; the Python references are
+   StartTable.masks_of, _rows_with and WordGate.masks over _lowered lines in textclean/_classify_comments_batch.py).
+
+   gate_words(needles, bits, always, twins) -> capsule: the word gates of up to 64 patterns, an Aho-Corasick
+   automaton over the needles (non-empty str without "\n", as _lowered gives them) whose every state carries the
+   mask of the needles ending there or on its failure chain. A line is lowered as it is scanned: each code point
+   through the simple lowercase mapping (the full one, str.lower, differs only for U+0130, whose simple lowercase
+   is the "i" _lowered puts there, and for the final sigma, which the case twins fold away), then through the case
+   twins (twins: pairs of code points, each mapped to the second of its pair). Its symbols are looked up in a table
+   of the BMP filled as code points are met.
+
+   word_masks(gate, text, starts, sizes) -> bytes: per row (text[starts[i]:starts[i] + sizes[i]], int64 buffers),
+   the uint64 mask always | the bits of the needles its lowered text holds.
+
+   start_masks(text, bits, starts, sizes, letter, classes, keys, masks, char_sets) -> bytes: per row, the uint64
+   mask of the patterns whose first-letter gate or character gate it passes. Its first letter is its first code
+   point whose class bits (bits: uint16 per code point of text) hold letter; from there up to four code points are
+   numbered by classes (uint8 per BMP code point; 0, or a code point beyond the BMP, ends them) and packed one byte
+   each, and every packed prefix is looked up in keys (int64, each one to four non-zero bytes) for its mask (uint64,
+   same order; a key listed twice: the union). char_sets:
+   (mask, str) pairs: a row holding a character of the str gets the mask. */
+
+#define GATE_UNKNOWN 0xFFFFFFFFu
+#define GATE_AHEAD 16 /* rows fetched ahead */
+#if defined(__GNUC__) || defined(__clang__)
+#define GATE_PREFETCH(address) __builtin_prefetch(address)
+#else
+#define GATE_PREFETCH(address) ((void)0)
+#endif
+
+typedef struct {
+    Automaton a;
+    uint64_t *bits;    /* per state: the needles ending there or on its failure chain */
+    uint32_t *symbols; /* per BMP code point: the symbol of its lowered, folded form, or GATE_UNKNOWN (not met) */
+    Py_UCS4 *twins;    /* pairs (from, to) */
+    Py_ssize_t n_twins;
+    uint64_t always;
+} WordGates;
+
+static void gate_words_free(PyObject *capsule) {
+    WordGates *g = PyCapsule_GetPointer(capsule, "textclean.gate_words");
+    if (!g) return;
+    automaton_free(&g->a);
+    PyMem_Free(g->bits);
+    PyMem_Free(g->symbols);
+    PyMem_Free(g->twins);
+    PyMem_Free(g);
+}
+
+static Py_ssize_t gate_symbol_of(const WordGates *g, Py_UCS4 ch) {
+    Py_UCS4 lowered = ch == 0x130 ? 'i' : Py_UNICODE_TOLOWER(ch);
+    for (Py_ssize_t k = 0; k < g->n_twins; k++)
+        if (g->twins[2 * k] == lowered) {
+            lowered = g->twins[2 * k + 1];
+            break;
+        }
+    return symbol_of(&g->a, lowered);
+}
+
+static ALWAYS_INLINE Py_ssize_t gate_symbol(WordGates *g, Py_UCS4 ch) {
+    if (ch >= 0x10000) return gate_symbol_of(g, ch);
+    uint32_t symbol = g->symbols[ch];
+    if (symbol == GATE_UNKNOWN) symbol = g->symbols[ch] = (uint32_t)gate_symbol_of(g, ch);
+    return symbol;
+}
+
+static PyObject *gate_words(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *needles, *bits, *twins;
+    unsigned long long always;
+    if (!PyArg_ParseTuple(args, "O!O!KU:gate_words", &PyList_Type, &needles, &PyList_Type, &bits, &always, &twins))
+        return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(needles);
+    if (PyList_GET_SIZE(bits) != count || PyUnicode_GET_LENGTH(twins) % 2) {
+        PyErr_SetString(PyExc_ValueError, "gate_words: one mask per needle, and twins in pairs");
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *needle = PyList_GET_ITEM(needles, k);
+        if (!PyUnicode_Check(needle) || !PyUnicode_GET_LENGTH(needle) ||
+            PyUnicode_FindChar(needle, '\n', 0, PyUnicode_GET_LENGTH(needle), 1) != -1) {
+            PyErr_SetString(PyExc_ValueError, "gate_words: needles must be non-empty strings without a line break");
+            return NULL;
+        }
+    }
+    WordGates *g = PyMem_Calloc(1, sizeof(WordGates));
+    if (!g) return PyErr_NoMemory();
+    PyObject *capsule = NULL;
+    g->always = always;
+    if (automaton_build(&g->a, needles, count) < 0) goto failed;
+    Py_ssize_t width = g->a.symbols + 1;
+    g->bits = PyMem_Calloc((size_t)g->a.states, sizeof(uint64_t));
+    g->symbols = PyMem_Malloc(0x10000 * sizeof(uint32_t));
+    g->n_twins = PyUnicode_GET_LENGTH(twins) / 2;
+    g->twins = PyMem_Malloc((size_t)(2 * g->n_twins + 1) * sizeof(Py_UCS4));
+    uint64_t *own = PyMem_Calloc((size_t)g->a.states, sizeof(uint64_t));
+    if (!g->bits || !g->symbols || !g->twins || !own) {
+        PyMem_Free(own);
+        PyErr_NoMemory();
+        goto failed;
+    }
+    memset(g->symbols, 0xFF, 0x10000 * sizeof(uint32_t));
+    for (Py_ssize_t k = 0; k < 2 * g->n_twins; k++) g->twins[k] = PyUnicode_READ_CHAR(twins, k);
+    for (Py_ssize_t k = 0; k < count; k++) {
+        unsigned long long mask = PyLong_AsUnsignedLongLong(PyList_GET_ITEM(bits, k));
+        if (mask == (unsigned long long)-1 && PyErr_Occurred()) {
+            PyMem_Free(own);
+            goto failed;
+        }
+        PyObject *needle = PyList_GET_ITEM(needles, k);
+        int32_t state = 0;
+        for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(needle); i++)
+            state = g->a.move[state * width + symbol_of(&g->a, PyUnicode_READ_CHAR(needle, i))];
+        own[state] |= mask;
+    }
+    for (Py_ssize_t state = 0; state < g->a.states; state++) {
+        uint64_t mask = own[state];
+        for (int32_t at = g->a.output[state]; at; at = g->a.output[at]) mask |= own[at];
+        g->bits[state] = mask;
+    }
+    PyMem_Free(own);
+    capsule = PyCapsule_New(g, "textclean.gate_words", gate_words_free);
+    if (capsule) return capsule;
+failed:
+    automaton_free(&g->a);
+    PyMem_Free(g->bits);
+    PyMem_Free(g->symbols);
+    PyMem_Free(g->twins);
+    PyMem_Free(g);
+    return NULL;
+}
+
+/* The rows of text (starts, sizes: int64 buffers) checked to lie in it: their count, or -1. */
+static Py_ssize_t gate_rows(PyObject *text, Py_buffer *starts, Py_buffer *sizes, const char *name) {
+    Py_ssize_t rows = starts->len / 8, n = PyUnicode_GET_LENGTH(text);
+    const int64_t *start = starts->buf, *size = sizes->buf;
+    if (sizes->len != starts->len) {
+        PyErr_Format(PyExc_ValueError, "%s: one size per start", name);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < rows; i++)
+        if (start[i] < 0 || size[i] < 0 || start[i] > n || size[i] > n - start[i]) {
+            PyErr_Format(PyExc_ValueError, "%s: a row out of the text", name);
+            return -1;
+        }
+    return rows;
+}
+
+static PyObject *word_masks(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *capsule, *text, *objects[2], *result = NULL;
+    static const BufferSpec specs[2] = {{8, 0, "starts"}, {8, 0, "sizes"}};
+    Py_buffer views[2] = {{0}};
+    if (!PyArg_ParseTuple(args, "OUOO:word_masks", &capsule, &text, &objects[0], &objects[1])) return NULL;
+    WordGates *g = PyCapsule_GetPointer(capsule, "textclean.gate_words");
+    if (!g || acquire_all(objects, views, specs, 2) < 0) goto done;
+    Py_ssize_t rows = gate_rows(text, &views[0], &views[1], "word_masks");
+    if (rows < 0) goto done;
+    result = PyBytes_FromStringAndSize(NULL, rows * (Py_ssize_t)sizeof(uint64_t));
+    if (!result) goto done;
+    uint64_t *out = (uint64_t *)PyBytes_AS_STRING(result);
+    const int64_t *start = views[0].buf, *size = views[1].buf;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t width = g->a.symbols + 1;
+    int32_t low[128]; /* ASCII, lowered */
+    for (Py_UCS4 ch = 0; ch < 128; ch++) low[ch] = (int32_t)gate_symbol(g, ch);
+    for (Py_ssize_t i = 0; i < rows; i++) {
+        uint64_t mask = g->always;
+        int32_t state = 0;
+        for (Py_ssize_t j = start[i]; j < start[i] + size[i]; j++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, j);
+            state = g->a.move[state * width + (ch < 128 ? low[ch] : gate_symbol(g, ch))];
+            mask |= g->bits[state];
+        }
+        out[i] = mask;
+    }
+done:
+    release_all(views, 2);
+    return result;
+}
+
+/* The packed gate strings and every prefix of them (one byte per code point's number, at most four, none 0) in an
+   open-addressing table: a prefix's mask (of the gate strings equal to it) and whether longer ones begin with it. */
+typedef struct {
+    uint32_t key, more; /* key 0: an empty slot */
+    uint64_t mask;
+} GatePrefix;
+
+typedef struct {
+    GatePrefix *slots;
+    uint32_t shift; /* 32 - log2(slots) */
+    uint32_t spread;
+} GatePrefixes;
+
+static ALWAYS_INLINE const GatePrefix *gate_prefix(const GatePrefixes *t, uint32_t key) {
+    for (uint32_t at = (key * 0x9E3779B1u) >> t->shift;; at = (at + 1) & t->spread) {
+        const GatePrefix *slot = &t->slots[at];
+        if (slot->key == key) return slot;
+        if (!slot->key) return NULL;
+    }
+}
+
+static int gate_prefixes_build(GatePrefixes *t, const int64_t *keys, const uint64_t *masks, Py_ssize_t count) {
+    uint32_t bits = 4;
+    while (bits < 30 && ((Py_ssize_t)1 << bits) < 8 * (count + 1)) bits++; /* at most half full */
+    t->shift = 32 - bits;
+    t->spread = (1u << bits) - 1;
+    t->slots = PyMem_Calloc((size_t)1 << bits, sizeof(GatePrefix));
+    if (!t->slots) return PyErr_NoMemory(), -1;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        int length = 0;
+        while (length < 4 && keys[k] >> (8 * length) & 0xFF) length++;
+        if (keys[k] <= 0 || keys[k] >> (8 * length)) {
+            PyErr_SetString(PyExc_ValueError, "start_masks: a key must be one to four non-zero bytes");
+            return -1;
+        }
+        for (int used = 1; used <= length; used++) {
+            uint32_t prefix = (uint32_t)(keys[k] & (((int64_t)1 << (8 * used)) - 1));
+            uint32_t at = (prefix * 0x9E3779B1u) >> t->shift;
+            while (t->slots[at].key && t->slots[at].key != prefix) at = (at + 1) & t->spread;
+            GatePrefix *slot = &t->slots[at];
+            slot->key = prefix;
+            slot->more |= used < length;
+            if (used == length) slot->mask |= masks[k];
+        }
+    }
+    return 0;
+}
+
+static PyObject *start_masks(PyObject *Py_UNUSED(self), PyObject *args) {
+    static const BufferSpec specs[7] = {{2, 0, "bits"},    {8, 0, "starts"}, {8, 0, "sizes"}, {1, 0, "classes"},
+                                        {8, 0, "keys"},    {8, 0, "masks"}};
+    PyObject *text, *objects[6], *char_sets, *result = NULL;
+    unsigned int letter;
+    GatePrefixes prefixes = {0};
+    Py_buffer views[6] = {{0}};
+    if (!PyArg_ParseTuple(args, "UOOOIOOOO!:start_masks", &text, &objects[0], &objects[1], &objects[2], &letter,
+                          &objects[3], &objects[4], &objects[5], &PyList_Type, &char_sets))
+        return NULL;
+    if (acquire_all(objects, views, specs, 6) < 0) goto done;
+    Py_ssize_t rows = gate_rows(text, &views[1], &views[2], "start_masks"), n_keys = views[4].len / 8;
+    if (rows < 0) goto done;
+    if (views[0].len / 2 != PyUnicode_GET_LENGTH(text) || views[3].len != 0x10000 || views[5].len != views[4].len) {
+        PyErr_SetString(PyExc_ValueError, "start_masks: bits, classes or masks of the wrong size");
+        goto done;
+    }
+    const uint16_t *bits = views[0].buf;
+    const int64_t *start = views[1].buf, *size = views[2].buf, *keys = views[4].buf;
+    const unsigned char *classes = views[3].buf;
+    const uint64_t *key_masks = views[5].buf;
+    if (gate_prefixes_build(&prefixes, keys, key_masks, n_keys) < 0) goto done;
+    Py_ssize_t n_sets = PyList_GET_SIZE(char_sets);
+    for (Py_ssize_t k = 0; k < n_sets; k++) {
+        PyObject *pair = PyList_GET_ITEM(char_sets, k);
+        if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2 || !PyLong_Check(PyTuple_GET_ITEM(pair, 0)) ||
+            !PyUnicode_Check(PyTuple_GET_ITEM(pair, 1))) {
+            PyErr_SetString(PyExc_TypeError, "start_masks: char_sets must be (mask, str) pairs");
+            goto done;
+        }
+    }
+    result = PyBytes_FromStringAndSize(NULL, rows * (Py_ssize_t)sizeof(uint64_t));
+    if (!result) goto done;
+    uint64_t *out = (uint64_t *)PyBytes_AS_STRING(result);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t width = kind; /* bytes per code point */
+    for (Py_ssize_t i = 0; i < rows; i++) {
+        if (i + GATE_AHEAD < rows) { /* the rows lie far apart in a long text: fetch a later one's start now */
+            GATE_PREFETCH((const char *)data + start[i + GATE_AHEAD] * width);
+            GATE_PREFETCH(bits + start[i + GATE_AHEAD]);
+        }
+        uint64_t mask = 0;
+        Py_ssize_t at = start[i], end = start[i] + size[i];
+        for (; at < end; at++) { /* an ASCII letter is [A-Za-z], every other ASCII character [\W\d_] */
+            Py_UCS4 ch = PyUnicode_READ(kind, data, at);
+            if (ch < 128 ? is_ascii_letter(ch) : (bits[at] & letter) != 0) break;
+        }
+        uint32_t key = 0;
+        for (int k = 0; k < 4 && at + k < end; k++) {
+            Py_UCS4 ch = PyUnicode_READ(kind, data, at + k);
+            unsigned number = ch < 0x10000 ? classes[ch] : 0;
+            if (!number) break;
+            key |= (uint32_t)number << (8 * k);
+            const GatePrefix *entry = gate_prefix(&prefixes, key);
+            if (!entry) break; /* no gate string begins so */
+            mask |= entry->mask;
+            if (!entry->more) break;
+        }
+        out[i] = mask;
+    }
+    int ascending = 1; /* rows in order, apart: each character is found with PyUnicode_FindChar (memchr) */
+    for (Py_ssize_t i = 1; i < rows && ascending; i++) ascending = start[i] >= start[i - 1] + size[i - 1];
+    for (Py_ssize_t k = 0; k < n_sets && rows; k++) { /* the character gates */
+        PyObject *pair = PyList_GET_ITEM(char_sets, k), *chars = PyTuple_GET_ITEM(pair, 1);
+        unsigned long long bit = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(pair, 0));
+        if (bit == (unsigned long long)-1 && PyErr_Occurred()) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        for (Py_ssize_t c = 0; c < PyUnicode_GET_LENGTH(chars); c++) {
+            Py_UCS4 ch = PyUnicode_READ_CHAR(chars, c);
+            if (!ascending) {
+                for (Py_ssize_t i = 0; i < rows; i++)
+                    if (size[i] && PyUnicode_FindChar(text, ch, start[i], start[i] + size[i], 1) >= 0) out[i] |= bit;
+                continue;
+            }
+            Py_ssize_t at = start[0], end = start[rows - 1] + size[rows - 1], row = 0;
+            while (at < end && (at = PyUnicode_FindChar(text, ch, at, end, 1)) >= 0) {
+                while (row < rows && start[row] + size[row] <= at) row++; /* the row ending after it */
+                if (row == rows) break;
+                if (start[row] <= at) { /* in the row, not between two */
+                    out[row] |= bit;
+                    at = start[row] + size[row];
+                } else {
+                    at = start[row];
+                }
+            }
+            if (at == -2) {
+                Py_CLEAR(result);
+                goto done;
+            }
+        }
+    }
+done:
+    PyMem_Free(prefixes.slots);
+    release_all(views, 6);
+    return result;
+}
+
+/* ---- end of the comment gates and lexical columns ---- */
+
 static PyMethodDef methods[] = {
     {"tokenize", tokenize, METH_VARARGS,
      "tokenize(text, page_lines): number the \\w+ words of a batch's lowercased lines (see textclean/_tokens.py)."},
@@ -2162,6 +2756,21 @@ static PyMethodDef methods[] = {
     {"normalize_scan", normalize_scan, METH_VARARGS,
      "normalize_scan(text, flags, contexts, clues, entities, form): a document's line spans, right-stripped lines, the lines "
      "normalisation must look at and those the normal-form check must see (see textclean/_normalize_scan.py)."},
+    {"lexical_columns", lexical_columns, METH_VARARGS,
+     "lexical_columns(local, line_starts, page_starts, page_distinct, distinct_starts, flags, pages, rows, words, "
+     "least, out): the lexical features of chosen rows of pages of a token table (see textclean/_lexical.py)."},
+    {"lexical_flags", lexical_flags, METH_VARARGS,
+     "lexical_flags(words, lexicon, letters): per word whether it is a content word, and one of lexicon (see "
+     "textclean/_lexical.py)."},
+    {"gate_words", gate_words, METH_VARARGS,
+     "gate_words(needles, bits, always, twins): the comment gates' word automaton, built once (see "
+     "textclean/_classify_gates_native.py)."},
+    {"word_masks", word_masks, METH_VARARGS,
+     "word_masks(gate, text, starts, sizes): per row of text, the masks of the word gates it passes, lowered as "
+     "it is scanned."},
+    {"start_masks", start_masks, METH_VARARGS,
+     "start_masks(text, bits, starts, sizes, letter, classes, keys, masks, char_sets): per row of text, the masks of "
+     "the first-letter and character gates it passes."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -4,7 +4,9 @@
 # route_lines: Routes.routed, Routes.reference), textclean/_lineshape_classes.py (code_blocks, class_bits) and
 # textclean/_lineshape_rows.py (row_measures), textclean/_minhash.py (minhash_shingles, minhash_signatures,
 # sorted_intersections: the numpy reference; textclean/_minhash_kernels.py picks them), textclean/_normalize_scan.py
-# (normalize_scan: split_pieces and find_suspect_lines in textclean/_normalize_lines.py are the reference).
+# (normalize_scan: split_pieces and find_suspect_lines in textclean/_normalize_lines.py are the reference),
+# textclean/_lexical.py (lexical_columns, lexical_flags), textclean/_classify_gates_native.py (gate_words,
+# word_masks, start_masks).
 
 from typing_extensions import Buffer
 
@@ -53,3 +55,32 @@ def sorted_intersections(hashes: Buffer, bounds: Buffer, left: Buffer, right: Bu
 def normalize_scan(
     text: str, flags: Buffer, contexts: Buffer, clues: Buffer, entities: bool, form: bool, /
 ) -> tuple[list[tuple[int, int]], list[str], list[int], list[int]]: ...
+def lexical_columns(
+    local: Buffer,
+    line_starts: Buffer,
+    page_starts: Buffer,
+    page_distinct: Buffer,
+    distinct_starts: Buffer,
+    flags: Buffer,
+    pages: list[int],
+    rows: list[list[int]] | None,
+    words: Buffer,
+    least: float,
+    out: Buffer,
+    /,
+) -> None: ...
+def lexical_flags(words: list[str], lexicon: frozenset[str] | set[str], letters: int, /) -> bytes: ...
+def gate_words(needles: list[str], bits: list[int], always: int, twins: str, /) -> object: ...
+def word_masks(gate: object, text: str, starts: Buffer, sizes: Buffer, /) -> bytes: ...
+def start_masks(
+    text: str,
+    bits: Buffer,
+    starts: Buffer,
+    sizes: Buffer,
+    letter: int,
+    classes: Buffer,
+    keys: Buffer,
+    masks: Buffer,
+    char_sets: list[tuple[int, str]],
+    /,
+) -> bytes: ...

@@ -61,7 +61,7 @@ SOURCES = (
     "_rules/*.py",  # the rule table and the pattern readers (_index, _literals, _build)
     "_matcher*.py",  # the matcher and the analysis behind its probes
     "_classify_comments*.py",  # the comment detector (and its batch path)
-    "_classify_gates.py",  # its gates
+    "_classify_gates*.py",  # its gates (and their compiled path)
     "_patterns.py",  # the compiled patterns
     "_ftfy_gate.py",  # the ftfy pre-filter's analysis of ftfy's pattern
     "_normalize_*.py",  # the normal-form marks of the document scan (_normalize_scan) and what it imports
