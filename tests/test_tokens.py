@@ -238,34 +238,3 @@ def test_the_cli_writes_the_same_bytes_on_the_pure_python_path(tmp_path: Path) -
         subprocess.run(command, env=env, check=True, capture_output=True)
         outputs.append((out.read_bytes(), report.read_bytes()))
     assert outputs[0] == outputs[1] and outputs[0][0]
-
-
-word_tests_kernel = _kernels.kernel("word_tests")
-
-
-@pytest.mark.skipif(word_tests_kernel is None, reason="textclean._native was not built")
-@settings(max_examples=300, deadline=None)
-@given(st.lists(st.text(st.sampled_from([*"ab2٣²½Ⅻ_中", "\U0001d7ce", "\U0001d400"]), max_size=5), max_size=30))
-def test_word_tests_kernel_is_the_maps_of_the_tests(words: list[str]) -> None:
-    """Lengths, str.isdigit (digits of any script, superscripts, astral digits) and lexicon membership."""
-    lexicon = frozenset(words[::3]) | {"ab"}
-    lengths, flags = word_tests_kernel(words, lexicon)
-    bits = np.frombuffer(flags, dtype=np.uint8)
-    assert np.frombuffer(lengths, dtype=np.int32).tolist() == [len(word) for word in words]
-    assert ((bits & 1) != 0).tolist() == [word.isdigit() for word in words]
-    assert ((bits & 2) != 0).tolist() == [word in lexicon for word in words]
-    table = table_from_lists([[words]])
-    compiled = table.word_tests(lexicon)
-    with pytest.MonkeyPatch.context() as patch:  # the pure-Python path of the table gives the same arrays
-        patch.setattr(_kernels, "kernel", lambda name: None)
-        reference = table_from_lists([[words]]).word_tests(lexicon)
-    assert [part.tolist() for part in compiled] == [part.tolist() for part in reference]
-    assert [part.dtype for part in compiled] == [part.dtype for part in reference]
-
-
-@pytest.mark.skipif(word_tests_kernel is None, reason="textclean._native was not built")
-def test_word_tests_kernel_refuses_what_is_not_a_word_list_and_a_set() -> None:
-    with pytest.raises(TypeError):
-        word_tests_kernel(["a", 3], frozenset())
-    with pytest.raises(TypeError):
-        word_tests_kernel(["a"], ["a"])

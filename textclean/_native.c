@@ -42,12 +42,6 @@
  *   word hashes; textclean/_paragraph_prefilter.py holds the zlib reference). None when a word holds a lone
  *   surrogate, which has no UTF-8 form (the caller's reference then raises as str.encode does).
  *
- * word_tests(words, lexicon) -> (lengths, flags)
- *
- *   Per word of words (a list of str): its length in code points (int32), and flags (uint8): 1 when it is all
- *   digits (str.isdigit), 2 when lexicon (a set or frozenset) holds it (textclean/_tokens.py holds the
- *   reference: a map of each test over the words).
- *
  * lines_holding(document, needles) -> list of lists of int
  *
  *   For each needle (a non-empty str without "\n"), the lines of document (split at "\n") that hold it, in
@@ -393,47 +387,6 @@ static int64_t common_sorted(const uint32_t *a, int64_t na, const uint32_t *b, i
         }
     }
     return shared;
-}
-
-static PyObject *word_tests(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *words, *lexicon;
-    if (!PyArg_ParseTuple(args, "O!O:word_tests", &PyList_Type, &words, &lexicon)) return NULL;
-    if (!PyAnySet_Check(lexicon)) {
-        PyErr_SetString(PyExc_TypeError, "lexicon must be a set or a frozenset");
-        return NULL;
-    }
-    Py_ssize_t count = PyList_GET_SIZE(words);
-    PyObject *lengths = PyBytes_FromStringAndSize(NULL, count * (Py_ssize_t)sizeof(int32_t));
-    PyObject *flags = PyBytes_FromStringAndSize(NULL, count);
-    PyObject *result = NULL;
-    if (!lengths || !flags) goto done;
-    int32_t *length_of = (int32_t *)PyBytes_AS_STRING(lengths);
-    unsigned char *flag_of = (unsigned char *)PyBytes_AS_STRING(flags);
-    for (Py_ssize_t k = 0; k < count; k++) {
-        PyObject *word = PyList_GET_ITEM(words, k);
-        if (!PyUnicode_Check(word)) {
-            PyErr_SetString(PyExc_TypeError, "words must be str");
-            goto done;
-        }
-        Py_ssize_t length = PyUnicode_GET_LENGTH(word);
-        if (length > INT32_MAX) {
-            PyErr_SetString(PyExc_OverflowError, "a word longer than 2**31 - 1 characters");
-            goto done;
-        }
-        int kind = PyUnicode_KIND(word);
-        const void *data = PyUnicode_DATA(word);
-        int digits = length > 0;
-        for (Py_ssize_t i = 0; i < length && digits; i++) digits = Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, i));
-        int held = PySet_Contains(lexicon, word);
-        if (held < 0) goto done;
-        length_of[k] = (int32_t)length;
-        flag_of[k] = (unsigned char)(digits | (held << 1));
-    }
-    result = PyTuple_Pack(2, lengths, flags);
-done:
-    Py_XDECREF(lengths);
-    Py_XDECREF(flags);
-    return result;
 }
 
 static uint32_t crc_table[256]; /* zlib's CRC-32: reflected polynomial 0xEDB88320 (filled at import) */
@@ -2725,9 +2678,6 @@ static PyMethodDef methods[] = {
      "(see textclean/_paragraph_prefilter.py)."},
     {"word_hashes", word_hashes, METH_VARARGS,
      "word_hashes(words, used): zlib's CRC-32 of the UTF-8 of the used words (see textclean/_paragraph_prefilter.py)."},
-    {"word_tests", word_tests, METH_VARARGS,
-     "word_tests(words, lexicon): per word its length, whether it is all digits and in lexicon (see "
-     "textclean/_tokens.py)."},
     {"lines_holding", lines_holding, METH_VARARGS,
      "lines_holding(document, needles): per needle, the lines of document holding it (see "
      "textclean/_matcher_probe.py)."},

@@ -1,5 +1,5 @@
 # The optional compiled kernels (textclean/_native.c); their Python references are in textclean/_tokens.py
-# (tokenize, word_tests), textclean/_paragraph_prefilter.py (prefilter_pairs,
+# (tokenize), textclean/_paragraph_prefilter.py (prefilter_pairs,
 # word_hashes), textclean/_matcher_probe.py (lines_holding), textclean/_matcher_routes.py (route_spec and
 # route_lines: Routes.routed, Routes.reference), textclean/_lineshape_classes.py (code_blocks, class_bits) and
 # textclean/_lineshape_rows.py (row_measures), textclean/_minhash.py (minhash_shingles, minhash_signatures,
@@ -14,7 +14,6 @@ def tokenize(text: str, page_lines: Buffer, /) -> tuple[bytes, bytes, bytes, byt
 def prefilter_pairs(
     ids: Buffer, lengths: Buffer, documents: Buffer, permuted: Buffer, bound: float, /
 ) -> tuple[bytes, bytes]: ...
-def word_tests(words: list[str], lexicon: frozenset[str] | set[str], /) -> tuple[bytes, bytes]: ...
 def word_hashes(words: list[str], used: Buffer, /) -> bytes | None: ...
 def lines_holding(document: str, needles: list[str], /) -> list[list[int]]: ...
 def route_spec(

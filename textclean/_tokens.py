@@ -124,7 +124,7 @@ class TokenTable:
         self, lexicon: frozenset[str]
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
         """Per vocabulary word: its length, whether it is all digits (``str.isdigit``), whether ``lexicon`` holds it
-        (computed once per table and lexicon; the compiled ``word_tests`` when it was built, else :meth:`per_word`).
+        (computed once per table and lexicon, by :meth:`per_word`: the reference of the compiled ``lexical_flags``).
 
         Examples:
             >>> tokenize_pages([["Share 2 rivers"]]).word_tests(frozenset({"share"}))[0].tolist()
@@ -134,18 +134,11 @@ class TokenTable:
         """
         key = ("word_tests", lexicon)
         if key not in self._per_word:
-            native = _kernels.kernel("word_tests")
-            if native is not None:
-                lengths, flags = native(self.vocabulary, lexicon)
-                bits = np.frombuffer(flags, dtype=np.uint8)
-                found = (np.frombuffer(lengths, dtype=np.int32).astype(np.int64), (bits & 1) != 0, (bits & 2) != 0)
-            else:
-                found = (
-                    self.per_word(len, np.int64),
-                    self.per_word(str.isdigit, bool),
-                    self.per_word(lexicon.__contains__, bool),
-                )
-            self._per_word[key] = found
+            self._per_word[key] = (
+                self.per_word(len, np.int64),
+                self.per_word(str.isdigit, bool),
+                self.per_word(lexicon.__contains__, bool),
+            )
         tests: tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_], npt.NDArray[np.bool_]] = self._per_word[key]
         return tests
 
