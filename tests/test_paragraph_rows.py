@@ -137,7 +137,8 @@ def test_bad_arguments_raise() -> None:
     assert paragraph_rows([(lines, [KEEP], page.ids, page.starts)], Verdict, size, 4) is None
     assert paragraph_rows([(lines, [KEEP, KEEP], page.ids.astype(np.int64), page.starts)], Verdict, size, 4) is None
     assert paragraph_rows([(lines, [KEEP, KEEP], page.ids, page.starts[::-1])], Verdict, size, 4) is None
-    assert paragraph_rows([([b"x", b"y"], [KEEP, KEEP], page.ids, page.starts)], Verdict, size, 4) is None
+    short = tokenize_pages([["a b", "c"]]).page(0)  # lines of under four words are read: they must be str
+    assert paragraph_rows([([b"a b", b"c"], [KEEP, KEEP], short.ids, short.starts)], Verdict, size, 4) is None
     assert paragraph_rows([(tuple(lines), [KEEP, KEEP], page.ids, page.starts)], Verdict, size, 4) is None
     assert paragraph_rows([(lines, [KEEP, KEEP], "ids", page.starts)], Verdict, size, 4) is None
     _, _, twins, *_ = paragraph_rows([(lines, [KEEP, KEEP], page.ids, page.starts)], Verdict, size, 0)

@@ -43,8 +43,8 @@
  *   The front of the paragraph repeats for a batch (textclean/_paragraphs.py: repeats_of_pages; its reference
  *   _repeats_of_pages_reference). Each page is (lines, verdicts, ids, starts): its lines (list of str), a verdict
  *   per line (list of verdict_type), its words' vocabulary numbers (int32) and where each line's words start
- *   (int64, one more entry). A line is kept when its verdict's keep is True and it is not empty; kept lines are
- *   numbered per page (their positions). A kept line of at least four words or twenty characters is an exact
+ *   (int64, one more entry). A line is kept when its verdict's keep is True and it is not empty (a line of four
+ *   words or more is not read: its words say so); kept lines are numbered per page (their positions). A kept line of at least four words or twenty characters is an exact
  *   copy of the first earlier one with the same key: its word numbers, or its stripped text (str.strip) when it
  *   has no words; a hash picks the table slot, the keys are compared in full. With min_words >= 1, the kept
  *   lines that are no copy and have at least min_words words are the near-copy candidates. Out, as bytes:
@@ -603,7 +603,16 @@ static PyObject *prefilter_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
                 keyed[j].key = (signature[2 * band] << 32) | signature[2 * band + 1];
                 keyed[j].row = first + j;
             }
-            qsort(keyed, (size_t)size, sizeof(Keyed), compare_keyed);
+            if (size <= 48) { /* insertion sort: stable, so equal keys stay in row order, as compare_keyed has them */
+                for (Py_ssize_t j = 1; j < size; j++) {
+                    Keyed item = keyed[j];
+                    Py_ssize_t i = j;
+                    for (; i > 0 && keyed[i - 1].key > item.key; i--) keyed[i] = keyed[i - 1];
+                    keyed[i] = item;
+                }
+            } else {
+                qsort(keyed, (size_t)size, sizeof(Keyed), compare_keyed);
+            }
             for (Py_ssize_t j = 1, run = 0; j < size; j++) {
                 if (keyed[j].key != keyed[j - 1].key) {
                     run = j;
@@ -2744,7 +2753,8 @@ done:
    words. The hash only picks the slot: a paragraph is a copy when its key equals the slot's key exactly. */
 typedef struct {
     uint64_t hash;
-    int64_t position; /* the kept position of the first paragraph with this key; -1: an empty slot */
+    int64_t position; /* the kept position of the first paragraph with this key */
+    Py_ssize_t page;  /* the page (+ 1) whose key the slot holds: a slot of another page is empty */
     Py_ssize_t first, last; /* its words (word keys) or its stripped characters (text keys) */
     PyObject *line;         /* its line (text keys; borrowed from the page's list, which the caller holds) */
 } RepeatSlot;
@@ -2846,19 +2856,18 @@ static PyObject *paragraph_rows(PyObject *Py_UNUSED(self), PyObject *args) {
         while (wanted < 2 * (size_t)rows) wanted *= 2;
         if (wanted > capacity) {
             PyMem_Free(slots);
-            slots = PyMem_Malloc(wanted * sizeof(RepeatSlot));
+            slots = PyMem_Calloc(wanted, sizeof(RepeatSlot));
             if (!slots) {
                 PyErr_NoMemory();
                 goto done;
             }
             capacity = wanted;
         }
-        for (size_t k = 0; k < wanted; k++) slots[k].position = -1;
         int64_t position = 0;
         for (Py_ssize_t r = 0; r < rows && r < PyList_GET_SIZE(lines) && r < PyList_GET_SIZE(verdicts); r++) {
             PyObject *verdict = PyList_GET_ITEM(verdicts, r);
-            if (Py_TYPE(verdict) != (PyTypeObject *)verdict_type) goto fallback;
-            if (verdict != cached) {
+            if (verdict != cached) { /* runs of one verdict (the shared KEEP) are read once */
+                if (Py_TYPE(verdict) != (PyTypeObject *)verdict_type) goto fallback;
                 PyObject *keep = PyObject_GetAttr(verdict, keep_name);
                 if (!keep) goto done;
                 int is_true = keep == Py_True, is_false = keep == Py_False;
@@ -2867,12 +2876,18 @@ static PyObject *paragraph_rows(PyObject *Py_UNUSED(self), PyObject *args) {
                 Py_XSETREF(cached, Py_NewRef(verdict));
                 cached_keep = is_true;
             }
-            if (r >= PyList_GET_SIZE(lines)) goto fallback; /* the lists changed under us */
-            PyObject *line = PyList_GET_ITEM(lines, r);
-            if (!PyUnicode_Check(line)) goto fallback;
-            Py_ssize_t length = PyUnicode_GET_LENGTH(line);
-            if (!cached_keep || !length) continue;
+            if (!cached_keep) continue; /* the line is not read (False & bool(line)): fewer objects touched */
             Py_ssize_t first = (Py_ssize_t)(starts[r] - starts[0]), count = (Py_ssize_t)(starts[r + 1] - starts[r]);
+            /* A line of four words or more is not read either: its words say it is not empty, and it is compared by
+               them (its length matters below four words, its text without words). */
+            PyObject *line = NULL;
+            Py_ssize_t length = 0;
+            if (count < 4) {
+                line = PyList_GET_ITEM(lines, r);
+                if (!PyUnicode_Check(line)) goto fallback;
+                length = PyUnicode_GET_LENGTH(line);
+                if (!length) continue;
+            }
             int64_t twin = -1;
             if (count >= 4 || length >= 20) {
                 uint64_t hash;
@@ -2890,7 +2905,8 @@ static PyObject *paragraph_rows(PyObject *Py_UNUSED(self), PyObject *args) {
                 size_t slot = (size_t)(hash ^ (hash >> 32)) & (wanted - 1);
                 for (;; slot = (slot + 1) & (wanted - 1)) {
                     RepeatSlot *s = &slots[slot];
-                    if (s->position < 0) {
+                    if (s->page != d + 1) {
+                        s->page = d + 1;
                         s->hash = hash;
                         s->position = position;
                         s->first = low;
