@@ -175,11 +175,11 @@ def test_word_hashes_are_zlib_crc32_of_utf8(words: list[str], data: st.DataObjec
     found = word_hashes(words, np.array(used, dtype=np.int64))
     assert found is not None
     assert np.frombuffer(found, dtype=np.uint32).tolist() == [zlib.crc32(words[k].encode()) for k in used]
-    compiled = _paragraph_prefilter._word_hashes(words, np.array(used, dtype=np.intp))
-    with pytest.MonkeyPatch.context() as patch:  # the Python path gives the same uint64 hashes
+    compiled = _paragraph_prefilter.word_hashes_of(words, np.array(used, dtype=np.intp))
+    with pytest.MonkeyPatch.context() as patch:  # the Python path gives the same uint32 hashes
         patch.setattr(_kernels, "kernel", lambda name: None)
-        reference = _paragraph_prefilter._word_hashes(words, np.array(used, dtype=np.intp))
-    assert compiled.dtype == reference.dtype == np.uint64 and compiled.tolist() == reference.tolist()
+        reference = _paragraph_prefilter.word_hashes_of(words, np.array(used, dtype=np.intp))
+    assert compiled.dtype == reference.dtype == np.uint32 and compiled.tolist() == reference.tolist()
 
 
 @needs_word_hashes
@@ -188,7 +188,7 @@ def test_word_hashes_leave_a_lone_surrogate_and_bad_input_to_the_caller() -> Non
 
     assert word_hashes(["ok", "a\ud800"], np.array([0, 1], dtype=np.int64)) is None
     with pytest.raises(UnicodeEncodeError):
-        _paragraph_prefilter._word_hashes(["ok", "a\ud800"], np.array([0, 1], dtype=np.intp))
+        _paragraph_prefilter.word_hashes_of(["ok", "a\ud800"], np.array([0, 1], dtype=np.intp))
     with pytest.raises(IndexError):
         word_hashes(["ok"], np.array([1], dtype=np.int64))
     with pytest.raises(TypeError):
@@ -203,26 +203,22 @@ prefilter_kernel = _kernels.kernel("prefilter_pairs")
 @given(
     st.lists(st.lists(st.integers(0, 7), min_size=1, max_size=6), min_size=1, max_size=12),
     st.data(),
-    st.booleans(),
     st.sampled_from([0.2, 0.5, 0.85]),
 )
-def test_prefilter_kernel_equals_numpy_on_narrow_and_wide_hashes(
-    paragraphs: list[list[int]], data: st.DataObject, wide: bool, bound: float
-) -> None:
-    """The kernel's minima run on uint32 when every hash fits (the caller masks them to 32 bits), else on uint64;
-    its distinct-word counts use stamps, not sorted sets: the pairs are the numpy reference's either way."""
+def test_prefilter_kernel_equals_numpy(paragraphs: list[list[int]], data: st.DataObject, bound: float) -> None:
+    """The kernel permutes the words' 32-bit hashes in uint32 arithmetic and counts distinct words with stamps,
+    not sorted sets: the pairs are the numpy reference's (the uint64 products masked to 32 bits)."""
     import numpy as np
 
     ids = np.array([word for paragraph in paragraphs for word in paragraph], dtype=np.int32)
     lengths = np.array([len(paragraph) for paragraph in paragraphs], dtype=np.int64)
     splits = sorted(data.draw(st.lists(st.integers(0, len(paragraphs)), max_size=3)))
     document = np.searchsorted(np.array(splits), np.arange(len(paragraphs)), side="right").astype(np.int64)
-    top = 2**64 - 1 if wide else 2**32 - 1
-    hashes = data.draw(st.lists(st.integers(0, top), min_size=8 * 16, max_size=8 * 16))
-    hashes[0] = min(hashes[0], 6)  # shared minima, so that bands meet
-    permuted = np.array(hashes, dtype=np.uint64).reshape(8, 16)
-    permuted[1] = permuted[0]  # two words alike in every column: paragraphs of either meet
-    found = prefilter_kernel(ids, lengths, document, permuted, bound)
+    hashes = np.array(data.draw(st.lists(st.integers(0, 2**32 - 1), min_size=8, max_size=8)), dtype=np.uint32)
+    hashes[1] = hashes[0]  # two words alike in every column: paragraphs of either meet
+    multipliers, offsets = _paragraph_prefilter._prefilter_permutations()
+    found = prefilter_kernel(ids, lengths, document, hashes, multipliers, offsets, bound)
     later, earlier = (np.frombuffer(part, dtype=np.int64) for part in found)
+    permuted = (hashes.astype(np.uint64)[:, None] * multipliers + offsets) & np.uint64(0xFFFFFFFF)
     expected = _paragraph_prefilter._pairs_reference(permuted, ids.astype(np.intp), lengths, document, 8, bound)
     assert later.tolist() == expected[0].tolist() and earlier.tolist() == expected[1].tolist()

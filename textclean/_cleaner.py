@@ -7,8 +7,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from itertools import compress
-from operator import and_, attrgetter
 from typing import Any, Protocol
 
 from textclean._assemble import Classified, assemble, assemble_counts
@@ -16,15 +14,14 @@ from textclean._classify import CompiledRules, classify_many, compile_rules, mat
 from textclean._config import CleanConfig
 from textclean._features import PreparedLines, prepare_many
 from textclean._normalize import normalize_lines
-from textclean._paragraphs import PARAGRAPH_RULES, repeats_of_words
+from textclean._paragraphs import PARAGRAPH_RULES, repeats_of_pages
 from textclean._result import CleanResult, CleanStats
 from textclean._rule import Verdict
-from textclean._tokens import PageTokens, gather_pages, tokenize_pages
+from textclean._tokens import PageTokens, tokenize_pages
 
 __all__ = ["Cleaner", "clean_text"]
 
 _PARAGRAPH_RULE_NAMES = {rule.code: rule.name for rule in PARAGRAPH_RULES}
-_KEEP = attrgetter("keep")
 
 
 class TemplateMatcher(Protocol):
@@ -169,36 +166,25 @@ class Cleaner:
         """Each document's verdicts with its repeated kept paragraphs removed, and their twins (line, similarity).
 
         The pages' words are numbered in one token table (the batch's)."""
-        if not pages:
-            return []
-        kept = [  # the kept non-blank lines, picked by C-level calls
-            list(compress(range(len(lines)), map(and_, map(_KEEP, verdicts), map(bool, lines))))
-            for lines, _, verdicts in pages
-        ]
         config = self.config
-        gathered = gather_pages([(words, rows) for (_, words, _), rows in zip(pages, kept, strict=True)])
-        found = repeats_of_words(
-            [
-                (list(map(lines.__getitem__, rows)), ids, counts)
-                for (lines, _, _), rows, (ids, counts) in zip(pages, kept, gathered, strict=True)
-            ],
-            pages[0][1].table.vocabulary,
+        found = repeats_of_pages(
+            pages,
             threshold=config.near_duplicate_threshold,
             min_words=config.near_duplicate_min_words,
             num_perm=config.num_perm,
             seed=config.seed,
         )
         out = []
-        for (_, _, verdicts), rows, repeats in zip(pages, kept, found, strict=True):
+        for (_, _, verdicts), repeats in zip(pages, found, strict=True):
             marked = list(verdicts)
             twins: dict[int, tuple[int, float]] = {}
-            for repeat in repeats:
-                twin_line = rows[repeat.twin] + 1
-                twins[rows[repeat.index]] = (twin_line, repeat.similarity)
+            for repeat in repeats:  # index and twin are line numbers
+                twin_line = repeat.twin + 1
+                twins[repeat.index] = (twin_line, repeat.similarity)
                 evidence = f"copy of line {twin_line}"
                 if repeat.code != "D001":
                     evidence += f" (estimated similarity {repeat.similarity:.2f})"
-                marked[rows[repeat.index]] = Verdict(
+                marked[repeat.index] = Verdict(
                     keep=False, code=repeat.code, rule=_PARAGRAPH_RULE_NAMES[repeat.code], evidence=evidence
                 )
             out.append((marked, twins))

@@ -26,15 +26,34 @@
  *
  * The int32 arrays come back as bytes (numpy.frombuffer reads them).
  *
- * prefilter_pairs(ids, lengths, documents, permuted, bound) -> (later, earlier)
+ * prefilter_pairs(ids, lengths, documents, hashes, multipliers, offsets, bound) -> (later, earlier)
  *
  *   The word-set prefilter of near-repeated paragraphs (textclean/_paragraph_prefilter.py holds its numpy
  *   reference). Paragraph p has lengths[p] >= 1 words, ids end to end (int32 numbers of the words in play);
- *   documents[p] (int64, ascending) is its document; permuted (uint64, one row of PERMUTATIONS per word) holds
- *   each word's permuted hashes. A paragraph's signature is the minimum of its words' rows; band b is the pair
+ *   documents[p] (int64, ascending) is its document; hashes (uint32 per word in play) are the words' CRC-32, and
+ *   word w's permuted hashes are (hashes[w] x multipliers[k] + offsets[k]) mod 2^32 for the PERMUTATIONS (16)
+ *   uint64 multipliers and offsets. A paragraph's signature is the minimum of its words' rows; band b is the pair
  *   of columns 2b, 2b + 1. Two paragraphs of one document meet when some band is equal; a meeting pair is kept
  *   when its shared distinct words reach bound x the distinct words of the two together. The pairs come back
  *   as two int64 arrays (bytes), sorted by later paragraph, then earlier.
+ *
+ * paragraph_rows(pages, verdict_type, vocabulary, min_words) -> (kept, sizes, twins, chosen, owners, words,
+ *                                                                lengths, used) or None
+ *
+ *   The front of the paragraph repeats for a batch (textclean/_paragraphs.py: repeats_of_pages; its reference
+ *   _repeats_of_pages_reference). Each page is (lines, verdicts, ids, starts): its lines (list of str), a verdict
+ *   per line (list of verdict_type), its words' vocabulary numbers (int32) and where each line's words start
+ *   (int64, one more entry). A line is kept when its verdict's keep is True and it is not empty (a line of four
+ *   words or more is not read: its words say so); kept lines are numbered per page (their positions). A kept line of at least four words or twenty characters is an exact
+ *   copy of the first earlier one with the same key: its word numbers, or its stripped text (str.strip) when it
+ *   has no words; a hash picks the table slot, the keys are compared in full. With min_words >= 1, the kept
+ *   lines that are no copy and have at least min_words words are the near-copy candidates. Out, as bytes:
+ *   kept (int64 line numbers, page after page), sizes (int64 kept lines per page), twins (int64 per kept line:
+ *   its first copy's position, or -1), chosen and owners (int64 per candidate: its position and page), words
+ *   and lengths (the candidates' words end to end, int32, renumbered 0, 1, ... by vocabulary order among the
+ *   words in play; int64 words per candidate) and used (int64: the vocabulary number of each word in play).
+ *   None when a page is outside what the kernel reads (lists of other lengths or types, a verdict of another
+ *   type or a keep that is not a bool, arrays of other item sizes): the caller's reference takes the batch.
  *
  * word_hashes(words, used) -> bytes or None
  *
@@ -451,10 +470,10 @@ done:
 }
 
 static PyObject *prefilter_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
-    Py_buffer ids_buffer, lengths_buffer, documents_buffer, permuted_buffer;
+    Py_buffer ids_buffer, lengths_buffer, documents_buffer, hashes_buffer, multipliers_buffer, offsets_buffer;
     double bound;
-    if (!PyArg_ParseTuple(args, "y*y*y*y*d:prefilter_pairs", &ids_buffer, &lengths_buffer, &documents_buffer,
-                          &permuted_buffer, &bound))
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*d:prefilter_pairs", &ids_buffer, &lengths_buffer, &documents_buffer,
+                          &hashes_buffer, &multipliers_buffer, &offsets_buffer, &bound))
         return NULL;
     PyObject *result = NULL;
     Buffer codes = {0}, later = {0}, earlier = {0};
@@ -465,12 +484,18 @@ static PyObject *prefilter_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
     Keyed *keyed = NULL;
     const int32_t *ids = ids_buffer.buf;
     const int64_t *lengths = lengths_buffer.buf, *documents = documents_buffer.buf;
-    const uint64_t *permuted = permuted_buffer.buf;
+    const uint32_t *hashes = hashes_buffer.buf;
+    const uint64_t *multipliers = multipliers_buffer.buf, *offsets = offsets_buffer.buf;
     Py_ssize_t rows = lengths_buffer.len / (Py_ssize_t)sizeof(int64_t);
     Py_ssize_t words = ids_buffer.len / (Py_ssize_t)sizeof(int32_t);
-    Py_ssize_t vocabulary = permuted_buffer.len / (Py_ssize_t)(PERMUTATIONS * sizeof(uint64_t));
+    Py_ssize_t vocabulary = hashes_buffer.len / (Py_ssize_t)sizeof(uint32_t);
     if (documents_buffer.len != lengths_buffer.len) {
         PyErr_SetString(PyExc_ValueError, "documents and lengths must have one entry per paragraph");
+        goto done;
+    }
+    if (multipliers_buffer.len != PERMUTATIONS * sizeof(uint64_t) ||
+        offsets_buffer.len != PERMUTATIONS * sizeof(uint64_t)) {
+        PyErr_SetString(PyExc_ValueError, "multipliers and offsets must hold 16 uint64 each");
         goto done;
     }
     signatures = PyMem_Malloc((size_t)(rows ? rows : 1) * PERMUTATIONS * sizeof(uint64_t));
@@ -487,36 +512,30 @@ static PyObject *prefilter_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
             PyErr_SetString(PyExc_ValueError, "every paragraph needs at least one word, within ids");
             goto done;
         }
+        if (p && documents[p] < documents[p - 1]) {
+            PyErr_SetString(PyExc_ValueError, "documents must be ascending");
+            goto done;
+        }
         starts[p + 1] = starts[p] + lengths[p];
         for (int64_t w = starts[p]; w < starts[p + 1]; w++) {
             if (ids[w] < 0 || ids[w] >= vocabulary) {
-                PyErr_SetString(PyExc_ValueError, "a word number is outside permuted");
+                PyErr_SetString(PyExc_ValueError, "a word number is outside hashes");
                 goto done;
             }
         }
     }
-    /* The hashes are 32-bit (the caller masks them): as uint32 the minima vectorise. Any wider: uint64. */
+    /* Each word's permuted hashes, (hash x multiplier + offset) mod 2^32 (the reference masks the uint64 to its
+       low 32 bits, which uint32 arithmetic gives): as uint32 the minima vectorise. */
     narrow = PyMem_Malloc((size_t)(vocabulary ? vocabulary : 1) * PERMUTATIONS * sizeof(uint32_t));
     if (!narrow) {
         PyErr_NoMemory();
         goto done;
     }
-    int wide = 0;
-    for (Py_ssize_t k = 0; k < vocabulary * PERMUTATIONS; k++) {
-        wide |= permuted[k] > UINT32_MAX;
-        narrow[k] = (uint32_t)permuted[k];
-    }
+    for (Py_ssize_t k = 0; k < vocabulary; k++)
+        for (int j = 0; j < PERMUTATIONS; j++)
+            narrow[k * PERMUTATIONS + j] = hashes[k] * (uint32_t)multipliers[j] + (uint32_t)offsets[j];
     for (Py_ssize_t p = 0; p < rows; p++) {
         uint64_t *signature = signatures + p * PERMUTATIONS;
-        if (wide) {
-            for (int k = 0; k < PERMUTATIONS; k++) signature[k] = UINT64_MAX;
-            for (int64_t w = starts[p]; w < starts[p + 1]; w++) {
-                const uint64_t *row = permuted + (Py_ssize_t)ids[w] * PERMUTATIONS;
-                for (int k = 0; k < PERMUTATIONS; k++)
-                    if (row[k] < signature[k]) signature[k] = row[k];
-            }
-            continue;
-        }
         uint32_t minima[PERMUTATIONS];
         for (int k = 0; k < PERMUTATIONS; k++) minima[k] = UINT32_MAX;
         for (int64_t w = starts[p]; w < starts[p + 1]; w++) {
@@ -537,7 +556,16 @@ static PyObject *prefilter_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
                 keyed[j].key = (signature[2 * band] << 32) | signature[2 * band + 1];
                 keyed[j].row = first + j;
             }
-            qsort(keyed, (size_t)size, sizeof(Keyed), compare_keyed);
+            if (size <= 48) { /* insertion sort: stable, so equal keys stay in row order, as compare_keyed has them */
+                for (Py_ssize_t j = 1; j < size; j++) {
+                    Keyed item = keyed[j];
+                    Py_ssize_t i = j;
+                    for (; i > 0 && keyed[i - 1].key > item.key; i--) keyed[i] = keyed[i - 1];
+                    keyed[i] = item;
+                }
+            } else {
+                qsort(keyed, (size_t)size, sizeof(Keyed), compare_keyed);
+            }
             for (Py_ssize_t j = 1, run = 0; j < size; j++) {
                 if (keyed[j].key != keyed[j - 1].key) {
                     run = j;
@@ -604,7 +632,9 @@ done:
     PyBuffer_Release(&ids_buffer);
     PyBuffer_Release(&lengths_buffer);
     PyBuffer_Release(&documents_buffer);
-    PyBuffer_Release(&permuted_buffer);
+    PyBuffer_Release(&hashes_buffer);
+    PyBuffer_Release(&multipliers_buffer);
+    PyBuffer_Release(&offsets_buffer);
     return result;
 }
 
@@ -2670,11 +2700,244 @@ done:
 
 /* ---- end of the comment gates and lexical columns ---- */
 
+/* ---- paragraph repeats (textclean/_paragraphs.py): the kept rows, their exact copies, the near-copy candidates ---- */
+
+/* One key of a page's exact-copy table: a kept paragraph's word numbers, or its stripped text when it has no
+   words. The hash only picks the slot: a paragraph is a copy when its key equals the slot's key exactly. */
+typedef struct {
+    uint64_t hash;
+    int64_t position; /* the kept position of the first paragraph with this key */
+    Py_ssize_t page;  /* the page (+ 1) whose key the slot holds: a slot of another page is empty */
+    Py_ssize_t first, last; /* its words (word keys) or its stripped characters (text keys) */
+    PyObject *line;         /* its line (text keys; borrowed from the page's list, which the caller holds) */
+} RepeatSlot;
+
+static inline uint64_t repeat_step(uint64_t hash, uint64_t value) {
+    hash = (hash ^ value) * 0x9E3779B97F4A7C15ULL;
+    return hash ^ (hash >> 29);
+}
+
+/* The stripped range of line (str.strip: Py_UNICODE_ISSPACE at either end). */
+static void repeat_strip(PyObject *line, Py_ssize_t *first, Py_ssize_t *last) {
+    int kind = PyUnicode_KIND(line);
+    const void *data = PyUnicode_DATA(line);
+    Py_ssize_t start = 0, end = PyUnicode_GET_LENGTH(line);
+    while (start < end && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, start))) start++;
+    while (end > start && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, end - 1))) end--;
+    *first = start;
+    *last = end;
+}
+
+static int repeat_same_text(PyObject *a, Py_ssize_t a_first, PyObject *b, Py_ssize_t b_first, Py_ssize_t length) {
+    int a_kind = PyUnicode_KIND(a), b_kind = PyUnicode_KIND(b);
+    const void *a_data = PyUnicode_DATA(a), *b_data = PyUnicode_DATA(b);
+    for (Py_ssize_t i = 0; i < length; i++)
+        if (PyUnicode_READ(a_kind, a_data, a_first + i) != PyUnicode_READ(b_kind, b_data, b_first + i)) return 0;
+    return 1;
+}
+
+/* The page's buffer `object` of itemsize items, or 0 when it is no C-contiguous buffer of them (the caller then
+   falls back to the reference); -1 on another error. */
+static int repeat_buffer(PyObject *object, Py_buffer *view, Py_ssize_t itemsize) {
+    if (PyObject_GetBuffer(object, view, PyBUF_C_CONTIGUOUS) < 0) {
+        if (!PyErr_ExceptionMatches(PyExc_BufferError) && !PyErr_ExceptionMatches(PyExc_TypeError) &&
+            !PyErr_ExceptionMatches(PyExc_ValueError)) /* numpy: "ndarray is not C-contiguous" */
+            return -1;
+        PyErr_Clear();
+        view->obj = NULL;
+        return 0;
+    }
+    if (view->itemsize != itemsize) {
+        PyBuffer_Release(view);
+        view->obj = NULL;
+        return 0;
+    }
+    return 1;
+}
+
+static PyObject *paragraph_rows(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *pages, *verdict_type;
+    Py_ssize_t vocabulary, min_words;
+    if (!PyArg_ParseTuple(args, "O!O!nn:paragraph_rows", &PyList_Type, &pages, &PyType_Type, &verdict_type,
+                          &vocabulary, &min_words))
+        return NULL;
+    if (vocabulary < 0 || min_words < 0 || vocabulary > INT32_MAX) {
+        PyErr_SetString(PyExc_ValueError, "paragraph_rows: vocabulary and min_words must be at least 0");
+        return NULL;
+    }
+    static PyObject *keep_name = NULL;
+    if (!keep_name && !(keep_name = PyUnicode_InternFromString("keep"))) return NULL;
+    /* Reading keep must run no Python code (which could change the lists read here): a plain instance attribute
+       (generic lookup, no class attribute or descriptor of that name), else the caller's reference path. */
+    if (((PyTypeObject *)verdict_type)->tp_getattro != PyObject_GenericGetAttr ||
+        _PyType_Lookup((PyTypeObject *)verdict_type, keep_name) != NULL)
+        return Py_NewRef(Py_None);
+    PyObject *result = NULL, *cached = NULL; /* the last verdict read (a strong reference) and its keep */
+    int cached_keep = 0;
+    Buffer kept = {0}, sizes = {0}, twins = {0}, chosen = {0}, owners = {0}, words = {0}, lengths = {0}, used = {0};
+    RepeatSlot *slots = NULL;
+    size_t capacity = 0;
+    int32_t *numbers = PyMem_Calloc((size_t)(vocabulary ? vocabulary : 1), sizeof(int32_t));
+    Py_buffer ids_view = {0}, starts_view = {0};
+    if (!numbers) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t d = 0; d < PyList_GET_SIZE(pages); d++) {
+        PyObject *page = PyList_GET_ITEM(pages, d);
+        if (!PyTuple_Check(page) || PyTuple_GET_SIZE(page) != 4) {
+            PyErr_SetString(PyExc_TypeError, "paragraph_rows: each page must be (lines, verdicts, ids, starts)");
+            goto done;
+        }
+        PyObject *lines = PyTuple_GET_ITEM(page, 0), *verdicts = PyTuple_GET_ITEM(page, 1);
+        if (!PyList_Check(lines) || !PyList_Check(verdicts)) goto fallback;
+        int found = repeat_buffer(PyTuple_GET_ITEM(page, 2), &ids_view, 4);
+        if (found == 1) found = repeat_buffer(PyTuple_GET_ITEM(page, 3), &starts_view, 8);
+        if (found < 0) goto done;
+        if (!found) goto fallback;
+        const int32_t *ids = ids_view.buf;
+        const int64_t *starts = starts_view.buf;
+        Py_ssize_t rows = PyList_GET_SIZE(lines), id_count = ids_view.len / 4;
+        if (PyList_GET_SIZE(verdicts) != rows || starts_view.len / 8 != rows + 1) goto fallback;
+        for (Py_ssize_t r = 0; r < rows; r++) {
+            if (starts[r + 1] < starts[r] || starts[r + 1] - starts[0] > id_count) {
+                PyErr_SetString(PyExc_ValueError, "paragraph_rows: a page's starts must rise within its ids");
+                goto done;
+            }
+        }
+        size_t wanted = 16;
+        while (wanted < 2 * (size_t)rows) wanted *= 2;
+        if (wanted > capacity) {
+            PyMem_Free(slots);
+            slots = PyMem_Calloc(wanted, sizeof(RepeatSlot));
+            if (!slots) {
+                PyErr_NoMemory();
+                goto done;
+            }
+            capacity = wanted;
+        }
+        int64_t position = 0;
+        for (Py_ssize_t r = 0; r < rows && r < PyList_GET_SIZE(lines) && r < PyList_GET_SIZE(verdicts); r++) {
+            PyObject *verdict = PyList_GET_ITEM(verdicts, r);
+            if (verdict != cached) { /* runs of one verdict (the shared KEEP) are read once */
+                if (Py_TYPE(verdict) != (PyTypeObject *)verdict_type) goto fallback;
+                PyObject *keep = PyObject_GetAttr(verdict, keep_name);
+                if (!keep) goto done;
+                int is_true = keep == Py_True, is_false = keep == Py_False;
+                Py_DECREF(keep);
+                if (!is_true && !is_false) goto fallback;
+                Py_XSETREF(cached, Py_NewRef(verdict));
+                cached_keep = is_true;
+            }
+            if (!cached_keep) continue; /* the line is not read (False & bool(line)): fewer objects touched */
+            Py_ssize_t first = (Py_ssize_t)(starts[r] - starts[0]), count = (Py_ssize_t)(starts[r + 1] - starts[r]);
+            /* A line of four words or more is not read either: its words say it is not empty, and it is compared by
+               them (its length matters below four words, its text without words). */
+            PyObject *line = NULL;
+            Py_ssize_t length = 0;
+            if (count < 4) {
+                line = PyList_GET_ITEM(lines, r);
+                if (!PyUnicode_Check(line)) goto fallback;
+                length = PyUnicode_GET_LENGTH(line);
+                if (!length) continue;
+            }
+            int64_t twin = -1;
+            if (count >= 4 || length >= 20) {
+                uint64_t hash;
+                Py_ssize_t low = first, high = first + count;
+                if (count) {
+                    hash = repeat_step(0, (uint64_t)count);
+                    for (Py_ssize_t w = low; w < high; w++) hash = repeat_step(hash, (uint32_t)ids[w]);
+                } else {
+                    repeat_strip(line, &low, &high);
+                    int kind = PyUnicode_KIND(line);
+                    const void *data = PyUnicode_DATA(line);
+                    hash = repeat_step(~(uint64_t)0, (uint64_t)(high - low));
+                    for (Py_ssize_t i = low; i < high; i++) hash = repeat_step(hash, PyUnicode_READ(kind, data, i));
+                }
+                size_t slot = (size_t)(hash ^ (hash >> 32)) & (wanted - 1);
+                for (;; slot = (slot + 1) & (wanted - 1)) {
+                    RepeatSlot *s = &slots[slot];
+                    if (s->page != d + 1) {
+                        s->page = d + 1;
+                        s->hash = hash;
+                        s->position = position;
+                        s->first = low;
+                        s->last = high;
+                        s->line = count ? NULL : line;
+                        break;
+                    }
+                    if (s->hash != hash || (s->line == NULL) != (count > 0) || s->last - s->first != high - low) continue;
+                    if (count ? !memcmp(ids + s->first, ids + low, (size_t)count * sizeof(int32_t))
+                              : repeat_same_text(s->line, s->first, line, low, high - low)) {
+                        twin = s->position;
+                        break;
+                    }
+                }
+            }
+            if (push64(&kept, r) < 0 || push64(&twins, twin) < 0) goto done;
+            if (min_words && twin < 0 && count >= min_words) {
+                if (push64(&chosen, position) < 0 || push64(&owners, d) < 0 || push64(&lengths, count) < 0) goto done;
+                for (Py_ssize_t w = first; w < first + count; w++) {
+                    if (ids[w] < 0 || ids[w] >= vocabulary) {
+                        PyErr_SetString(PyExc_ValueError, "paragraph_rows: a word number is outside the vocabulary");
+                        goto done;
+                    }
+                    numbers[ids[w]] = 1;
+                    if (buffer_push(&words, ids[w]) < 0) goto done;
+                }
+            }
+            position++;
+        }
+        if (push64(&sizes, position) < 0) goto done;
+        PyBuffer_Release(&ids_view);
+        PyBuffer_Release(&starts_view);
+    }
+    /* The candidates' words renumbered 0, 1, ... by vocabulary order (the words in play only). */
+    int32_t next = 0;
+    for (Py_ssize_t v = 0; v < vocabulary; v++) {
+        if (!numbers[v]) continue;
+        numbers[v] = next++;
+        if (push64(&used, v) < 0) goto done;
+    }
+    for (Py_ssize_t w = 0; w < words.size; w++) ((int32_t *)words.data)[w] = numbers[((int32_t *)words.data)[w]];
+    {
+        PyObject *parts[8] = {buffer_bytes(&kept, 8),    buffer_bytes(&sizes, 8),   buffer_bytes(&twins, 8),
+                              buffer_bytes(&chosen, 8),  buffer_bytes(&owners, 8),  buffer_bytes(&words, 4),
+                              buffer_bytes(&lengths, 8), buffer_bytes(&used, 8)};
+        int ok = 1;
+        for (int k = 0; k < 8; k++) ok &= parts[k] != NULL;
+        if (ok)
+            result = PyTuple_Pack(8, parts[0], parts[1], parts[2], parts[3], parts[4], parts[5], parts[6], parts[7]);
+        for (int k = 0; k < 8; k++) Py_XDECREF(parts[k]);
+    }
+    goto done;
+fallback:
+    result = Py_NewRef(Py_None);
+done:
+    if (ids_view.obj) PyBuffer_Release(&ids_view);
+    if (starts_view.obj) PyBuffer_Release(&starts_view);
+    Py_XDECREF(cached);
+    PyMem_Free(numbers);
+    PyMem_Free(slots);
+    PyMem_Free(kept.data);
+    PyMem_Free(sizes.data);
+    PyMem_Free(twins.data);
+    PyMem_Free(chosen.data);
+    PyMem_Free(owners.data);
+    PyMem_Free(words.data);
+    PyMem_Free(lengths.data);
+    PyMem_Free(used.data);
+    return result;
+}
+
+/* ---- end of the paragraph repeats ---- */
+
 static PyMethodDef methods[] = {
     {"tokenize", tokenize, METH_VARARGS,
      "tokenize(text, page_lines): number the \\w+ words of a batch's lowercased lines (see textclean/_tokens.py)."},
     {"prefilter_pairs", prefilter_pairs, METH_VARARGS,
-     "prefilter_pairs(ids, lengths, documents, permuted, bound): the near-repeat prefilter's pairs "
+     "prefilter_pairs(ids, lengths, documents, hashes, multipliers, offsets, bound): the near-repeat prefilter's pairs "
      "(see textclean/_paragraph_prefilter.py)."},
     {"word_hashes", word_hashes, METH_VARARGS,
      "word_hashes(words, used): zlib's CRC-32 of the UTF-8 of the used words (see textclean/_paragraph_prefilter.py)."},
@@ -2721,6 +2984,9 @@ static PyMethodDef methods[] = {
     {"start_masks", start_masks, METH_VARARGS,
      "start_masks(text, bits, starts, sizes, letter, classes, keys, masks, char_sets): per row of text, the masks of "
      "the first-letter and character gates it passes."},
+    {"paragraph_rows", paragraph_rows, METH_VARARGS,
+     "paragraph_rows(pages, verdict_type, vocabulary, min_words): per page its kept rows and their exact copies, and "
+     "the near-copy candidates' words (see textclean/_paragraphs.py)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -1,6 +1,7 @@
 # The optional compiled kernels (textclean/_native.c); their Python references are in textclean/_tokens.py
 # (tokenize), textclean/_paragraph_prefilter.py (prefilter_pairs,
-# word_hashes), textclean/_matcher_probe.py (lines_holding), textclean/_matcher_routes.py (route_spec and
+# word_hashes), textclean/_paragraphs.py (paragraph_rows: _repeats_of_pages_reference), textclean/_matcher_probe.py
+# (lines_holding), textclean/_matcher_routes.py (route_spec and
 # route_lines: Routes.routed, Routes.reference), textclean/_lineshape_classes.py (code_blocks, class_bits) and
 # textclean/_lineshape_rows.py (row_measures), textclean/_minhash.py (minhash_shingles, minhash_signatures,
 # sorted_intersections: the numpy reference; textclean/_minhash_kernels.py picks them), textclean/_normalize_scan.py
@@ -12,7 +13,14 @@ from typing_extensions import Buffer
 
 def tokenize(text: str, page_lines: Buffer, /) -> tuple[bytes, bytes, bytes, bytes, bytes, list[str]]: ...
 def prefilter_pairs(
-    ids: Buffer, lengths: Buffer, documents: Buffer, permuted: Buffer, bound: float, /
+    ids: Buffer,
+    lengths: Buffer,
+    documents: Buffer,
+    hashes: Buffer,
+    multipliers: Buffer,
+    offsets: Buffer,
+    bound: float,
+    /,
 ) -> tuple[bytes, bytes]: ...
 def word_hashes(words: list[str], used: Buffer, /) -> bytes | None: ...
 def lines_holding(document: str, needles: list[str], /) -> list[list[int]]: ...
@@ -83,3 +91,6 @@ def start_masks(
     char_sets: list[tuple[int, str]],
     /,
 ) -> bytes: ...
+def paragraph_rows(
+    pages: list[tuple[list[str], list[object], Buffer, Buffer]], verdict_type: type, vocabulary: int, min_words: int, /
+) -> tuple[bytes, bytes, bytes, bytes, bytes, bytes, bytes, bytes] | None: ...

@@ -15,7 +15,7 @@ from typing import Any
 
 from textclean import _kernels
 
-__all__ = ["prefiltered_pairs_many"]
+__all__ = ["gathered_pairs", "prefiltered_pairs_many", "word_hashes_of"]
 
 _PREFILTER_PERMUTATIONS = 16
 _MINIMA_WORDS = 1 << 15  # words whose permuted hashes are gathered at once (4 MB at 16 permutations)
@@ -45,33 +45,53 @@ def prefiltered_pairs_many(
 
     from textclean._tokens import gather_ragged
 
-    out: list[list[tuple[int, list[int]]]] = [[] for _ in pages]
     if sum(len(chosen) for _, _, chosen in pages) < 2:
-        return out
+        return [[] for _ in pages]
     numbers, lengths = gather_ragged(pages)  # the chosen paragraphs of every page at once
     present = np.zeros(len(vocabulary), dtype=bool)
     present[numbers] = True
     used = np.flatnonzero(present)  # the words in play, renumbered 0, 1, ... (by vocabulary order)
     ids = (np.cumsum(present) - 1)[numbers]
-    hashes = _word_hashes(vocabulary, used)
-    multipliers, offsets = _prefilter_permutations()
-    permuted = (hashes[:, None] * multipliers + offsets) & np.uint64(0xFFFFFFFF)
     sizes = [len(chosen) for _, _, chosen in pages]
     document = np.repeat(np.arange(len(pages), dtype=np.int64), sizes)
+    return gathered_pairs(ids, lengths, document, word_hashes_of(vocabulary, used), threshold, len(pages))
+
+
+def gathered_pairs(
+    ids: Any, lengths: Any, document: Any, hashes: Any, threshold: float, documents: int
+) -> list[list[tuple[int, list[int]]]]:
+    """:func:`prefiltered_pairs_many` of the candidate paragraphs gathered already: their words end to end
+    (``ids``, numbered 0, 1, ... among the words in play), how many each has (at least one), the document of each
+    (``document``, ascending, below ``documents``) and the CRC-32 of each word in play (``hashes``, uint32).
+
+    Pairs are ``(later, [earlier, ...])`` in positions among the document's candidates, by later then earlier.
+    """
+    import numpy as np
+
+    out: list[list[tuple[int, list[int]]]] = [[] for _ in range(documents)]
+    if len(lengths) < 2:
+        return out
+    multipliers, offsets = _prefilter_permutations()
     bound = max(0.2, threshold - 0.15)
     native = _kernels.kernel("prefilter_pairs")
     if native is not None:  # the same pairs, from textclean/_native.c
         found = native(
-            ids.astype(np.int32), lengths.astype(np.int64), document, np.ascontiguousarray(permuted), bound
+            np.ascontiguousarray(ids, dtype=np.int32),
+            np.ascontiguousarray(lengths, dtype=np.int64),
+            np.ascontiguousarray(document, dtype=np.int64),
+            np.ascontiguousarray(hashes, dtype=np.uint32),
+            multipliers,
+            offsets,
+            bound,
         )  # numpy arrays are passed as buffers, not copied
         later, earlier = (np.frombuffer(part, dtype=np.int64) for part in found)
     else:
-        later, earlier = _pairs_reference(permuted, ids, lengths, document, len(used), bound)
+        permuted = (hashes.astype(np.uint64)[:, None] * multipliers + offsets) & np.uint64(0xFFFFFFFF)
+        later, earlier = _pairs_reference(permuted, ids, lengths, document, len(hashes), bound)
     if not len(later):
         return out
-    page_start = np.concatenate([[0], np.cumsum(sizes[:-1])]).astype(np.intp)
     page = document[later]
-    first = page_start[page]
+    first = np.searchsorted(document, page)  # each pair's document's first candidate
     for d, row, other in zip(page.tolist(), (later - first).tolist(), (earlier - first).tolist(), strict=True):
         pairs = out[d]
         if pairs and pairs[-1][0] == row:
@@ -81,8 +101,8 @@ def prefiltered_pairs_many(
     return out
 
 
-def _word_hashes(vocabulary: Sequence[str], used: Any) -> Any:
-    """The CRC-32 of the UTF-8 of each used word (numbers into ``vocabulary``), as uint64: unsalted, the same in
+def word_hashes_of(vocabulary: Sequence[str], used: Any) -> Any:
+    """The CRC-32 of the UTF-8 of each used word (numbers into ``vocabulary``), as uint32: unsalted, the same in
     every process. The compiled ``word_hashes`` when it was built, else zlib (its reference)."""
     import numpy as np
 
@@ -90,9 +110,9 @@ def _word_hashes(vocabulary: Sequence[str], used: Any) -> Any:
     if native is not None and isinstance(vocabulary, list):
         found = native(vocabulary, used.astype(np.int64))
         if found is not None:  # None: a lone surrogate, which the reference reports as str.encode does
-            return np.frombuffer(found, dtype=np.uint32).astype(np.uint64)
+            return np.frombuffer(found, dtype=np.uint32)
     words = map(vocabulary.__getitem__, used.tolist())
-    return np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint64, count=len(used))
+    return np.fromiter(map(zlib.crc32, map(str.encode, words)), dtype=np.uint32, count=len(used))
 
 
 def _pairs_reference(permuted: Any, ids: Any, lengths: Any, document: Any, size: int, bound: float) -> tuple[Any, Any]:

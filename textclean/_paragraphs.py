@@ -14,15 +14,25 @@ repeated "Yes." in an interview or a repeated table cell is content.
 from __future__ import annotations
 
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
-from textclean._paragraph_prefilter import prefiltered_pairs_many
-from textclean._rule import Rule
-from textclean._tokens import lowercase_words, table_from_lists, tokenize_pages
+from textclean import _kernels
+from textclean._paragraph_prefilter import gathered_pairs, prefiltered_pairs_many, word_hashes_of
+from textclean._rule import Rule, Verdict
+from textclean._tokens import PageTokens, gather_pages, lowercase_words, table_from_lists, tokenize_pages
 
-__all__ = ["PARAGRAPH_RULES", "Repeat", "find_repeats", "find_repeats_many", "lowercase_words", "repeats_of_words"]
+__all__ = [
+    "PARAGRAPH_RULES",
+    "Repeat",
+    "find_repeats",
+    "find_repeats_many",
+    "lowercase_words",
+    "repeats_of_pages",
+    "repeats_of_words",
+]
 
 _NEAR_NGRAM = 3
 _MIN_EXACT_WORDS = 4
@@ -154,6 +164,110 @@ def repeats_of_words(
     return [[repeats[i] for i in sorted(repeats)] for repeats in found]
 
 
+def repeats_of_pages(
+    pages: Sequence[tuple[list[str], PageTokens, list[Verdict]]],
+    *,
+    threshold: float | None,
+    min_words: int,
+    num_perm: int,
+    seed: int,
+) -> list[list[Repeat]]:
+    """The repeated paragraphs among each page's kept non-blank lines, numbered as the page's lines.
+
+    Each page is its lines, their words (pages of one token table) and a verdict per line; a line takes part
+    when its verdict keeps it and it is not empty. A :class:`Repeat`'s ``index`` and ``twin`` are line numbers
+    of the page (not positions among the kept lines): :func:`repeats_of_words` of the kept lines, renumbered.
+    The compiled ``paragraph_rows`` picks the kept lines, finds their exact copies and gathers the near-copy
+    candidates' words for the whole batch in one call when it was built (:mod:`textclean._kernels`), else
+    :func:`_repeats_of_pages_reference` does.
+    """
+    if not pages:
+        return []
+    native = _kernels.kernel("paragraph_rows")
+    vocabulary = pages[0][1].table.vocabulary
+    found = None
+    if native is not None and (threshold is None or min_words >= 1):
+        found = native(
+            [(lines, verdicts, words.ids, words.starts) for lines, words, verdicts in pages],
+            Verdict,
+            len(vocabulary),
+            0 if threshold is None else min_words,
+        )  # None: inputs outside the kernel's (a verdict of another type...): the reference takes them
+    if found is None:
+        return _repeats_of_pages_reference(
+            pages, threshold=threshold, min_words=min_words, num_perm=num_perm, seed=seed
+        )
+    import numpy as np
+
+    kept, sizes, twins, chosen, owners, words, lengths, used = (
+        np.frombuffer(part, dtype=np.int32 if k == 5 else np.int64) for k, part in enumerate(found)
+    )
+    firsts = np.cumsum(sizes) - sizes  # each page's first kept line among all pages' kept lines
+    out: list[dict[int, Repeat]] = [{} for _ in pages]
+    copies = np.flatnonzero(twins >= 0)
+    if len(copies):
+        page_of = np.searchsorted(firsts, copies, side="right") - 1
+        lines_of = kept[copies].tolist()
+        twin_lines = kept[twins[copies] + firsts[page_of]].tolist()
+        for d, line, twin in zip(page_of.tolist(), lines_of, twin_lines, strict=True):
+            out[d][line] = Repeat(line, twin, 1.0, "D001")
+    if threshold is not None and len(chosen) >= 2:
+        hashes = word_hashes_of(vocabulary, used)
+        pairs = gathered_pairs(words, lengths, owners, hashes, threshold, len(pages))
+        if any(pairs):
+            candidate_firsts = np.searchsorted(owners, np.arange(len(pages) + 1)).tolist()
+            candidates = [
+                chosen[candidate_firsts[d] : candidate_firsts[d + 1]].tolist() if page_pairs else []
+                for d, page_pairs in enumerate(pairs)
+            ]
+            page_firsts = firsts.tolist()
+            kept_lines = kept.tolist()
+
+            def text_of(d: int, position: int) -> str:
+                text: str = pages[d][0][kept_lines[page_firsts[d] + position]]
+                return text
+
+            near = _signed_near_repeats(text_of, candidates, pairs, threshold, num_perm, seed)
+            for d, page_near in enumerate(near):
+                for repeat in page_near:
+                    line = kept_lines[page_firsts[d] + repeat.index]
+                    twin = kept_lines[page_firsts[d] + repeat.twin]
+                    out[d][line] = Repeat(line, twin, repeat.similarity, repeat.code)
+    return [[repeats[i] for i in sorted(repeats)] for repeats in out]
+
+
+def _repeats_of_pages_reference(
+    pages: Sequence[tuple[list[str], PageTokens, list[Verdict]]],
+    *,
+    threshold: float | None,
+    min_words: int,
+    num_perm: int,
+    seed: int,
+) -> list[list[Repeat]]:
+    """:func:`repeats_of_pages` in plain steps: each page's kept lines, their words gathered, :func:`repeats_of_words`
+    of them, and the positions mapped back to line numbers (the reference of the compiled path)."""
+    kept = [  # the kept non-blank lines
+        list(compress(range(len(lines)), map(operator.and_, map(_KEEP, verdicts), map(bool, lines))))
+        for lines, _, verdicts in pages
+    ]
+    gathered = gather_pages([(words, rows) for (_, words, _), rows in zip(pages, kept, strict=True)])
+    found = repeats_of_words(
+        [
+            ([lines[row] for row in rows], ids, counts)
+            for (lines, _, _), rows, (ids, counts) in zip(pages, kept, gathered, strict=True)
+        ],
+        pages[0][1].table.vocabulary,
+        threshold=threshold,
+        min_words=min_words,
+        num_perm=num_perm,
+        seed=seed,
+    )
+    return [
+        [Repeat(rows[r.index], rows[r.twin], r.similarity, r.code) for r in repeats]
+        for rows, repeats in zip(kept, found, strict=True)
+    ]
+
+
 def _exact_repeats(paragraphs: Sequence[str], ids: Any, counts: Any) -> dict[int, Repeat]:
     """The later exact copies (``D001``): the same words once lowercased, or the same text when it has none."""
     repeats: dict[int, Repeat] = {}
@@ -181,9 +295,25 @@ def _near_repeats_many(
     seed: int,
 ) -> list[list[Repeat]]:
     """Each document's near copies (``D002``) among its candidate paragraphs (MinHash of word 3-grams)."""
-    out: list[list[Repeat]] = [[] for _ in pages]
     chosen = [(ids, counts, rows) for (_, ids, counts), rows in zip(pages, candidates, strict=True)]
     pairs = prefiltered_pairs_many(chosen, vocabulary, threshold)
+    return _signed_near_repeats(
+        lambda d, position: pages[d][0][position], candidates, pairs, threshold, num_perm, seed
+    )
+
+
+def _signed_near_repeats(
+    text_of: Callable[[int, int], str],
+    candidates: Sequence[list[int]],
+    pairs: Sequence[list[tuple[int, list[int]]]],
+    threshold: float,
+    num_perm: int,
+    seed: int,
+) -> list[list[Repeat]]:
+    """Each document's near copies (``D002``) among the prefilter's ``pairs`` (in positions among its
+    ``candidates``, which are paragraph positions): MinHash of word 3-grams of the paragraphs in some pair
+    (``text_of(document, paragraph)``)."""
+    out: list[list[Repeat]] = [[] for _ in pairs]
     if not any(pairs):
         return out  # no pair shares enough words: no MinHash needed (the common case)
     import numpy as np
@@ -191,7 +321,7 @@ def _near_repeats_many(
     from textclean._minhash import minhash_signatures
 
     involved = [sorted({i for later, earlier in page for i in (later, *earlier)}) for page in pairs]
-    texts = [pages[d][0][candidates[d][i]] for d, rows in enumerate(involved) for i in rows]
+    texts = [text_of(d, candidates[d][i]) for d, rows in enumerate(involved) for i in rows]
     signatures = np.concatenate(
         [
             minhash_signatures(chunk, num_perm=num_perm, ngram=_NEAR_NGRAM, seed=seed)
@@ -225,6 +355,7 @@ def _near_repeats_many(
 
 
 _AGREEMENT = operator.itemgetter(1)
+_KEEP = operator.attrgetter("keep")
 _SIGNATURE_CHARS = 16_000  # characters of paragraphs signed per MinHash call (about 1.5 MB of temporaries)
 _AGREEMENT_CHUNK = 1 << 12  # pairs of signatures compared at once (two chunk x num_perm gathers: 4 MB at 128)
 
