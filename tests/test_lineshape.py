@@ -182,3 +182,13 @@ def test_the_class_table_from_the_start_up_cache_is_the_predicates_table(
     _lineshape_classes._class_table.cache_clear()
     assert not _lineshape_classes._class_table().filled.any()  # no cache: filled as texts need it
     _lineshape_classes._class_table.cache_clear()
+
+
+@pytest.mark.parametrize("pure", [False, True])
+def test_bylines_starting_with_a_latin_a_are_found(pure: bool) -> None:
+    """``av`` and ``af`` (Swedish, Danish) start bylines too: the gate once let only ``а`` (Cyrillic) through."""
+    from textclean._features import _shape, count_words
+
+    rows = ["Av Johan Berg", "af Peter Hansen", "AV  Ola", "автор Иван", "By John", "av dem", "Avis Berg"]
+    shape = _pure(shape_matrix, _text(rows)) if pure else shape_matrix(_text(rows))
+    assert np.array_equal(shape.matrix, np.array([_shape(row, count_words(row)) for row in rows]))

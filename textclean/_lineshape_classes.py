@@ -37,7 +37,7 @@ COUNTED = 5  # the counted classes: the five lowest bits
 
 BMP = 0x10000
 _BULLET_CHAR = regex.compile(r"[-–—•*·▪►◦‣●○■□]", regex.I)
-_BYLINE_FIRST = regex.compile(r"(?i:[bvpdаt])")  # the first letters of _BYLINE's words
+_BYLINE_FIRST = regex.compile(r"(?i:[abvpdаt])")  # the first letters of _BYLINE's words (Latin a: av, af)
 _NOT_LETTER = regex.compile(r"[\W\d_]")
 _RE_WORD = re.compile(r"\w")
 _RX_DIGIT = regex.compile(r"\d")
