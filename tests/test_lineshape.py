@@ -1,4 +1,4 @@
-"""The line shapes: the compiled kernels (code_blocks, class_bits, row_measures) against their numpy references."""
+"""The line shapes: the compiled kernels (code_blocks, class_bits, row_shapes) against their numpy references."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from textclean._lineshape_classes import BMP, _ClassTable, char_bits, class_bits
 from textclean._lineshape_rows import _tails, row_measures
 
 T = TypeVar("T")
-native = _kernels.kernel("row_measures")
+native = _kernels.kernel("row_shapes")
 needs_native = pytest.mark.skipif(native is None, reason="textclean._native was not built")
 
 # The characters the classes, gates and tails tell apart, in every str kind: ASCII (gate marks, closers, sentence
@@ -192,3 +192,107 @@ def test_bylines_starting_with_a_latin_a_are_found(pure: bool) -> None:
     rows = ["Av Johan Berg", "af Peter Hansen", "AV  Ola", "автор Иван", "By John", "av dem", "Avis Berg"]
     shape = _pure(shape_matrix, _text(rows)) if pure else shape_matrix(_text(rows))
     assert np.array_equal(shape.matrix, np.array([_shape(row, count_words(row)) for row in rows]))
+
+
+# --- the kernel's verdicts on the rarer patterns, against the patterns themselves ---
+
+# Pieces of bylines, URLs, dates, bullets and separators, and the characters their classes and IGNORECASE tell apart
+# (spaces str and regex disagree on, digits of other scripts and digit-like non-digits, \w beyond letters: marks,
+# joiners, "_"; letters that fold onto ASCII ones: ſ K İ, and their look-alikes that do not: ı; Cyrillic letters
+# that fold onto the byline's: ᲀ ᲂ ᲄ; upper case beyond \p{Lu}: ǅ Ⓐ).
+# Pieces of bylines, URLs, dates, bullets and separators (a theme per batch), and the characters their classes and
+# IGNORECASE tell apart: spaces str and regex disagree on, digits of other scripts and digit-like non-digits, \w beyond
+# letters (marks, joiners, "_"), letters that fold onto ASCII ones (ſ K İ) and a look-alike that does not (ı), Cyrillic
+# letters that fold onto the byline's (ᲀ ᲄ), upper case beyond \p{Lu} (ǅ Ⓐ).
+THEMES = [
+    "by von par por di door av af text texte texte: text: автор АВТОР ᲀᲄ Ав bY dİ AF VON".split(),
+    "http https HTTPS httpſ hTtP :// :/ / www WwW wſw www. . .. com CoM org net htm html HTML htmlx html_ .cOm .html"
+    " .htm .htm5 .netx @ a@b x@y.co @b.cd a@.co a@b.c1 _@x.y_z s@t.u.vw https:// HTTPſ:// http:// httpſ:/ wwW.".split(),
+    "1 12 123 1234 19 20 1999 2012 20122 ٣ ٢٠١٢ ² ½ 年 : . / - .5 12:30 1.5.2012 99-12-31 2012-03-04 12:3 1:234".split()
+    + "1.5.3012 12/12/12 1-1-123 3012-01-01 ٣٠١٢-٠١-٠١ 1:30 ٣:٣٠ 123:45 1.5.12345 3012年 ١٢٣٤年".split(),
+    "- – • * ▪ ● ■ □ | · » › / a) 1. 12) 123. 1234. ſ. K) İ. ı. a z Z . )".split(),
+    ["|", "·", "•", "»", "›", "/", "x", "_", "|||", "|·•", " | ", " |", "| ", " / ", " »", "|  ", " •|", " ||", "\t·"],
+]
+SHARED = [*"A Z É Σ ǅ Ⓐ a z é _ x1 \u0301 \u200d \u200c 中 ü".split(), " ", " ", " ", "  ", "\t", "\xa0", "\u3000"]
+SHARED += ["\x1c", "\x85", "\u2028"]
+
+
+def pattern_rows() -> st.SearchStrategy[list[str]]:
+    """Non-empty rows (no line break) glued from one theme's pieces, some of them well past the date pattern's
+    window."""
+
+    def rows_of(pieces: list[str]) -> st.SearchStrategy[list[str]]:
+        glued = st.lists(st.sampled_from(pieces + SHARED), min_size=1, max_size=12).map("".join)
+        padded = st.builds(lambda pad, row: "x" * pad + row, st.integers(185, 205), glued)
+        row = st.one_of(glued, glued, padded).filter(lambda text: "\n" not in text and bool(text))
+        return st.lists(row, min_size=1, max_size=10)
+
+    return st.sampled_from(THEMES).flatmap(rows_of)
+
+
+def _verdicts(head: str) -> list[int]:
+    """The patterns on a row's head, as the per-line code runs them."""
+    from textclean._features import _BULLET, _BYLINE, _DATE, _SEPARATORS, _URL
+
+    found = (_BULLET.match(head), _BYLINE.match(head), _URL.search(head), _DATE.search(head[:200]))
+    return [*(int(match is not None) for match in found), len(_SEPARATORS.findall(head))]
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pattern_rows())
+def test_the_pattern_columns_are_the_patterns_verdicts(rows: list[str]) -> None:
+    """The bullet, byline, URL, date and separator columns are the patterns' own verdicts, on both paths."""
+    from textclean._lineshape_rows import BULLET_MATCH
+
+    text = _text(rows)
+    expected = [_verdicts(head) for head in text.heads]
+    assert _pure(row_measures, text)[:, BULLET_MATCH:].tolist() == expected
+    if native is not None:
+        assert row_measures(text)[:, BULLET_MATCH:].tolist() == expected
+
+
+@needs_native
+def test_rows_the_kernel_leaves_to_the_pattern_are_decided_by_it() -> None:
+    """A Cyrillic byline word, or an upper-case letter beyond ASCII after a byline word: the pattern decides."""
+    from textclean._lineshape_rows import BYLINE_MATCH
+
+    rows = ["автор Иван", "Автор иван", "by Émile", "by émile", "By Ⓐnne", "by  ǅemal", "by Z", "by"]
+    text = _text(rows)
+    raw = np.frombuffer(native(text.joined, text.bits, _tails(), len(rows)), dtype=np.int32).reshape(len(rows), -1)
+    assert raw[:, BYLINE_MATCH].tolist() == [2, 2, 2, 2, 2, 2, 1, 0]
+    assert row_measures(text)[:, BYLINE_MATCH].tolist() == [1, 0, 1, 0, 0, 0, 1, 0]
+
+
+def _every_code_point() -> str:
+    return "".join(map(chr, range(0x110000)))
+
+
+def test_ignorecase_equates_an_ascii_letter_with_its_cases_and_three_code_points_alone() -> None:
+    """What the kernel's fold_letter knows of regex's IGNORECASE, checked on every code point: a letter of the
+    patterns, or one of [a-z], matches its two ASCII cases and İ (i), K (k), ſ (s) alone."""
+    import regex
+
+    every = _every_code_point()
+    extra = {"i": "\u0130", "k": "\u212a", "s": "\u017f"}
+    for letter in "abcdefghijklmnopqrstuvwxyz":
+        found = {match.group() for match in regex.finditer(letter, every, regex.I)}
+        assert found == {letter, letter.upper(), *extra.get(letter, "")}, letter
+    found = {match.group() for match in regex.finditer("[a-z]", every, regex.I)}
+    assert found == set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") | set(extra.values())
+    assert {match.group() for match in regex.finditer(r"\p{Lu}", every[:128])} == set("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def test_regex_word_characters_are_letters_digits_and_the_underscore() -> None:
+    """The kernel's \\w (class bits LETTER or RXDIGIT, or "_") and \\b (between a \\w and a non-\\w), checked on
+    every code point."""
+    import regex
+
+    every = _every_code_point()
+    words = {match.start() for match in regex.finditer(r"\w", every)}
+    letters = {match.start() for match in regex.finditer(r"[^\W\d_]", every)}
+    digits = {match.start() for match in regex.finditer(r"\d", every)}
+    assert words == letters | digits | {ord("_")}
+    is_word = np.zeros(len(every) + 2, dtype=bool)
+    is_word[np.array(sorted(words)) + 1] = True  # is_word[k + 1]: whether every[k] is \w; nothing around it
+    boundaries = np.flatnonzero(is_word[:-1] != is_word[1:]).tolist()
+    assert [match.start() for match in regex.finditer(r"\b", every)] == boundaries
