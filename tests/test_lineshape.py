@@ -69,9 +69,10 @@ def _text(rows: list[str]) -> LineText:
 @given(batches)
 def test_row_measures_equal_the_reference(rows: list[str]) -> None:
     text = _text(rows)
-    measures, reference = row_measures(text), _pure(row_measures, text)
+    (measures, logs), (reference, reference_logs) = row_measures(text), _pure(row_measures, text)
     assert measures.dtype == reference.dtype == np.int64
     assert np.array_equal(measures, reference), np.argwhere(measures != reference)[:5]
+    assert logs.dtype == reference_logs.dtype == np.float64 and logs.tobytes() == reference_logs.tobytes()
 
 
 @needs_native
@@ -82,8 +83,9 @@ def test_row_measures_of_a_part_equal_the_reference(rows: list[str], data: st.Da
     first = data.draw(st.integers(0, len(rows) - 1))
     stop = data.draw(st.integers(first + 1, len(rows)))
     part = _text(rows).part(first, stop)
-    assert np.array_equal(row_measures(part), _pure(row_measures, part))
-    assert np.array_equal(row_measures(part), row_measures(_text(rows[first:stop])))
+    measures, logs = row_measures(part)
+    for other, other_logs in (_pure(row_measures, part), row_measures(_text(rows[first:stop]))):
+        assert np.array_equal(measures, other) and logs.tobytes() == other_logs.tobytes()
 
 
 @needs_native
@@ -132,7 +134,7 @@ def test_row_measures_counts_rows_longer_than_a_head() -> None:
     rows = ["7" * 10_000, "Ab, " * 3000, "中" * 5000, "Ω" * 4095 + "ω"]
     text = "\n".join(rows)
     bits, _ = class_bits(text)
-    measures = np.frombuffer(native(text, bits, _tails(), len(rows)), dtype=np.int32).reshape(len(rows), -1)
+    measures = np.frombuffer(native(text, bits, _tails(), len(rows))[0], dtype=np.int32).reshape(len(rows), -1)
     for row, got in zip(rows, measures.tolist(), strict=True):
         classes = np.array([char_bits(ch) for ch in set(row)])[:, None] & (1 << np.arange(5)) != 0
         per_char = dict(zip(set(row), classes.tolist(), strict=True))
@@ -246,9 +248,9 @@ def test_the_pattern_columns_are_the_patterns_verdicts(rows: list[str]) -> None:
 
     text = _text(rows)
     expected = [_verdicts(head) for head in text.heads]
-    assert _pure(row_measures, text)[:, BULLET_MATCH:].tolist() == expected
+    assert _pure(row_measures, text)[0][:, BULLET_MATCH:].tolist() == expected
     if native is not None:
-        assert row_measures(text)[:, BULLET_MATCH:].tolist() == expected
+        assert row_measures(text)[0][:, BULLET_MATCH:].tolist() == expected
 
 
 @needs_native
@@ -258,9 +260,10 @@ def test_rows_the_kernel_leaves_to_the_pattern_are_decided_by_it() -> None:
 
     rows = ["автор Иван", "Автор иван", "by Émile", "by émile", "By Ⓐnne", "by  ǅemal", "by Z", "by"]
     text = _text(rows)
-    raw = np.frombuffer(native(text.joined, text.bits, _tails(), len(rows)), dtype=np.int32).reshape(len(rows), -1)
+    found = native(text.joined, text.bits, _tails(), len(rows))[0]
+    raw = np.frombuffer(found, dtype=np.int32).reshape(len(rows), -1)
     assert raw[:, BYLINE_MATCH].tolist() == [2, 2, 2, 2, 2, 2, 1, 0]
-    assert row_measures(text)[:, BYLINE_MATCH].tolist() == [1, 0, 1, 0, 0, 0, 1, 0]
+    assert row_measures(text)[0][:, BYLINE_MATCH].tolist() == [1, 0, 1, 0, 0, 0, 1, 0]
 
 
 def _every_code_point() -> str:
@@ -296,3 +299,20 @@ def test_regex_word_characters_are_letters_digits_and_the_underscore() -> None:
     is_word[np.array(sorted(words)) + 1] = True  # is_word[k + 1]: whether every[k] is \w; nothing around it
     boundaries = np.flatnonzero(is_word[:-1] != is_word[1:]).tolist()
     assert [match.start() for match in regex.finditer(r"\b", every)] == boundaries
+
+
+@needs_native
+def test_mean_logs_are_math_log1p_of_the_mean_token_length() -> None:
+    """The kernel's libm log1p is math.log1p, bit for bit, on rows of every length up to a head and many token
+    counts (the ratios the shape matrix takes)."""
+    import math
+
+    rows = [("a " * (tokens - 1) + "a" * (size - 2 * (tokens - 1))) for size in range(1, HEAD_CHARS + 1, 7)
+            for tokens in range(1, (size + 1) // 2 + 1, 1 + size // 40)]
+    rows += ["   x  ", "\u3000", "x\u3000y", "中" * 17]
+    text = _text([row.strip() or "x" for row in rows])
+    measures, logs = row_measures(text)
+    tokens = [len(head.split()) for head in text.heads]
+    assert measures[:, 5].tolist() == tokens
+    expected = [math.log1p(len(head) / max(count, 1)) for head, count in zip(text.heads, tokens, strict=True)]
+    assert logs.tobytes() == np.array(expected, dtype=np.float64).tobytes()

@@ -180,7 +180,7 @@ def shape_matrix(text: LineText) -> Shape:
     n = len(text.lines)
     size = text.size
     long_rows = np.flatnonzero(text.full > HEAD_CHARS).tolist()
-    counts = row_measures(text)
+    counts, mean_logs = row_measures(text)
     tokens = counts[:, TOKENS]
     words = _count_words(tokens, counts[:, CJK], text.full, text.lines, long_rows)
     out = np.zeros((n, len(_COLUMN)))
@@ -205,6 +205,5 @@ def shape_matrix(text: LineText) -> Shape:
     out[:, _COLUMN["punctuation-ratio"]] = ratios[:, 1]
     out[:, _COLUMN["commas-per-word"]] = counts[:, COMMAS] / np.maximum(words, 1)
     out[:, _COLUMN["cjk-ratio"]] = ratios[:, 2]
-    mean_length = np.fromiter(map(math.log1p, (size / n_tokens).tolist()), dtype=np.float64, count=n)
-    out[:, _COLUMN["log-mean-word-length"]] = mean_length
+    out[:, _COLUMN["log-mean-word-length"]] = mean_logs
     return Shape(out, words.astype(np.float64), tokens)

@@ -22,6 +22,7 @@ lines. Both give the same matrix.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
@@ -84,18 +85,26 @@ def _tails() -> npt.NDArray[np.uint8]:
     return table
 
 
-def row_measures(text: LineText) -> npt.NDArray[np.int64]:
+def row_measures(text: LineText) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """The measures of each line of ``text`` (a row per line, the columns of this module's docstring; every line
-    non-empty, as :func:`~textclean._lineshape.line_text` gets them)."""
+    non-empty, as :func:`~textclean._lineshape.line_text` gets them), and the ``math.log1p`` of each line's mean
+    token length (of its head: its length over its ``str.split`` tokens, at least one)."""
     native = _kernels.kernel("row_shapes")
     if native is None:
-        return _measures_reference(text)
-    found = native(text.joined, text.bits, _tails(), len(text.starts))
+        measures = _measures_reference(text)
+        return measures, _mean_logs(text.size, measures[:, TOKENS])
+    found, logs = native(text.joined, text.bits, _tails(), len(text.starts))
     measures = np.frombuffer(found, dtype=np.int32).reshape(len(text.starts), _COLUMNS).astype(np.int64)
     for column, pattern in _PATTERNS:
         for row in np.flatnonzero(measures[:, column] == _UNSURE).tolist():
             measures[row, column] = pattern(text.heads[row]) is not None
-    return measures
+    return measures, np.frombuffer(logs, dtype=np.float64)
+
+
+def _mean_logs(size: npt.NDArray[np.intp], tokens: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """``math.log1p(size / max(tokens, 1))`` of each line (the kernel's libm ``log1p`` is the one it calls)."""
+    ratios = (size / np.maximum(tokens, 1)).tolist()
+    return np.fromiter(map(math.log1p, ratios), dtype=np.float64, count=len(ratios))
 
 
 def _date_search(head: str, start: int = 0) -> object:

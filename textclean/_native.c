@@ -77,19 +77,21 @@
  *   points beyond the BMP (uint32, sorted, as bytes): the blocks of the class table (textclean/_lineshape_classes.py)
  *   that must be filled, and the astral characters whose class bits must be looked up, before class_bits.
  *
- * class_bits(text, table, astral, astral_bits) -> bits
+ * class_bits(text, table, astral, astral_bits) -> (bits, points)
  *
  *   The class bits of each character of text (uint16, as bytes): table[ch] (uint16 per BMP code point) below
  *   U+10000, else astral_bits[k] where astral[k] == ch. The bits come from Python predicates (str methods, re and
  *   regex classes) that C cannot reproduce, so Python fills the table; this is the lookup, reading the str in place.
+ *   Also the code points of text, as bytes: uint8 when it is ASCII, else uint32.
  *
- * row_shapes(text, bits, tails, rows) -> measures
+ * row_shapes(text, bits, tails, rows) -> (measures, mean_logs)
  *
  *   text is rows non-empty lines joined by "\n", bits its class_bits, tails a uint8 table of the BMP (the TAIL_*
  *   flags of each code point). Per line, seventeen int32 (as bytes, row after row): the counts of the five counted
  *   classes, str.split tokens, those starting with a capital, commas; how the line ends (TAIL_* flags); the gates
  *   (GATE_* flags); where the URL and the date patterns may first match (-1: nowhere); whether the bullet, byline,
- *   URL and date patterns match (0, 1, or 2: left to the pattern) and how many separators it holds. The class bits
+ *   URL and date patterns match (0, 1, or 2: left to the pattern) and how many separators it holds; and per line
+ *   (float64, as bytes) log1p of its length over its tokens (at least one), as math.log1p. The class bits
  *   are laid out as in textclean/_lineshape_classes.py; the columns and flags are those of
  *   textclean/_lineshape_rows.py (row_measures), which holds the reference (numpy, and the patterns themselves).
  *
@@ -1484,7 +1486,7 @@ done:
 }
 
 static PyObject *class_bits(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *text, *result = NULL;
+    PyObject *text, *result = NULL, *found = NULL, *points = NULL;
     Py_buffer table_buffer, codes_buffer, values_buffer;
     if (!PyArg_ParseTuple(args, "Uy*y*y*:class_bits", &text, &table_buffer, &codes_buffer, &values_buffer))
         return NULL;
@@ -1496,22 +1498,30 @@ static PyObject *class_bits(PyObject *Py_UNUSED(self), PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "class_bits needs a uint16 table of the BMP and uint16 bits per astral code");
         goto done;
     }
-    int kind = PyUnicode_KIND(text);
+    int kind = PyUnicode_KIND(text), ascii = PyUnicode_IS_ASCII(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    result = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(uint16_t));
-    if (!result) goto done;
-    uint16_t *bits = (uint16_t *)PyBytes_AS_STRING(result);
+    found = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(uint16_t));
+    points = ascii ? PyBytes_FromStringAndSize(data, n) : PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(uint32_t));
+    if (!found || !points) goto done;
+    uint16_t *bits = (uint16_t *)PyBytes_AS_STRING(found);
+    uint32_t *wide = ascii ? NULL : (uint32_t *)PyBytes_AS_STRING(points);
     if (kind == PyUnicode_1BYTE_KIND) {
         const Py_UCS1 *units = data;
         for (Py_ssize_t i = 0; i < n; i++) bits[i] = table[units[i]];
+        if (wide)
+            for (Py_ssize_t i = 0; i < n; i++) wide[i] = units[i];
     } else if (kind == PyUnicode_2BYTE_KIND) {
         const Py_UCS2 *units = data;
-        for (Py_ssize_t i = 0; i < n; i++) bits[i] = table[units[i]];
+        for (Py_ssize_t i = 0; i < n; i++) {
+            bits[i] = table[units[i]];
+            wide[i] = units[i];
+        }
     } else {
         const Py_UCS4 *units = data;
         for (Py_ssize_t i = 0; i < n; i++) {
             Py_UCS4 ch = units[i];
+            wide[i] = ch;
             if (ch < BMP) {
                 bits[i] = table[ch];
                 continue;
@@ -1524,13 +1534,15 @@ static PyObject *class_bits(PyObject *Py_UNUSED(self), PyObject *args) {
             }
             if (low == astral || codes[low] != ch) {
                 PyErr_SetString(PyExc_ValueError, "class_bits: a code point beyond the BMP is missing from astral");
-                Py_CLEAR(result);
                 goto done;
             }
             bits[i] = values[low];
         }
     }
+    result = PyTuple_Pack(2, found, points);
 done:
+    Py_XDECREF(found);
+    Py_XDECREF(points);
     PyBuffer_Release(&table_buffer);
     PyBuffer_Release(&codes_buffer);
     PyBuffer_Release(&values_buffer);
@@ -2276,7 +2288,8 @@ static ALWAYS_INLINE int32_t separators_found(const ShapeRow *r) {
 /* Measure every row and find its patterns, one kind of str at a time. The URL and date patterns are looked for
    in the rows measure_row's gates let through alone, from the first place a match may hold less its reach (5 and
    6 characters: see _lineshape_rows.py), the separators in those with GATE_SEPARATOR. */
-static ALWAYS_INLINE Py_ssize_t shape_rows(int kind, const LineShapes *s, Py_ssize_t rows, int32_t *out) {
+static ALWAYS_INLINE Py_ssize_t shape_rows(int kind, const LineShapes *s, Py_ssize_t rows, int32_t *out,
+                                            double *mean_logs) {
     Py_ssize_t at = 0;
     for (Py_ssize_t row = 0; row < rows; row++) {
         if (row && at++ == s->n) return -1; /* past the "\n" that ends the row before */
@@ -2290,13 +2303,15 @@ static ALWAYS_INLINE Py_ssize_t shape_rows(int kind, const LineShapes *s, Py_ssi
         measures[ROW_COLUMNS + 2] = url >= 0 ? url_found(&r, at + (url > 5 ? url - 5 : 0)) : SURE_NO;
         measures[ROW_COLUMNS + 3] = date >= 0 ? date_found(r) : SURE_NO;
         measures[ROW_COLUMNS + 4] = gates & GATE_SEPARATOR ? separators_found(&r) : 0;
+        int32_t tokens = measures[5]; /* TOKENS; log1p as math.log1p has it (a positive argument: libm's) */
+        mean_logs[row] = log1p((double)(stop - at) / (double)(tokens > 1 ? tokens : 1));
         at = stop;
     }
     return at;
 }
 
 static PyObject *row_shapes(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *text, *result = NULL;
+    PyObject *text, *result = NULL, *found = NULL, *logs = NULL;
     Py_buffer bits_buffer, tails_buffer;
     Py_ssize_t rows;
     if (!PyArg_ParseTuple(args, "Uy*y*n:row_shapes", &text, &bits_buffer, &tails_buffer, &rows)) return NULL;
@@ -2306,20 +2321,22 @@ static PyObject *row_shapes(PyObject *Py_UNUSED(self), PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "row_shapes needs uint16 bits per character, a BMP tails table, rows >= 1");
         goto done;
     }
-    result = PyBytes_FromStringAndSize(NULL, rows * SHAPE_COLUMNS * (Py_ssize_t)sizeof(int32_t));
-    if (!result) goto done;
-    int32_t *out = (int32_t *)PyBytes_AS_STRING(result);
+    found = PyBytes_FromStringAndSize(NULL, rows * SHAPE_COLUMNS * (Py_ssize_t)sizeof(int32_t));
+    logs = PyBytes_FromStringAndSize(NULL, rows * (Py_ssize_t)sizeof(double));
+    if (!found || !logs) goto done;
+    int32_t *out = (int32_t *)PyBytes_AS_STRING(found);
+    double *mean_logs = (double *)PyBytes_AS_STRING(logs);
     Py_ssize_t end;
     switch (PyUnicode_KIND(text)) {
-    case PyUnicode_1BYTE_KIND: end = shape_rows(PyUnicode_1BYTE_KIND, &s, rows, out); break;
-    case PyUnicode_2BYTE_KIND: end = shape_rows(PyUnicode_2BYTE_KIND, &s, rows, out); break;
-    default: end = shape_rows(PyUnicode_4BYTE_KIND, &s, rows, out); break;
+    case PyUnicode_1BYTE_KIND: end = shape_rows(PyUnicode_1BYTE_KIND, &s, rows, out, mean_logs); break;
+    case PyUnicode_2BYTE_KIND: end = shape_rows(PyUnicode_2BYTE_KIND, &s, rows, out, mean_logs); break;
+    default: end = shape_rows(PyUnicode_4BYTE_KIND, &s, rows, out, mean_logs); break;
     }
-    if (end != s.n) {
-        PyErr_SetString(PyExc_ValueError, "text must be rows non-empty lines joined by \"\\n\"");
-        Py_CLEAR(result);
-    }
+    if (end != s.n) PyErr_SetString(PyExc_ValueError, "text must be rows non-empty lines joined by \"\\n\"");
+    else result = PyTuple_Pack(2, found, logs);
 done:
+    Py_XDECREF(found);
+    Py_XDECREF(logs);
     PyBuffer_Release(&bits_buffer);
     PyBuffer_Release(&tails_buffer);
     return result;
