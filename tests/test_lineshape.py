@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from typing import TypeVar
 
 import numpy as np
@@ -316,3 +317,33 @@ def test_mean_logs_are_math_log1p_of_the_mean_token_length() -> None:
     assert measures[:, 5].tolist() == tokens
     expected = [math.log1p(len(head) / max(count, 1)) for head, count in zip(text.heads, tokens, strict=True)]
     assert logs.tobytes() == np.array(expected, dtype=np.float64).tobytes()
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(batches, st.data())
+def test_parts_are_each_part(rows: list[str], data: st.DataObject) -> None:
+    """The runs of rows of a batch (some empty) sliced at once are those sliced one by one."""
+    cuts = data.draw(st.lists(st.integers(0, len(rows)), max_size=6))
+    bounds = [0, *sorted(cuts), len(rows)]
+    text = _text(rows)
+    runs = [(first, stop) for first, stop in pairwise(bounds) if first < stop]
+    parts = text.parts(bounds)
+    assert len(parts) == len(runs)
+    for part, (first, stop) in zip(parts, runs, strict=True):
+        alone = text.part(first, stop)
+        assert (part.joined, part.heads, list(part.lines)) == (alone.joined, alone.heads, list(alone.lines))
+        for name in ("full", "starts", "size", "bits", "points"):
+            a, b = getattr(part, name), getattr(alone, name)
+            assert a.dtype == b.dtype and np.array_equal(a, b), name
+
+
+def test_prepare_many_finds_the_document_with_a_broken_blank_line() -> None:
+    """A blank line holding a line break marks its document broken (one with rows), and that one alone."""
+    from textclean._features import prepare_lines, prepare_many
+
+    batch = [["a b", " \n ", "c"], ["d", "  ", "e"], [], ["\t\n"], ["f"]]
+    for many, lines in zip(prepare_many(batch), batch, strict=True):
+        alone = prepare_lines(lines)
+        assert (many.count, many.index, many.rows, many.broken) == (alone.count, alone.index, alone.rows, alone.broken)
+    assert [document.broken for document in prepare_many(batch)] == [True, False, False, False, False]
+    assert not any(document.broken for document in prepare_many([batch[1], batch[4]]))

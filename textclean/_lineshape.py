@@ -5,8 +5,9 @@ capitals, CJK, word starts, commas) come from one pass over the document's code 
 lines' heads are joined with ``"\\n"`` (:class:`LineText`), each code point gets the class bits
 of the very predicates the per-line code uses (:mod:`textclean._lineshape_classes`), and the
 bits are counted per line (:mod:`textclean._lineshape_rows`: the compiled kernel
-``row_measures``, or numpy). The rarer patterns (bullet, separators, URL, byline, date) run only
-on the lines a cheap, conservative gate lets through, so the result is exactly the per-line code's.
+``row_shapes``, or numpy). The rarer patterns (bullet, separators, URL, byline, date) are decided only
+on the lines a cheap, conservative gate lets through (by the kernel, or by the regexes themselves), so the
+result is exactly the per-line code's.
 """
 
 from __future__ import annotations
@@ -88,6 +89,34 @@ class LineText:
             self.bits[base:end],
             self.points[base:end],
         )
+
+    def parts(self, bounds: Sequence[int]) -> list[LineText]:
+        """:meth:`part` of each run of rows ``bounds[k]`` to ``bounds[k + 1] - 1`` that is not empty (``bounds``:
+        rising, from 0 to the number of rows), in order; their offsets into ``joined`` are found for all at once."""
+        edges = np.asarray(bounds, dtype=np.intp)
+        kept = np.flatnonzero(edges[1:] > edges[:-1])
+        firsts, stops = edges[kept], edges[kept + 1]
+        bases = self.starts[firsts]
+        ends = self.starts[stops - 1] + self.size[stops - 1]
+        relative = self.starts - np.repeat(bases, stops - firsts)  # every row lies in one run
+        lines, full, heads, joined, size, bits, points = (
+            self.lines, self.full, self.heads, self.joined, self.size, self.bits, self.points
+        )
+        return [
+            LineText(
+                lines[first:stop],
+                full[first:stop],
+                heads[first:stop],
+                joined[base:end],
+                relative[first:stop],
+                size[first:stop],
+                bits[base:end],
+                points[base:end],
+            )
+            for first, stop, base, end in zip(
+                firsts.tolist(), stops.tolist(), bases.tolist(), ends.tolist(), strict=True
+            )
+        ]
 
 
 def line_text(lines: Sequence[str]) -> LineText | None:
