@@ -15,7 +15,7 @@ import operator
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress, repeat
+from itertools import accumulate, chain, compress, pairwise, repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -232,20 +232,25 @@ def prepare_many(documents: Sequence[Sequence[str]]) -> list[PreparedLines]:
 
     stripped = [list(map(str.strip, lines)) for lines in documents]
     rows = [list(filter(None, lines)) for lines in stripped]
-    text = line_text([row for document in rows for row in document])
+    text = line_text(list(chain.from_iterable(rows)))
     if text is None:  # no rows at all, or a row holding a "\n": each document on its own
         return [prepare_lines(lines) for lines in documents]
-    shape = shape_matrix(text)
+    whole = shape_matrix(text)
+    bounds = list(accumulate(map(len, rows), initial=0))
+    parts = iter(text.parts(bounds))
     prepared = []
-    first = 0
-    for lines, stripped_lines, document_rows in zip(documents, stripped, rows, strict=True):
-        stop = first + len(document_rows)
+    for lines, stripped_lines, document_rows, (first, stop) in zip(
+        documents, stripped, rows, pairwise(bounds), strict=True
+    ):
         if first == stop:  # a page without rows has nothing to slice
             prepared.append(prepare_lines(lines))
             continue
-        part = text.part(first, stop)
-        prepared.append(_prepared(lines, stripped_lines, document_rows, part, shape.part(first, stop), (text, first)))
-        first = stop
+        shape, batch = whole.part(first, stop), (text, first)
+        if len(document_rows) == len(lines):  # no blank line: every line is a row, none is broken
+            count = len(lines)
+            prepared.append(PreparedLines(count, list(range(count)), document_rows, next(parts), shape, False, batch))
+        else:
+            prepared.append(_prepared(lines, stripped_lines, document_rows, next(parts), shape, batch))
     return prepared
 
 

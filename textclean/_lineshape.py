@@ -5,44 +5,34 @@ capitals, CJK, word starts, commas) come from one pass over the document's code 
 lines' heads are joined with ``"\\n"`` (:class:`LineText`), each code point gets the class bits
 of the very predicates the per-line code uses (:mod:`textclean._lineshape_classes`), and the
 bits are counted per line (:mod:`textclean._lineshape_rows`: the compiled kernel
-``row_measures``, or numpy). The rarer patterns (bullet, separators, URL, byline, date) run only
-on the lines a cheap, conservative gate lets through, so the result is exactly the per-line code's.
+``row_shapes``, or numpy). The rarer patterns (bullet, separators, URL, byline, date) are decided only
+on the lines a cheap, conservative gate lets through (by the kernel, or by the regexes themselves), so the
+result is exactly the per-line code's.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from textclean._features import (
-    _BULLET,
-    _BYLINE,
-    _CLOSERS,
-    _DATE,
-    _SEPARATORS,
-    _URL,
-    _WORD_BINS,
-    BASE_FEATURES,
-    HEAD_CHARS,
-)
+from textclean._features import _CLOSERS, _WORD_BINS, BASE_FEATURES, HEAD_CHARS
 from textclean._lineshape_classes import LETTER, class_bits
 from textclean._lineshape_rows import (
+    BULLET_MATCH,
+    BYLINE_MATCH,
     CAPITALISED,
     CAPITALS,
     CJK,
     COMMAS,
-    DATE_AT,
+    DATE_MATCH,
     DIGITS,
     ENDS,
-    GATE_BULLET,
-    GATE_BYLINE,
-    GATE_SEPARATOR,
-    GATES,
+    SEPARATOR_COUNT,
     TAIL,
     TAIL_CLOSER,
     TAIL_COLON,
@@ -50,7 +40,7 @@ from textclean._lineshape_rows import (
     TAIL_END,
     TOKENS,
     UNCASED,
-    URL_AT,
+    URL_MATCH,
     row_measures,
 )
 
@@ -99,6 +89,34 @@ class LineText:
             self.bits[base:end],
             self.points[base:end],
         )
+
+    def parts(self, bounds: Sequence[int]) -> list[LineText]:
+        """:meth:`part` of each run of rows ``bounds[k]`` to ``bounds[k + 1] - 1`` that is not empty (``bounds``:
+        rising, from 0 to the number of rows), in order; their offsets into ``joined`` are found for all at once."""
+        edges = np.asarray(bounds, dtype=np.intp)
+        kept = np.flatnonzero(edges[1:] > edges[:-1])
+        firsts, stops = edges[kept], edges[kept + 1]
+        bases = self.starts[firsts]
+        ends = self.starts[stops - 1] + self.size[stops - 1]
+        relative = self.starts - np.repeat(bases, stops - firsts)  # every row lies in one run
+        lines, full, heads, joined, size, bits, points = (
+            self.lines, self.full, self.heads, self.joined, self.size, self.bits, self.points
+        )
+        return [
+            LineText(
+                lines[first:stop],
+                full[first:stop],
+                heads[first:stop],
+                joined[base:end],
+                relative[first:stop],
+                size[first:stop],
+                bits[base:end],
+                points[base:end],
+            )
+            for first, stop, base, end in zip(
+                firsts.tolist(), stops.tolist(), bases.tolist(), ends.tolist(), strict=True
+            )
+        ]
 
 
 def line_text(lines: Sequence[str]) -> LineText | None:
@@ -153,27 +171,6 @@ def log1p_counts(counts: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
     return np.fromiter(map(math.log1p, counts.tolist()), dtype=np.float64, count=len(counts))
 
 
-def _run(pattern: Callable[[str], object], heads: Sequence[str], rows: npt.NDArray[np.bool_]) -> list[int]:
-    """The rows, among those the gate let through, on which ``pattern(head)`` finds something."""
-    return [row for row in rows.nonzero()[0].tolist() if pattern(heads[row])]
-
-
-def _confirmed(
-    search: Callable[[str, int], object], heads: Sequence[str], places: npt.NDArray[np.int64], back: int
-) -> list[int]:
-    """The rows with a place (``places``: an offset, or -1) where ``search(head, place - back)`` finds something: the
-    pattern's every match holds a place at most ``back`` characters after its start."""
-    rows = np.flatnonzero(places >= 0)
-    at = places[rows].tolist()
-    return [row for row, place in zip(rows.tolist(), at, strict=True) if search(heads[row], max(place - back, 0))]
-
-
-def _date_search(head: str, start: int) -> object:
-    """``_DATE`` in the line's first 200 characters, from ``start``."""
-    return _DATE.search(head, start, 200)
-
-
-
 def _count_words(
     tokens: npt.NDArray[np.int64],
     cjk: npt.NDArray[np.int64],
@@ -210,9 +207,9 @@ def _line_ends(text: LineText, tail: npt.NDArray[np.int64]) -> npt.NDArray[np.fl
 def shape_matrix(text: LineText) -> Shape:
     """The ``_shape`` columns of each line (stripped, non-empty), their word and token counts."""
     n = len(text.lines)
-    heads, size = text.heads, text.size
+    size = text.size
     long_rows = np.flatnonzero(text.full > HEAD_CHARS).tolist()
-    counts = row_measures(text)
+    counts, mean_logs = row_measures(text)
     tokens = counts[:, TOKENS]
     words = _count_words(tokens, counts[:, CJK], text.full, text.lines, long_rows)
     out = np.zeros((n, len(_COLUMN)))
@@ -222,14 +219,10 @@ def shape_matrix(text: LineText) -> Shape:
     out[:, _COLUMN["ends-sentence"] : _COLUMN["ends-closing-quote"] + 1] = ends[:, :3]
     out[:, _COLUMN["ends-ellipsis"]] = ends[:, 3]
 
-    gates = counts[:, GATES]
-    out[_run(_BULLET.match, heads, (gates & GATE_BULLET) != 0), _COLUMN["starts-bullet"]] = 1.0
-    out[_run(_BYLINE.match, heads, ((gates & GATE_BYLINE) != 0) & (words <= 6)), _COLUMN["byline-shape"]] = 1.0
-    out[_confirmed(_URL.search, heads, counts[:, URL_AT], 5), _COLUMN["has-url"]] = 1.0
-    out[_confirmed(_date_search, heads, counts[:, DATE_AT], 6), _COLUMN["has-date"]] = 1.0
-    separator_rows = np.flatnonzero(gates & GATE_SEPARATOR).tolist()
-    separators = np.zeros(n, dtype=np.int64)
-    separators[separator_rows] = [len(_SEPARATORS.findall(heads[row])) for row in separator_rows]
+    out[:, _COLUMN["starts-bullet"]] = counts[:, BULLET_MATCH]
+    out[:, _COLUMN["byline-shape"]] = (counts[:, BYLINE_MATCH] != 0) & (words <= 6)
+    out[:, _COLUMN["has-url"]] = counts[:, URL_MATCH]
+    out[:, _COLUMN["has-date"]] = counts[:, DATE_MATCH]
 
     n_tokens = np.maximum(tokens, 1)
     sizes_f = size.astype(np.float64)
@@ -237,10 +230,9 @@ def shape_matrix(text: LineText) -> Shape:
     out[:, _COLUMN["digit-ratio"]] = ratios[:, 0]
     out[:, _COLUMN["capitalised-word-ratio"]] = counts[:, CAPITALISED] / n_tokens
     out[:, _COLUMN["all-caps"]] = (counts[:, UNCASED] == 0) & (counts[:, CAPITALS] > 0) & (size > 3)
-    out[:, _COLUMN["separators"]] = log1p_counts(separators)
+    out[:, _COLUMN["separators"]] = log1p_counts(counts[:, SEPARATOR_COUNT])
     out[:, _COLUMN["punctuation-ratio"]] = ratios[:, 1]
     out[:, _COLUMN["commas-per-word"]] = counts[:, COMMAS] / np.maximum(words, 1)
     out[:, _COLUMN["cjk-ratio"]] = ratios[:, 2]
-    mean_length = np.fromiter(map(math.log1p, (size / n_tokens).tolist()), dtype=np.float64, count=n)
-    out[:, _COLUMN["log-mean-word-length"]] = mean_length
+    out[:, _COLUMN["log-mean-word-length"]] = mean_logs
     return Shape(out, words.astype(np.float64), tokens)

@@ -6,8 +6,8 @@ are exactly the per-line code's. The bits of the BMP sit in a table filled one b
 points at a time, for the blocks the texts use (:class:`_ClassTable`); astral characters are looked
 up one by one (:func:`char_bits`). :func:`class_bits` gives the bits of each character of a text:
 the compiled kernels ``code_blocks`` (the blocks and astral code points a text holds) and
-``class_bits`` (the lookup, reading the ``str`` in place) when they were built, else numpy (the
-reference). The table is filled in Python either way: C cannot reproduce the predicates.
+``class_bits`` (the lookup, reading the ``str`` in place, and its code points) when they were built, else
+numpy (the reference). The table is filled in Python either way: C cannot reproduce the predicates.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ COUNTED = 5  # the counted classes: the five lowest bits
 
 BMP = 0x10000
 _BULLET_CHAR = regex.compile(r"[-–—•*·▪►◦‣●○■□]", regex.I)
-_BYLINE_FIRST = regex.compile(r"(?i:[bvpdаt])")  # the first letters of _BYLINE's words
+_BYLINE_FIRST = regex.compile(r"(?i:[abvpdаt])")  # the first letters of _BYLINE's words (Latin a: av, af)
 _NOT_LETTER = regex.compile(r"[\W\d_]")
 _RE_WORD = re.compile(r"\w")
 _RX_DIGIT = regex.compile(r"\d")
@@ -165,19 +165,20 @@ def class_bits(text: str) -> tuple[npt.NDArray[np.uint16], npt.NDArray[np.uint32
         >>> [bool(bit & UPPER) for bit in bits.tolist()], points.tolist()
         ([True, False], [65, 49])
     """
-    if text.isascii():
-        points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8] = np.frombuffer(text.encode("ascii"), dtype=np.uint8)
-    else:
-        points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     blocks_of, bits_of = _kernels.kernel("code_blocks"), _kernels.kernel("class_bits")
     if blocks_of is None or bits_of is None:
+        if text.isascii():
+            points: npt.NDArray[np.uint32] | npt.NDArray[np.uint8] = np.frombuffer(text.encode(), dtype=np.uint8)
+        else:
+            points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         return _bits_reference(text, points), points
     blocks, astral = blocks_of(text)
     table = _class_table()
     table.fill(np.flatnonzero(np.frombuffer(blocks, dtype=bool) & ~table.filled).tolist())
     codes = np.frombuffer(astral, dtype=np.uint32)
-    values = _astral_bits(codes.tolist())
-    return np.frombuffer(bits_of(text, table.bits, codes, values), dtype=np.uint16), points
+    bits, found = bits_of(text, table.bits, codes, _astral_bits(codes.tolist()))
+    points = np.frombuffer(found, dtype=np.uint8 if text.isascii() else np.uint32)
+    return np.frombuffer(bits, dtype=np.uint16), points
 
 
 def _astral_bits(codes: list[int]) -> npt.NDArray[np.uint16]:

@@ -8,24 +8,29 @@
 - ``TAIL``: how it ends: ``TAIL_END`` (a sentence end, before any closers and spaces), ``TAIL_COLON``,
   ``TAIL_CLOSER`` (a closing quote or bracket, or a space), ``TAIL_ELLIPSIS`` (``"..."`` or ``"…"``);
 - ``GATES``: the ``GATE_*`` flags, lines the bullet, byline and separator patterns may match;
-- ``URL_AT``, ``DATE_AT``: where the URL and date patterns may first match (``-1``: nowhere).
+- ``URL_AT``, ``DATE_AT``: where the URL and date patterns may first match (``-1``: nowhere);
+- ``BULLET_MATCH``, ``BYLINE_MATCH``, ``URL_MATCH``, ``DATE_MATCH``: whether ``_BULLET``, ``_BYLINE``, ``_URL``
+  and ``_DATE`` (in the first 200 characters) match, 0 or 1; ``SEPARATOR_COUNT``: ``len(_SEPARATORS.findall)``.
 
-The gates are cheap and conservative: a line they let through is confirmed by the pattern itself
-(:func:`~textclean._lineshape.shape_matrix`), so they may say yes too often, never too rarely. The compiled
-kernel ``row_measures`` reads the joined text and its class bits once; the numpy reference below (when it
-was not built) makes a pass per class. Both give the same matrix.
+The gates are cheap and conservative: they may say yes too often, never too rarely, and the patterns run on
+the lines they let through alone. The compiled kernel ``row_shapes`` reads the joined text and its class
+bits once and decides the patterns itself, exactly (the few lines it cannot settle it leaves to them); the
+reference below (when it was not built) makes a numpy pass per class and runs the patterns on the gated
+lines. Both give the same matrix.
 """
 
 from __future__ import annotations
 
 import functools
+import math
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
 from textclean import _kernels
-from textclean._features import _CLOSERS, _SENTENCE_END
+from textclean._features import _BULLET, _BYLINE, _CLOSERS, _DATE, _SENTENCE_END, _SEPARATORS, _URL
 from textclean._lineshape_classes import (
     BMP,
     BULLET,
@@ -45,14 +50,16 @@ if TYPE_CHECKING:
 
 __all__ = ["ENDS", "row_measures"]
 
-# The columns and flags; textclean/_native.c (row_measures) writes the same: change both together.
+# The columns and flags; textclean/_native.c (row_shapes) writes the same: change both together.
 DIGITS, PUNCTUATION, CJK, CAPITALS, UNCASED, TOKENS, CAPITALISED, COMMAS, TAIL, GATES, URL_AT, DATE_AT = range(12)
+BULLET_MATCH, BYLINE_MATCH, URL_MATCH, DATE_MATCH, SEPARATOR_COUNT = range(12, 17)
 TAIL_CLOSER, TAIL_END, TAIL_COLON, TAIL_ELLIPSIS = 1, 2, 4, 8  # closes a quote, ends a sentence, ":", "…"
 GATE_BULLET, GATE_BYLINE, GATE_SEPARATOR = 1, 2, 4
 ENDS = frozenset(_SENTENCE_END) - {":"}
 """The characters that end a sentence."""
 
-_COLUMNS = 12
+_COLUMNS = 17
+_UNSURE = 2  # the kernel's verdict on a line it leaves to the pattern
 _FIELD = 12  # bits per packed count: a line head holds at most HEAD_CHARS < 2**12 characters
 _SPREAD = np.uint64(sum(1 << ((_FIELD - 1) * k) for k in range(COUNTED)))  # bit k moves to bit 12k
 _FIELDS = np.uint64(sum(1 << (_FIELD * k) for k in range(COUNTED)))
@@ -78,15 +85,39 @@ def _tails() -> npt.NDArray[np.uint8]:
     return table
 
 
-def row_measures(text: LineText) -> npt.NDArray[np.int64]:
+def row_measures(text: LineText) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
     """The measures of each line of ``text`` (a row per line, the columns of this module's docstring; every line
-    non-empty, as :func:`~textclean._lineshape.line_text` gets them)."""
-    native = _kernels.kernel("row_measures")
+    non-empty, as :func:`~textclean._lineshape.line_text` gets them), and the ``math.log1p`` of each line's mean
+    token length (of its head: its length over its ``str.split`` tokens, at least one)."""
+    native = _kernels.kernel("row_shapes")
     if native is None:
-        return _measures_reference(text)
-    found = native(text.joined, text.bits, _tails(), len(text.starts))
-    measures: npt.NDArray[np.int32] = np.frombuffer(found, dtype=np.int32)
-    return measures.reshape(len(text.starts), _COLUMNS).astype(np.int64)
+        measures = _measures_reference(text)
+        return measures, _mean_logs(text.size, measures[:, TOKENS])
+    found, logs = native(text.joined, text.bits, _tails(), len(text.starts))
+    measures = np.frombuffer(found, dtype=np.int32).reshape(len(text.starts), _COLUMNS).astype(np.int64)
+    for column, pattern in _PATTERNS:
+        for row in np.flatnonzero(measures[:, column] == _UNSURE).tolist():
+            measures[row, column] = pattern(text.heads[row]) is not None
+    return measures, np.frombuffer(logs, dtype=np.float64)
+
+
+def _mean_logs(size: npt.NDArray[np.intp], tokens: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """``math.log1p(size / max(tokens, 1))`` of each line (the kernel's libm ``log1p`` is the one it calls)."""
+    ratios = (size / np.maximum(tokens, 1)).tolist()
+    return np.fromiter(map(math.log1p, ratios), dtype=np.float64, count=len(ratios))
+
+
+def _date_search(head: str, start: int = 0) -> object:
+    """``_DATE`` in the line's first 200 characters, from ``start``."""
+    return _DATE.search(head, start, _DATE_REACH)
+
+
+_PATTERNS: tuple[tuple[int, Callable[[str], object]], ...] = (
+    (BULLET_MATCH, _BULLET.match),
+    (BYLINE_MATCH, _BYLINE.match),
+    (URL_MATCH, _URL.search),
+    (DATE_MATCH, _date_search),
+)
 
 
 def _measures_reference(text: LineText) -> npt.NDArray[np.int64]:
@@ -100,7 +131,30 @@ def _measures_reference(text: LineText) -> npt.NDArray[np.int64]:
     for column, (rows, at) in ((URL_AT, _url_places(text)), (DATE_AT, _date_places(text))):
         out[:, column] = -1
         out[rows, column] = at
+    heads, gates = text.heads, out[:, GATES]
+    out[:, BULLET_MATCH:] = 0
+    out[_run(_BULLET.match, heads, gates & GATE_BULLET), BULLET_MATCH] = 1
+    out[_run(_BYLINE.match, heads, gates & GATE_BYLINE), BYLINE_MATCH] = 1
+    out[_confirmed(_URL.search, heads, out[:, URL_AT], 5), URL_MATCH] = 1
+    out[_confirmed(_date_search, heads, out[:, DATE_AT], 6), DATE_MATCH] = 1
+    separator_rows = np.flatnonzero(gates & GATE_SEPARATOR).tolist()
+    out[separator_rows, SEPARATOR_COUNT] = [len(_SEPARATORS.findall(heads[row])) for row in separator_rows]
     return out
+
+
+def _run(pattern: Callable[[str], object], heads: Sequence[str], gated: npt.NDArray[np.int64]) -> list[int]:
+    """The rows the gate let through (``gated`` non-zero) on which ``pattern(head)`` finds something."""
+    return [row for row in np.flatnonzero(gated).tolist() if pattern(heads[row])]
+
+
+def _confirmed(
+    search: Callable[[str, int], object], heads: Sequence[str], places: npt.NDArray[np.int64], back: int
+) -> list[int]:
+    """The rows with a place (``places``: an offset, or -1) where ``search(head, place - back)`` finds something: the
+    pattern's every match holds a place at most ``back`` characters after its start."""
+    rows = np.flatnonzero(places >= 0)
+    at = places[rows].tolist()
+    return [row for row, place in zip(rows.tolist(), at, strict=True) if search(heads[row], max(place - back, 0))]
 
 
 def _counts(text: LineText) -> npt.NDArray[np.int64]:

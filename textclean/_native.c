@@ -90,20 +90,23 @@
  *   points beyond the BMP (uint32, sorted, as bytes): the blocks of the class table (textclean/_lineshape_classes.py)
  *   that must be filled, and the astral characters whose class bits must be looked up, before class_bits.
  *
- * class_bits(text, table, astral, astral_bits) -> bits
+ * class_bits(text, table, astral, astral_bits) -> (bits, points)
  *
  *   The class bits of each character of text (uint16, as bytes): table[ch] (uint16 per BMP code point) below
  *   U+10000, else astral_bits[k] where astral[k] == ch. The bits come from Python predicates (str methods, re and
  *   regex classes) that C cannot reproduce, so Python fills the table; this is the lookup, reading the str in place.
+ *   Also the code points of text, as bytes: uint8 when it is ASCII, else uint32.
  *
- * row_measures(text, bits, tails, rows) -> measures
+ * row_shapes(text, bits, tails, rows) -> (measures, mean_logs)
  *
  *   text is rows non-empty lines joined by "\n", bits its class_bits, tails a uint8 table of the BMP (the TAIL_*
- *   flags of each code point). Per line, twelve int32 (as bytes, row after row): the counts of the five counted
+ *   flags of each code point). Per line, seventeen int32 (as bytes, row after row): the counts of the five counted
  *   classes, str.split tokens, those starting with a capital, commas; how the line ends (TAIL_* flags); the gates
- *   (GATE_* flags); where the URL and the date patterns may first match (-1: nowhere). The class bits are laid out
- *   as in textclean/_lineshape_classes.py; the columns and flags are those of textclean/_lineshape_rows.py, which
- *   holds the numpy reference.
+ *   (GATE_* flags); where the URL and the date patterns may first match (-1: nowhere); whether the bullet, byline,
+ *   URL and date patterns match (0, 1, or 2: left to the pattern) and how many separators it holds; and per line
+ *   (float64, as bytes) log1p of its length over its tokens (at least one), as math.log1p. The class bits
+ *   are laid out as in textclean/_lineshape_classes.py; the columns and flags are those of
+ *   textclean/_lineshape_rows.py (row_measures), which holds the reference (numpy, and the patterns themselves).
  *
  * minhash_shingles(points, text_bounds, table, fold_digits, ngram, position_mult, ngram_mult, out, bounds)
  * minhash_signatures(hashes, bounds, a, b, signatures)
@@ -1390,7 +1393,7 @@ fail:
 }
 
 /* The line shapes of a batch: code_blocks and class_bits (textclean/_lineshape_classes.py holds their numpy
-   reference), row_measures (textclean/_lineshape_rows.py). The class bits mirror _lineshape_classes's layout and
+   reference), row_shapes (textclean/_lineshape_rows.py). The class bits mirror _lineshape_classes's layout and
    the flags _lineshape_rows's; the tests compare the kernels with the references. */
 enum {
     COUNTED_BITS = 0x1f, /* the five counted classes (digits, punctuation, CJK, capitals, uncased), in column order */
@@ -1467,7 +1470,7 @@ done:
 }
 
 static PyObject *class_bits(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *text, *result = NULL;
+    PyObject *text, *result = NULL, *found = NULL, *points = NULL;
     Py_buffer table_buffer, codes_buffer, values_buffer;
     if (!PyArg_ParseTuple(args, "Uy*y*y*:class_bits", &text, &table_buffer, &codes_buffer, &values_buffer))
         return NULL;
@@ -1479,22 +1482,30 @@ static PyObject *class_bits(PyObject *Py_UNUSED(self), PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "class_bits needs a uint16 table of the BMP and uint16 bits per astral code");
         goto done;
     }
-    int kind = PyUnicode_KIND(text);
+    int kind = PyUnicode_KIND(text), ascii = PyUnicode_IS_ASCII(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    result = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(uint16_t));
-    if (!result) goto done;
-    uint16_t *bits = (uint16_t *)PyBytes_AS_STRING(result);
+    found = PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(uint16_t));
+    points = ascii ? PyBytes_FromStringAndSize(data, n) : PyBytes_FromStringAndSize(NULL, n * (Py_ssize_t)sizeof(uint32_t));
+    if (!found || !points) goto done;
+    uint16_t *bits = (uint16_t *)PyBytes_AS_STRING(found);
+    uint32_t *wide = ascii ? NULL : (uint32_t *)PyBytes_AS_STRING(points);
     if (kind == PyUnicode_1BYTE_KIND) {
         const Py_UCS1 *units = data;
         for (Py_ssize_t i = 0; i < n; i++) bits[i] = table[units[i]];
+        if (wide)
+            for (Py_ssize_t i = 0; i < n; i++) wide[i] = units[i];
     } else if (kind == PyUnicode_2BYTE_KIND) {
         const Py_UCS2 *units = data;
-        for (Py_ssize_t i = 0; i < n; i++) bits[i] = table[units[i]];
+        for (Py_ssize_t i = 0; i < n; i++) {
+            bits[i] = table[units[i]];
+            wide[i] = units[i];
+        }
     } else {
         const Py_UCS4 *units = data;
         for (Py_ssize_t i = 0; i < n; i++) {
             Py_UCS4 ch = units[i];
+            wide[i] = ch;
             if (ch < BMP) {
                 bits[i] = table[ch];
                 continue;
@@ -1507,20 +1518,22 @@ static PyObject *class_bits(PyObject *Py_UNUSED(self), PyObject *args) {
             }
             if (low == astral || codes[low] != ch) {
                 PyErr_SetString(PyExc_ValueError, "class_bits: a code point beyond the BMP is missing from astral");
-                Py_CLEAR(result);
                 goto done;
             }
             bits[i] = values[low];
         }
     }
+    result = PyTuple_Pack(2, found, points);
 done:
+    Py_XDECREF(found);
+    Py_XDECREF(points);
     PyBuffer_Release(&table_buffer);
     PyBuffer_Release(&codes_buffer);
     PyBuffer_Release(&values_buffer);
     return result;
 }
 
-/* What the row_measures kernel reads: the text and its class bits, the tails table. */
+/* What the row_shapes kernel reads: the text and its class bits, the tails table. */
 typedef struct {
     const void *data;
     const uint16_t *bits;
@@ -1606,46 +1619,6 @@ static ALWAYS_INLINE Py_ssize_t measure_row(int kind, const LineShapes *s, Py_ss
                                 tail_flags(kind, s, start, stop), gates, url_at, date_at};
     memcpy(out, row, sizeof(row));
     return stop;
-}
-
-/* Measure every row, one kind of str at a time (the compiler specialises each). */
-static ALWAYS_INLINE Py_ssize_t measure_rows(int kind, const LineShapes *s, Py_ssize_t rows, int32_t *out) {
-    Py_ssize_t at = 0;
-    for (Py_ssize_t row = 0; row < rows; row++) {
-        if (row && at++ == s->n) return -1; /* past the "\n" that ends the row before */
-        at = measure_row(kind, s, at, out + row * ROW_COLUMNS);
-        if (at < 0) return -1;
-    }
-    return at;
-}
-
-static PyObject *row_measures(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *text, *result = NULL;
-    Py_buffer bits_buffer, tails_buffer;
-    Py_ssize_t rows;
-    if (!PyArg_ParseTuple(args, "Uy*y*n:row_measures", &text, &bits_buffer, &tails_buffer, &rows)) return NULL;
-    LineShapes s = {PyUnicode_DATA(text), bits_buffer.buf, tails_buffer.buf, PyUnicode_GET_LENGTH(text)};
-    if (bits_buffer.len != s.n * (Py_ssize_t)sizeof(uint16_t) || tails_buffer.len != BMP || rows < 1) {
-        PyErr_SetString(PyExc_ValueError, "row_measures needs uint16 bits per character, a BMP tails table, rows >= 1");
-        goto done;
-    }
-    result = PyBytes_FromStringAndSize(NULL, rows * ROW_COLUMNS * (Py_ssize_t)sizeof(int32_t));
-    if (!result) goto done;
-    int32_t *out = (int32_t *)PyBytes_AS_STRING(result);
-    Py_ssize_t end;
-    switch (PyUnicode_KIND(text)) {
-    case PyUnicode_1BYTE_KIND: end = measure_rows(PyUnicode_1BYTE_KIND, &s, rows, out); break;
-    case PyUnicode_2BYTE_KIND: end = measure_rows(PyUnicode_2BYTE_KIND, &s, rows, out); break;
-    default: end = measure_rows(PyUnicode_4BYTE_KIND, &s, rows, out); break;
-    }
-    if (end != s.n) {
-        PyErr_SetString(PyExc_ValueError, "text must be rows non-empty lines joined by \"\\n\"");
-        Py_CLEAR(result);
-    }
-done:
-    PyBuffer_Release(&bits_buffer);
-    PyBuffer_Release(&tails_buffer);
-    return result;
 }
 
 /* MinHash signing (textclean/_minhash.py: the numpy reference; textclean/_minhash_kernels.py: the same loops in
@@ -2933,6 +2906,252 @@ done:
 
 /* ---- end of the paragraph repeats ---- */
 
+/* row_shapes: the measures of each row (measure_row), and the verdicts of the line shapes' rarer patterns on it
+   (textclean/_lineshape_rows.py holds the reference: the patterns of textclean/_features.py themselves). Each
+   verdict is the pattern's own, read from the characters and their class bits: regex's \d and \s are the class
+   bits RXDIGIT and RXSPACE, its \w is LETTER or RXDIGIT or "_", its \b lies between a \w and a non-\w, and its
+   IGNORECASE equates an ASCII letter with its other case and with the three code points of fold_letter alone
+   (tests/test_lineshape.py checks each of these on every code point). What these cannot settle (a byline's
+   Cyrillic word, or an upper-case letter beyond ASCII after it) is left UNSURE for the pattern to decide. */
+enum { LETTER_BIT = 1 << 13 };
+enum { SHAPE_COLUMNS = ROW_COLUMNS + 5, DATE_WINDOW = 200, SURE_NO = 0, SURE_YES = 1, UNSURE = 2 };
+#define NO_CHAR 0x110000u /* what a row reads past either of its ends */
+
+/* One row of the text: its characters are text[start:stop] (the date pattern reads fewer: see date_found). */
+typedef struct {
+    int kind;
+    const void *data;
+    const uint16_t *bits;
+    Py_ssize_t start, stop;
+} ShapeRow;
+
+static ALWAYS_INLINE Py_UCS4 row_char(const ShapeRow *r, Py_ssize_t i) {
+    return i >= r->start && i < r->stop ? unit_at(r->kind, r->data, i) : NO_CHAR;
+}
+
+static ALWAYS_INLINE unsigned row_bits(const ShapeRow *r, Py_ssize_t i) {
+    return i >= r->start && i < r->stop ? r->bits[i] : 0;
+}
+
+static ALWAYS_INLINE int row_space(const ShapeRow *r, Py_ssize_t i) { return (row_bits(r, i) & RXSPACE_BIT) != 0; }
+
+static ALWAYS_INLINE int row_non_space(const ShapeRow *r, Py_ssize_t i) {
+    return i >= r->start && i < r->stop && !(r->bits[i] & RXSPACE_BIT);
+}
+
+static ALWAYS_INLINE int row_digits(const ShapeRow *r, Py_ssize_t i, Py_ssize_t count) { /* regex's \d{count} */
+    for (Py_ssize_t k = 0; k < count; k++)
+        if (!(row_bits(r, i + k) & RXDIGIT_BIT)) return 0;
+    return 1;
+}
+
+static ALWAYS_INLINE int row_word(const ShapeRow *r, Py_ssize_t i) { /* regex's \w */
+    return (row_bits(r, i) & (LETTER_BIT | RXDIGIT_BIT)) || row_char(r, i) == '_';
+}
+
+static ALWAYS_INLINE int row_boundary(const ShapeRow *r, Py_ssize_t i) { return row_word(r, i - 1) != row_word(r, i); }
+
+/* The ASCII letter (lower case) that regex's IGNORECASE equates ch with, or 0. */
+static ALWAYS_INLINE unsigned fold_letter(Py_UCS4 ch) {
+    if (ch < 128) {
+        unsigned lower = ch | 0x20;
+        return lower >= 'a' && lower <= 'z' ? lower : 0;
+    }
+    return ch == 0x130 ? 'i' : ch == 0x17f ? 's' : ch == 0x212a ? 'k' : 0;
+}
+
+/* Whether the ASCII literal (lower-case letters match IGNORECASE, other characters themselves) starts at i. */
+static ALWAYS_INLINE int row_literal(const ShapeRow *r, Py_ssize_t i, const char *literal) {
+    for (Py_ssize_t k = 0; literal[k]; k++) {
+        Py_UCS4 ch = row_char(r, i + k);
+        unsigned want = (unsigned char)literal[k];
+        if (want >= 'a' && want <= 'z' ? fold_letter(ch) != want : ch != want) return 0;
+    }
+    return 1;
+}
+
+static ALWAYS_INLINE int row_date_separator(const ShapeRow *r, Py_ssize_t i) {
+    Py_UCS4 ch = row_char(r, i);
+    return ch == '.' || ch == '/' || ch == '-';
+}
+
+/* _BULLET: ^(?:[-–—•*·▪►◦‣●○■□]|\d{1,3}[.)]|[a-z][.)])\s, IGNORECASE (the bullet class is the class bit BULLET). */
+static ALWAYS_INLINE int32_t bullet_found(const ShapeRow *r) {
+    Py_ssize_t start = r->start;
+    if ((r->bits[start] & BULLET_BIT) && row_space(r, start + 1)) return SURE_YES;
+    Py_ssize_t digits = 0; /* \d{1,3} is followed by [.)], no digit: it takes the whole run, of at most three */
+    while (digits < 4 && (row_bits(r, start + digits) & RXDIGIT_BIT)) digits++;
+    Py_UCS4 after = row_char(r, start + digits);
+    if (digits >= 1 && digits <= 3 && (after == '.' || after == ')') && row_space(r, start + digits + 1))
+        return SURE_YES;
+    Py_UCS4 second = row_char(r, start + 1);
+    if (fold_letter(row_char(r, start)) && (second == '.' || second == ')') && row_space(r, start + 2))
+        return SURE_YES;
+    return SURE_NO;
+}
+
+/* _BYLINE: ^(?i:by|von|par|por|di|door|автор|av|af|texte?:?)\s+\p{Lu}. Only a character the BYLINE class takes
+   (with IGNORECASE: а or А) starts the Cyrillic word, left to the pattern, as is a \p{Lu} beyond ASCII. */
+static ALWAYS_INLINE int32_t byline_found(const ShapeRow *r) {
+    static const char *const words[] = {"by",   "von",   "par",   "por",    "di", "door", "av",
+                                        "af",   "text",  "texte", "text:", "texte:"};
+    if (!(r->bits[r->start] & BYLINE_BIT)) return SURE_NO; /* the class of the words' first letters */
+    Py_UCS4 first = row_char(r, r->start);
+    if (first >= 128 && !fold_letter(first)) return r->bits[r->start] & BYLINE_BIT ? UNSURE : SURE_NO;
+    int32_t found = SURE_NO;
+    for (size_t w = 0; w < sizeof(words) / sizeof(words[0]); w++) {
+        if (!row_literal(r, r->start, words[w])) continue;
+        Py_ssize_t at = r->start + (Py_ssize_t)strlen(words[w]);
+        if (!row_space(r, at)) continue;
+        while (row_space(r, at)) at++;
+        Py_UCS4 ch = row_char(r, at);
+        if (ch < 128) {
+            if (ch >= 'A' && ch <= 'Z') return SURE_YES;
+        } else if (ch != NO_CHAR) {
+            found = UNSURE;
+        }
+    }
+    return found;
+}
+
+/* _URL (IGNORECASE): https?://|www\.|\S@\S+\.\w{2,}|\.(?:com|org|net|html?)\b, a match starting at i. */
+static ALWAYS_INLINE int url_at(const ShapeRow *r, Py_ssize_t i) {
+    Py_UCS4 ch = row_char(r, i);
+    unsigned letter = fold_letter(ch);
+    if (letter == 'h' && (row_literal(r, i, "https://") || row_literal(r, i, "http://"))) return 1;
+    if (letter == 'w' && row_literal(r, i, "www.")) return 1;
+    if (ch == '.') {
+        if ((row_literal(r, i + 1, "com") || row_literal(r, i + 1, "org") || row_literal(r, i + 1, "net") ||
+             row_literal(r, i + 1, "htm")) &&
+            row_boundary(r, i + 4))
+            return 1;
+        if (row_literal(r, i + 1, "html") && row_boundary(r, i + 5)) return 1;
+    }
+    if (row_non_space(r, i) && row_char(r, i + 1) == '@') {
+        /* \S+ then "." and two \w: a dot of the run of non-spaces after the "@", not right after it */
+        for (Py_ssize_t q = i + 3; row_non_space(r, q - 1); q++)
+            if (row_char(r, q) == '.' && row_word(r, q + 1) && row_word(r, q + 2)) return 1;
+    }
+    return 0;
+}
+
+/* _DATE, a match starting at i (a digit; the row is cut to the pattern's window):
+   \b\d{1,2}[./-]\d{1,2}[./-]\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}:\d{2}\b|\b(?:19|20)\d{2}\b|\d{4}年 */
+static ALWAYS_INLINE int date_at(const ShapeRow *r, Py_ssize_t i) {
+    if (row_digits(r, i, 4) && row_char(r, i + 4) == 0x5e74) return 1;
+    if (!row_boundary(r, i)) return 0;
+    for (Py_ssize_t a = 1; a <= 2; a++) {
+        if (!row_digits(r, i, a)) break;
+        if (row_char(r, i + a) == ':' && row_digits(r, i + a + 1, 2) && row_boundary(r, i + a + 3)) return 1;
+        if (!row_date_separator(r, i + a)) continue;
+        Py_ssize_t j = i + a + 1;
+        for (Py_ssize_t b = 1; b <= 2; b++) {
+            if (!row_digits(r, j, b)) break;
+            if (!row_date_separator(r, j + b)) continue;
+            Py_ssize_t k = j + b + 1;
+            for (Py_ssize_t c = 2; c <= 4; c++)
+                if (row_digits(r, k, c) && row_boundary(r, k + c)) return 1;
+        }
+    }
+    if (row_digits(r, i, 4)) {
+        if (row_char(r, i + 4) == '-' && row_digits(r, i + 5, 2) && row_char(r, i + 7) == '-' &&
+            row_digits(r, i + 8, 2) && row_boundary(r, i + 10))
+            return 1;
+        Py_UCS4 c0 = row_char(r, i), c1 = row_char(r, i + 1);
+        if (((c0 == '1' && c1 == '9') || (c0 == '2' && c1 == '0')) && row_boundary(r, i + 4)) return 1;
+    }
+    return 0;
+}
+
+/* Whether _DATE finds a match in the row's first DATE_WINDOW characters (every alternative starts with a digit). */
+static ALWAYS_INLINE int32_t date_found(ShapeRow r) {
+    if (r.stop - r.start > DATE_WINDOW) r.stop = r.start + DATE_WINDOW;
+    for (Py_ssize_t i = r.start; i < r.stop; i++)
+        if ((r.bits[i] & RXDIGIT_BIT) && date_at(&r, i)) return SURE_YES;
+    return SURE_NO;
+}
+
+static ALWAYS_INLINE int32_t url_found(const ShapeRow *r, Py_ssize_t from) {
+    for (Py_ssize_t i = from; i < r->stop; i++)
+        if (url_at(r, i)) return SURE_YES;
+    return SURE_NO;
+}
+
+/* len(_SEPARATORS.findall(row)): \s[|·•»›/]\s|\s[|·•]|[|·•]\s, matches taken left to right, none overlapping. */
+static ALWAYS_INLINE int32_t separators_found(const ShapeRow *r) {
+    int32_t count = 0;
+    for (Py_ssize_t i = r->start; i < r->stop;) {
+        int space = row_space(r, i);
+        unsigned next = row_bits(r, i + 1);
+        if (space && (next & SEPA_BIT) && row_space(r, i + 2)) i += 3;
+        else if (space && (next & SEPB_BIT)) i += 2;
+        else if ((r->bits[i] & SEPB_BIT) && (next & RXSPACE_BIT)) i += 2;
+        else {
+            i++;
+            continue;
+        }
+        count++;
+    }
+    return count;
+}
+
+/* Measure every row and find its patterns, one kind of str at a time. The URL and date patterns are looked for
+   in the rows measure_row's gates let through alone, from the first place a match may hold less its reach (5 and
+   6 characters: see _lineshape_rows.py), the separators in those with GATE_SEPARATOR. */
+static ALWAYS_INLINE Py_ssize_t shape_rows(int kind, const LineShapes *s, Py_ssize_t rows, int32_t *out,
+                                            double *mean_logs) {
+    Py_ssize_t at = 0;
+    for (Py_ssize_t row = 0; row < rows; row++) {
+        if (row && at++ == s->n) return -1; /* past the "\n" that ends the row before */
+        int32_t *measures = out + row * SHAPE_COLUMNS;
+        Py_ssize_t stop = measure_row(kind, s, at, measures);
+        if (stop < 0) return -1;
+        ShapeRow r = {kind, s->data, s->bits, at, stop};
+        int32_t gates = measures[9], url = measures[10], date = measures[11]; /* GATES, URL_AT, DATE_AT */
+        measures[ROW_COLUMNS] = bullet_found(&r);
+        measures[ROW_COLUMNS + 1] = byline_found(&r);
+        measures[ROW_COLUMNS + 2] = url >= 0 ? url_found(&r, at + (url > 5 ? url - 5 : 0)) : SURE_NO;
+        measures[ROW_COLUMNS + 3] = date >= 0 ? date_found(r) : SURE_NO;
+        measures[ROW_COLUMNS + 4] = gates & GATE_SEPARATOR ? separators_found(&r) : 0;
+        int32_t tokens = measures[5]; /* TOKENS; log1p as math.log1p has it (a positive argument: libm's) */
+        mean_logs[row] = log1p((double)(stop - at) / (double)(tokens > 1 ? tokens : 1));
+        at = stop;
+    }
+    return at;
+}
+
+static PyObject *row_shapes(PyObject *Py_UNUSED(self), PyObject *args) {
+    PyObject *text, *result = NULL, *found = NULL, *logs = NULL;
+    Py_buffer bits_buffer, tails_buffer;
+    Py_ssize_t rows;
+    if (!PyArg_ParseTuple(args, "Uy*y*n:row_shapes", &text, &bits_buffer, &tails_buffer, &rows)) return NULL;
+    LineShapes s = {PyUnicode_DATA(text), bits_buffer.buf, tails_buffer.buf, PyUnicode_GET_LENGTH(text)};
+    if (bits_buffer.len != s.n * (Py_ssize_t)sizeof(uint16_t) || tails_buffer.len != BMP || rows < 1 ||
+        rows > PY_SSIZE_T_MAX / (SHAPE_COLUMNS * (Py_ssize_t)sizeof(int32_t))) {
+        PyErr_SetString(PyExc_ValueError, "row_shapes needs uint16 bits per character, a BMP tails table, rows >= 1");
+        goto done;
+    }
+    found = PyBytes_FromStringAndSize(NULL, rows * SHAPE_COLUMNS * (Py_ssize_t)sizeof(int32_t));
+    logs = PyBytes_FromStringAndSize(NULL, rows * (Py_ssize_t)sizeof(double));
+    if (!found || !logs) goto done;
+    int32_t *out = (int32_t *)PyBytes_AS_STRING(found);
+    double *mean_logs = (double *)PyBytes_AS_STRING(logs);
+    Py_ssize_t end;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND: end = shape_rows(PyUnicode_1BYTE_KIND, &s, rows, out, mean_logs); break;
+    case PyUnicode_2BYTE_KIND: end = shape_rows(PyUnicode_2BYTE_KIND, &s, rows, out, mean_logs); break;
+    default: end = shape_rows(PyUnicode_4BYTE_KIND, &s, rows, out, mean_logs); break;
+    }
+    if (end != s.n) PyErr_SetString(PyExc_ValueError, "text must be rows non-empty lines joined by \"\\n\"");
+    else result = PyTuple_Pack(2, found, logs);
+done:
+    Py_XDECREF(found);
+    Py_XDECREF(logs);
+    PyBuffer_Release(&bits_buffer);
+    PyBuffer_Release(&tails_buffer);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"tokenize", tokenize, METH_VARARGS,
      "tokenize(text, page_lines): number the \\w+ words of a batch's lowercased lines (see textclean/_tokens.py)."},
@@ -2956,9 +3175,9 @@ static PyMethodDef methods[] = {
     {"class_bits", class_bits, METH_VARARGS,
      "class_bits(text, table, astral, astral_bits): the class bits of each character of text (see "
      "textclean/_lineshape_classes.py)."},
-    {"row_measures", row_measures, METH_VARARGS,
-     "row_measures(text, bits, tails, rows): per row of text, its counts, tail flags and gates (see "
-     "textclean/_lineshape_rows.py)."},
+    {"row_shapes", row_shapes, METH_VARARGS,
+     "row_shapes(text, bits, tails, rows): per row of text, its counts, tail flags, gates and the verdicts of the "
+     "bullet, byline, URL, date and separator patterns (see textclean/_lineshape_rows.py)."},
     {"minhash_shingles", minhash_shingles, METH_VARARGS,
      "minhash_shingles(points, text_bounds, table, fold_digits, ngram, position_mult, ngram_mult, out, bounds): "
      "each text's sorted unique shingle hashes (see textclean/_minhash_kernels.py)."},

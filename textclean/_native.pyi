@@ -3,7 +3,7 @@
 # word_hashes), textclean/_paragraphs.py (paragraph_rows: _repeats_of_pages_reference), textclean/_matcher_probe.py
 # (lines_holding), textclean/_matcher_routes.py (route_spec and
 # route_lines: Routes.routed, Routes.reference), textclean/_lineshape_classes.py (code_blocks, class_bits) and
-# textclean/_lineshape_rows.py (row_measures), textclean/_minhash.py (minhash_shingles, minhash_signatures,
+# textclean/_lineshape_rows.py (row_shapes), textclean/_minhash.py (minhash_shingles, minhash_signatures,
 # sorted_intersections: the numpy reference; textclean/_minhash_kernels.py picks them), textclean/_normalize_scan.py
 # (normalize_scan: split_pieces and find_suspect_lines in textclean/_normalize_lines.py are the reference),
 # textclean/_lexical.py (lexical_columns, lexical_flags), textclean/_classify_gates_native.py (gate_words,
@@ -43,8 +43,8 @@ def route_lines(
     spec: object, lines: list[str], lead_of: object, /
 ) -> tuple[list[int], list[int], list[tuple[int, ...] | None]]: ...
 def code_blocks(text: str, /) -> tuple[bytes, bytes]: ...
-def class_bits(text: str, table: Buffer, astral: Buffer, astral_bits: Buffer, /) -> bytes: ...
-def row_measures(text: str, bits: Buffer, tails: Buffer, rows: int, /) -> bytes: ...
+def class_bits(text: str, table: Buffer, astral: Buffer, astral_bits: Buffer, /) -> tuple[bytes, bytes]: ...
+def row_shapes(text: str, bits: Buffer, tails: Buffer, rows: int, /) -> tuple[bytes, bytes]: ...
 def minhash_shingles(
     points: Buffer,
     text_bounds: Buffer,
