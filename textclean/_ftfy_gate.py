@@ -253,15 +253,23 @@ def _cached_analysis() -> _Analysis:
     packed = load_or_build("ftfy-gate", inputs, _packed, tuple)
     try:
         clues, contexts, width = packed
+        sets: dict[str, frozenset[str]] = {}  # one set per distinct string: 348 sets, some 25 different ones
         unpacked = {
-            clue: ClueContext(frozenset(before), frozenset(after))
-            for clue, (before, after) in contexts.items()
+            clue: ClueContext(_shared(sets, before), _shared(sets, after)) for clue, (before, after) in contexts.items()
         }
         if isinstance(clues, str) and (width is None or isinstance(width, int)):
             return _Analysis(clues, unpacked, width)
     except (AttributeError, TypeError, ValueError):  # an entry of another shape: never trust it
         pass
     return _analyse()
+
+
+def _shared(sets: dict[str, frozenset[str]], chars: str) -> frozenset[str]:
+    """The set of ``chars``, built once per distinct string (``sets`` keeps them)."""
+    found = sets.get(chars)
+    if found is None:
+        found = sets[chars] = frozenset(chars)
+    return found
 
 
 _ANALYSIS = _cached_analysis()
