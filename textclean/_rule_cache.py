@@ -77,8 +77,10 @@ SOURCES = (
 )
 """The source files (glob patterns, relative to the package) whose bytes are part of every key."""
 
-KEEP = 16
-"""Entries kept in the directory (the least recently used go first)."""
+KEEP = 32
+"""Entries kept in the directory (the least recently used go first). Four are shared by every configuration (comment
+gates, ftfy gate, line classes, normal-form marks) and each configuration adds two (matcher, compiled patterns):
+room for fourteen configurations used in turn (modes, languages, disabled rules) before they evict each other."""
 
 _FORMAT = 1  # bumped when the layout of an entry changes
 _SUFFIX = ".pickle"
