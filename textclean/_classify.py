@@ -31,6 +31,7 @@ from textclean._config import CleanConfig
 from textclean._features import (
     BASE_FEATURES,
     PreparedLines,
+    batch_rows,
     context_of_many,
     features_of,
     features_of_many,
@@ -456,27 +457,16 @@ def _archive_gated(text: LineText) -> npt.NDArray[np.intp]:
 def _structure_gates_many(prepared: Sequence[PreparedLines]) -> list[tuple[list[int], list[int]] | None]:
     """Each document's :func:`_separator_rows` and :func:`_archive_gated` rows, found once for each batch
     (:func:`~textclean._features.prepare_many`) the documents are part of (``None``: a document on its own)."""
-    out: list[tuple[list[int], list[int]] | None] = [None] * len(prepared)
-    batches: dict[int, tuple[LineText, list[tuple[int, int, int]]]] = {}
-    for k, document in enumerate(prepared):
-        if document.batch is not None and document.text is not None:
-            text, first = document.batch
-            batches.setdefault(id(text), (text, []))[1].append((k, first, first + len(document.rows)))
-    if not batches:
-        return out
+    if all(document.batch is None for document in prepared):
+        return [None] * len(prepared)
     from textclean._lineshape_classes import SEPB  # "|", "·" or "•": loaded with the line shapes, which need it
 
-    for text, members in batches.values():
-        separators = _rows_holding(text, SEPB).tolist()
-        archive = _archive_gated(text).tolist()
-        for k, first, stop in members:
-            out[k] = (_rows_within(separators, first, stop), _rows_within(archive, first, stop))
-    return out
-
-
-def _rows_within(rows: list[int], first: int, stop: int) -> list[int]:
-    """The rows (ascending) from ``first`` to ``stop - 1``, counted from ``first``."""
-    return [row - first for row in rows[bisect.bisect_left(rows, first) : bisect.bisect_left(rows, stop)]]
+    separators = batch_rows(prepared, lambda text: _rows_holding(text, SEPB).tolist())
+    archive = batch_rows(prepared, lambda text: _archive_gated(text).tolist())
+    return [
+        (menu, entries) if menu is not None and entries is not None else None
+        for menu, entries in zip(separators, archive, strict=True)
+    ]
 
 
 def _rows_holding(text: LineText, bit: int) -> npt.NDArray[np.intp]:

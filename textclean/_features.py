@@ -13,7 +13,7 @@ import functools
 import math
 import operator
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, chain, compress, pairwise, repeat
 from typing import TYPE_CHECKING
@@ -35,10 +35,12 @@ __all__ = [
     "HEAD_CHARS",
     "LEXICAL_FEATURES",
     "PreparedLines",
+    "batch_rows",
     "context_of_many",
     "count_words",
     "document_features",
     "features_of",
+    "features_of_many",
     "lexical_of_many",
     "prepare_lines",
     "prepare_many",
@@ -392,19 +394,29 @@ def lexical_of_many(
 
 def _have_long_rows(prepared: Sequence[PreparedLines]) -> list[bool]:
     """:func:`_has_long_row` of each document (those of a batch looked up in the long rows of its text, found once)."""
-    long_rows: dict[int, list[int]] = {}
-    found = []
+    found = batch_rows(prepared, lambda text: np.flatnonzero(text.full > HEAD_CHARS).tolist())
+    return [bool(rows) if rows is not None else _has_long_row(d) for d, rows in zip(prepared, found, strict=True)]
+
+
+def batch_rows(
+    prepared: Sequence[PreparedLines], rows_of: Callable[[LineText], list[int]]
+) -> list[list[int] | None]:
+    """For each document that is part of a batch (:func:`prepare_many`), its rows among ``rows_of`` of the batch's
+    text (ascending rows of the whole batch), counted from the document's first row: ``rows_of`` runs once per
+    batch, not once per document. ``None`` for a document on its own (no batch)."""
+    found: dict[int, list[int]] = {}
+    out: list[list[int] | None] = []
     for document in prepared:
         if document.batch is None:
-            found.append(_has_long_row(document))
+            out.append(None)
             continue
         text, first = document.batch
-        if id(text) not in long_rows:
-            long_rows[id(text)] = np.flatnonzero(text.full > HEAD_CHARS).tolist()
-        rows = long_rows[id(text)]
-        at = bisect.bisect_left(rows, first)  # the first long row of the batch at or after the document's first
-        found.append(at < len(rows) and rows[at] < first + len(document.rows))
-    return found
+        rows = found.get(id(text))
+        if rows is None:
+            rows = found[id(text)] = rows_of(text)
+        stop = first + len(document.rows)
+        out.append([row - first for row in rows[bisect.bisect_left(rows, first) : bisect.bisect_left(rows, stop)]])
+    return out
 
 
 def _has_long_row(prepared: PreparedLines) -> bool:
