@@ -125,8 +125,10 @@
 
 #if defined(__GNUC__) || defined(__clang__)
 #define ALWAYS_INLINE inline __attribute__((always_inline))
+#define PREFETCH(address) __builtin_prefetch(address) /* a hint: fetch what a later iteration reads */
 #else
 #define ALWAYS_INLINE inline
+#define PREFETCH(address) ((void)0)
 #endif
 
 /* A growable array of int32 or int64 values (the kernels' outputs). */
@@ -729,18 +731,24 @@ static int automaton_build(Automaton *a, PyObject *needles, Py_ssize_t count) {
     return 0;
 }
 
+/* 0 when every needle (a list) is a non-empty str without a line break, else -1 with a ValueError naming `kernel`. */
+static int check_needles(PyObject *needles, const char *kernel) {
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(needles); k++) {
+        PyObject *needle = PyList_GET_ITEM(needles, k);
+        if (!PyUnicode_Check(needle) || !PyUnicode_GET_LENGTH(needle) ||
+            PyUnicode_FindChar(needle, '\n', 0, PyUnicode_GET_LENGTH(needle), 1) != -1) {
+            PyErr_Format(PyExc_ValueError, "%s: needles must be non-empty strings without a line break", kernel);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 static PyObject *lines_holding(PyObject *Py_UNUSED(self), PyObject *args) {
     PyObject *document, *needles;
     if (!PyArg_ParseTuple(args, "UO!:lines_holding", &document, &PyList_Type, &needles)) return NULL;
     Py_ssize_t count = PyList_GET_SIZE(needles);
-    for (Py_ssize_t k = 0; k < count; k++) {
-        PyObject *needle = PyList_GET_ITEM(needles, k);
-        if (!PyUnicode_Check(needle) || !PyUnicode_GET_LENGTH(needle) ||
-            PyUnicode_FindChar(needle, '\n', 0, PyUnicode_GET_LENGTH(needle), 1) != -1) {
-            PyErr_SetString(PyExc_ValueError, "needles must be non-empty strings without a line break");
-            return NULL;
-        }
-    }
+    if (check_needles(needles, "lines_holding") < 0) return NULL;
     Automaton a = {0};
     PyObject *result = NULL;
     Py_ssize_t *last = NULL;
@@ -1405,6 +1413,7 @@ enum {
     SEPB_BIT = 1 << 10,
     BULLET_BIT = 1 << 11,
     BYLINE_BIT = 1 << 12,
+    LETTER_BIT = 1 << 13, /* row_shapes' \\w: a letter (code_blocks, class_bits) */
     URL_BIT = 1 << 14,
 };
 enum { TAIL_CLOSER = 1, TAIL_END = 2, TAIL_COLON = 4, TAIL_ELLIPSIS = 8 }; /* tails table and TAIL column flags */
@@ -1707,7 +1716,7 @@ static PyObject *minhash_shingles(PyObject *Py_UNUSED(self), PyObject *args) {
         goto done;
     }
     Py_ssize_t emitted = 0, total_points = points->len / 4;
-    if (texts >= 0) bound[0] = 0; /* an output: every text's start is written here, never read from the caller */
+    bound[0] = 0; /* an output: every text's start is written here, never read from the caller */
     for (Py_ssize_t text = 0; text < texts; text++) {
         Py_ssize_t first = emitted, words = 0, length = 0, start = (Py_ssize_t)text_bound[text], end = (Py_ssize_t)text_bound[text + 1];
         uint64_t state = 0;
@@ -2240,11 +2249,6 @@ done:
    two code points (a bitmap of those, built per call: hashing the vocabulary's new strings is most of the cost). */
 #define LEXICAL_KEY_BITS 18
 #define LEXICAL_AHEAD 32
-#if defined(__GNUC__) || defined(__clang__)
-#define LEXICAL_PREFETCH(address) __builtin_prefetch(address)
-#else
-#define LEXICAL_PREFETCH(address) ((void)0)
-#endif
 
 static inline uint32_t lexical_key(int kind, const void *data, Py_ssize_t length) {
     Py_ssize_t second = length > 1 ? 1 : 0, before_last = length > 1 ? length - 2 : 0;
@@ -2311,7 +2315,7 @@ static PyObject *lexical_flags(PyObject *Py_UNUSED(self), PyObject *args) {
     unsigned char *flag_of = (unsigned char *)PyBytes_AS_STRING(result);
     for (Py_ssize_t k = 0; k < count; k++) {
         if (k + LEXICAL_AHEAD < count) /* the words lie apart in memory, and long since written: fetch ahead */
-            LEXICAL_PREFETCH(PyList_GET_ITEM(words, k + LEXICAL_AHEAD));
+            PREFETCH(PyList_GET_ITEM(words, k + LEXICAL_AHEAD));
         PyObject *word = PyList_GET_ITEM(words, k);
         if (!PyUnicode_Check(word)) {
             PyErr_SetString(PyExc_TypeError, "lexical_flags: words must be str");
@@ -2321,7 +2325,7 @@ static PyObject *lexical_flags(PyObject *Py_UNUSED(self), PyObject *args) {
         Py_ssize_t length = PyUnicode_GET_LENGTH(word);
         int kind = PyUnicode_KIND(word);
         const void *data = PyUnicode_DATA(word);
-        int digits = length > 0;
+        int digits = length >= letters && length > 0; /* only a word long enough can be a content word */
         for (Py_ssize_t i = 0; i < length && digits; i++) digits = Py_UNICODE_ISDIGIT(PyUnicode_READ(kind, data, i));
         unsigned char flag = 0;
         if (length >= letters && !digits) {
@@ -2367,11 +2371,6 @@ done:
 
 #define GATE_UNKNOWN 0xFFFFFFFFu
 #define GATE_AHEAD 16 /* rows fetched ahead */
-#if defined(__GNUC__) || defined(__clang__)
-#define GATE_PREFETCH(address) __builtin_prefetch(address)
-#else
-#define GATE_PREFETCH(address) ((void)0)
-#endif
 
 typedef struct {
     Automaton a;
@@ -2419,14 +2418,7 @@ static PyObject *gate_words(PyObject *Py_UNUSED(self), PyObject *args) {
         PyErr_SetString(PyExc_ValueError, "gate_words: one mask per needle, and twins in pairs");
         return NULL;
     }
-    for (Py_ssize_t k = 0; k < count; k++) {
-        PyObject *needle = PyList_GET_ITEM(needles, k);
-        if (!PyUnicode_Check(needle) || !PyUnicode_GET_LENGTH(needle) ||
-            PyUnicode_FindChar(needle, '\n', 0, PyUnicode_GET_LENGTH(needle), 1) != -1) {
-            PyErr_SetString(PyExc_ValueError, "gate_words: needles must be non-empty strings without a line break");
-            return NULL;
-        }
-    }
+    if (check_needles(needles, "gate_words") < 0) return NULL;
     WordGates *g = PyMem_Calloc(1, sizeof(WordGates));
     if (!g) return PyErr_NoMemory();
     PyObject *capsule = NULL;
@@ -2572,7 +2564,7 @@ static int gate_prefixes_build(GatePrefixes *t, const int64_t *keys, const uint6
 }
 
 static PyObject *start_masks(PyObject *Py_UNUSED(self), PyObject *args) {
-    static const BufferSpec specs[7] = {{2, 0, "bits"},    {8, 0, "starts"}, {8, 0, "sizes"}, {1, 0, "classes"},
+    static const BufferSpec specs[6] = {{2, 0, "bits"},    {8, 0, "starts"}, {8, 0, "sizes"}, {1, 0, "classes"},
                                         {8, 0, "keys"},    {8, 0, "masks"}};
     PyObject *text, *objects[6], *char_sets, *result = NULL;
     unsigned int letter;
@@ -2607,11 +2599,10 @@ static PyObject *start_masks(PyObject *Py_UNUSED(self), PyObject *args) {
     uint64_t *out = (uint64_t *)PyBytes_AS_STRING(result);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    Py_ssize_t width = kind; /* bytes per code point */
     for (Py_ssize_t i = 0; i < rows; i++) {
         if (i + GATE_AHEAD < rows) { /* the rows lie far apart in a long text: fetch a later one's start now */
-            GATE_PREFETCH((const char *)data + start[i + GATE_AHEAD] * width);
-            GATE_PREFETCH(bits + start[i + GATE_AHEAD]);
+            PREFETCH((const char *)data + start[i + GATE_AHEAD] * kind); /* kind: bytes per code point */
+            PREFETCH(bits + start[i + GATE_AHEAD]);
         }
         uint64_t mask = 0;
         Py_ssize_t at = start[i], end = start[i] + size[i];
@@ -2735,7 +2726,7 @@ static PyObject *paragraph_rows(PyObject *Py_UNUSED(self), PyObject *args) {
                           &vocabulary, &min_words))
         return NULL;
     if (vocabulary < 0 || min_words < 0 || vocabulary > INT32_MAX) {
-        PyErr_SetString(PyExc_ValueError, "paragraph_rows: vocabulary and min_words must be at least 0");
+        PyErr_SetString(PyExc_ValueError, "paragraph_rows: vocabulary must lie in 0..2**31 - 1 and min_words be at least 0");
         return NULL;
     }
     static PyObject *keep_name = NULL;
@@ -2913,7 +2904,6 @@ done:
    IGNORECASE equates an ASCII letter with its other case and with the three code points of fold_letter alone
    (tests/test_lineshape.py checks each of these on every code point). What these cannot settle (a byline's
    Cyrillic word, or an upper-case letter beyond ASCII after it) is left UNSURE for the pattern to decide. */
-enum { LETTER_BIT = 1 << 13 };
 enum { SHAPE_COLUMNS = ROW_COLUMNS + 5, DATE_WINDOW = 200, SURE_NO = 0, SURE_YES = 1, UNSURE = 2 };
 #define NO_CHAR 0x110000u /* what a row reads past either of its ends */
 
