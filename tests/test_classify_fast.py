@@ -10,6 +10,7 @@ import sys
 
 import numpy as np
 import pytest
+import regex
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
@@ -885,3 +886,27 @@ def test_routes_by_final_word_are_the_ends_probe_of_each_alternative(lines: list
             for side in (0, 1):
                 expected = {i for i in routes.ends[side] if ends_match(line, routes.probes[i].ends or ())}
                 assert set(routes._ending(line, side)) == expected
+
+
+_ARCHIVE_REFERENCE = regex.compile(  # the archive entry as one pattern of two alternatives (before the split)
+    r"[►▼▸▹»›•·*–—-]?\s*(?:[\p{L}\p{N}][\p{L}\p{N}\p{M} &'’.,/:+-]{0,60}?\s*\((?!\s*(?:1\d|20)\d\d\s*\))\s*\d{1,6}\s*\)"
+    r"|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|januar|februar|märz|mai|juni|juli|okt|dez|janv|févr|mars|"
+    r"avr|juin|juil|août|sept|déc|ene|abr|ago|dic|fev|mai|set|out|dez|gen|mag|giu|lug|ott|mei|okt)[a-zéû]{0,7}\.?"
+    r",? (?:19|20)\d\d)",
+    regex.IGNORECASE,
+)
+archive_pieces = st.sampled_from(
+    ["► ", "» ", "- ", " ", "  ", "May", "JANUARY", "août", "Sept.", "Politics", "Q & A", "e\u0301", "٣", "7",
+     "2012", "1999", "2100", "(", ")", "(7)", "( 48 )", "(2012)", "(1999 )", ",", ".", "x", "\u00a0", "\t", ":", "/"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(archive_pieces, min_size=1, max_size=8).map("".join))
+def test_archive_entry_is_the_two_alternatives_pattern(line: str) -> None:
+    """The end of the line picks the one archive pattern that can match: the same answer as both tried in turn."""
+    from textclean._classify import _archive_entry
+
+    assert _archive_entry(line) == (_ARCHIVE_REFERENCE.fullmatch(line) is not None)
+    for example in ("► May 2012 (7)", "Politics (48)", "January 2004", "» Sept. 1999"):
+        assert _archive_entry(example)
