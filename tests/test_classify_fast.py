@@ -836,11 +836,16 @@ def test_repeats_of_a_batch_are_those_of_each_page_alone(batch: list[list[str]])
     """One count over the batch gives each page's own repeat counts: a key repeated on another page does not count."""
     from textclean._features import prepare_lines
     from textclean._features_repeats import _repeats, repeats_of_many
+    from textclean._tokens import tokenize_pages
 
     prepared = prepare_many(batch)
-    for lines, counts in zip(batch, repeats_of_many(prepared), strict=True):
+    table = tokenize_pages(batch)  # the kernel's counts (or the reference's), read by the batch path
+    words = [table.page(k) for k in range(len(batch))]
+    assert all(page.repeats is not None for page in words)
+    for lines, counts, counted in zip(batch, repeats_of_many(prepared), repeats_of_many(prepared, words), strict=True):
         alone = _repeats(prepare_lines(lines))
-        assert counts.dtype == alone.dtype and counts.tolist() == alone.tolist()
+        assert counts.dtype == alone.dtype == counted.dtype
+        assert counts.tolist() == alone.tolist() == counted.tolist()
         keys = [row.lower() if len(row) <= 500 else row for row in filter(None, map(str.strip, lines))]
         assert counts.tolist() == [keys.count(key) for key in keys]
 

@@ -29,6 +29,7 @@ needs_native = pytest.mark.skipif(
 # joiners, "_", punctuation, spaces and line breaks of several kinds, and characters beyond the BMP.
 ALPHABET = [
     *"aZé_9٣²½ Σσς İı ß ǅ Ⅻ 中文かナ 한 ا\u0301\u200d\u200c\n\r\t.,'-—\u2028\u00a0",
+    *"@[`{AMz\x00\x7f\u212a",  # beside the ASCII letters (lowered by the kernel itself), the Kelvin sign
     "\U0001d400",  # mathematical bold capital A (a letter beyond the BMP)
     "\U0001f600",  # an emoji (not a word character)
     "\U00010400",  # Deseret capital long I (lowercases beyond the BMP)
@@ -42,6 +43,11 @@ def _arrays(table: TokenTable) -> list[list[int]]:
     return [getattr(table, name).tolist() for name in fields]
 
 
+def _with_repeats(table: TokenTable) -> list[list[int]]:
+    assert table.line_repeats is not None
+    return [*_arrays(table), table.line_repeats.tolist()]
+
+
 def _reference(pages: list[list[str]]) -> TokenTable:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_kernels, "kernel", lambda name: None)
@@ -53,25 +59,43 @@ def _reference(pages: list[list[str]]) -> TokenTable:
 @given(batches)
 def test_native_kernel_equals_the_reference(pages: list[list[str]]) -> None:
     native, reference = tokenize_pages(pages), _reference(pages)
-    assert _arrays(native) == _arrays(reference)
+    assert _with_repeats(native) == _with_repeats(reference)
     assert native.vocabulary == reference.vocabulary
 
 
 @needs_native
-@given(st.text(st.sampled_from(ALPHABET), max_size=60), st.lists(st.integers(0, 4), max_size=5))
-def test_native_kernel_refuses_line_counts_that_disagree_like_the_reference(text: str, counts: list[int]) -> None:
-    page_lines = np.array(counts, dtype=np.int64)
-    outcomes = []
-    for kernel in (native_tokenizer(), None):
-        try:
-            if kernel is None:
-                result = _tokens._tokenize_reference(text, page_lines)
-            else:
-                result = kernel(text, page_lines.tobytes())
-            outcomes.append(result)
-        except ValueError as error:
-            outcomes.append(str(error))
-    assert outcomes[0] == outcomes[1]
+@pytest.mark.parametrize("pages", [("a",), [("a",)], [["a", 3]], [["a"], None], "text"])
+def test_native_kernel_refuses_anything_but_lists_of_lists_of_str(pages: object) -> None:
+    with pytest.raises(TypeError, match="lists of str"):
+        native_tokenizer()(pages, 500)
+
+
+@needs_native
+def test_native_kernel_lowers_ascii_lines_itself_and_others_by_str_lower() -> None:
+    lines = ["THE River_9 @ Zz", "ΟΔΟΣ ΟΔΟΣ's", "İstanbul K", "\x00AZ[`az{"]  # final sigma, dotted I, Kelvin
+    table = tokenize_pages([lines[:2], lines[2:]])
+    assert table.vocabulary == list(dict.fromkeys(w for line in lines for w in lowercase_words(line)))
+    assert "k" in table.vocabulary and "az" in table.vocabulary  # the Kelvin sign lowers to an ASCII "k"
+
+
+# lines that repeat in a page: a repeat key is the stripped line, lowercased when it has at most 500 characters
+# (final sigma, dotted capital I, the Kelvin sign, whitespace str.strip takes), the line itself when longer
+REPEATING = ["Share", "SHARE", " share\t", "ΣΑΣ", "σας", "σασ ", "İstanbul", "i̇stanbul", "\u212aiss", "kiss",
+             "x" * 500, "X" * 500, " " + "X" * 500 + "\u2028", "x" * 501, "X" * 501, "İ" * 500, "i̇" * 500, "i̇" * 250,
+             "é" * 501, "É" * 501, "a\nb", "A\nB", "", "  ", "\x1c", "\u3000中文\u3000", "中文", "\U00010400",
+             "\U00010428"]
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.one_of(st.sampled_from(REPEATING), line_text), max_size=12), max_size=4))
+def test_native_repeat_counts_equal_the_reference(pages: list[list[str]]) -> None:
+    from textclean._features_repeats import line_repeats
+
+    native, reference = tokenize_pages(pages), _reference(pages)
+    assert _with_repeats(native) == _with_repeats(reference)
+    assert native.line_repeats is not None
+    assert native.line_repeats.tolist() == [count for lines in pages for count in line_repeats(lines)]
 
 
 @settings(max_examples=200, deadline=None)

@@ -214,7 +214,7 @@ def classify_many(
     given = prepared if prepared is not None else [None] * count
     ready = [doc if doc is not None else prepare_lines(lines) for doc, lines in zip(given, documents, strict=True)]
     contexts = context_of_many(ready)  # the neighbour and position columns, for the whole batch at once
-    repeats = repeats_of_many(ready)  # each row's repeats in its page, for the whole batch at once
+    repeats = repeats_of_many(ready, tokens)  # each row's repeats in its page, for the whole batch at once
     sections = rules.comments.section_starts(ready)  # the comment sections' header candidates, a batch at once
     gates = _structure_gates_many(ready)  # the rows the structure rules look at, a batch at once
     out: list[list[Verdict]] = []

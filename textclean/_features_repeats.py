@@ -17,11 +17,27 @@ import numpy.typing as npt
 
 if TYPE_CHECKING:
     from textclean._features import PreparedLines
+    from textclean._tokens import PageTokens
 
-__all__ = ["REPEAT_CHARS", "repeats_of_many"]
+__all__ = ["REPEAT_CHARS", "line_repeats", "repeats_of_many"]
 
 REPEAT_CHARS = 500
 """Lines up to this long count as repeats whatever their case."""
+
+
+def line_repeats(lines: Sequence[str]) -> list[int]:
+    """How many of a page's lines have each line's repeat key: its stripped text, lowercased when at most
+    :data:`REPEAT_CHARS` characters (0 for a blank line). The reference of the counts the tokenizer kernel makes
+    (:attr:`~textclean._tokens.TokenTable.line_repeats`), which :func:`repeats_of_many` reads when it has them.
+
+    Examples:
+        >>> line_repeats(["Share", "", "the river", " SHARE"])
+        [2, 0, 1, 2]
+    """
+    stripped = [line.strip() for line in lines]
+    keys = [line.lower() if len(line) <= REPEAT_CHARS else line for line in stripped]
+    counts = Counter(key for key, line in zip(keys, stripped, strict=True) if line)
+    return [counts[key] if line else 0 for key, line in zip(keys, stripped, strict=True)]
 
 
 def _repeats(prepared: PreparedLines) -> npt.NDArray[np.intp]:
@@ -41,16 +57,26 @@ def _repeats(prepared: PreparedLines) -> npt.NDArray[np.intp]:
     return np.fromiter(map(counts.__getitem__, keys), dtype=np.intp, count=len(keys))
 
 
-def repeats_of_many(prepared: Sequence[PreparedLines]) -> list[npt.NDArray[np.intp]]:
+def repeats_of_many(
+    prepared: Sequence[PreparedLines], tokens: Sequence[PageTokens | None] | None = None
+) -> list[npt.NDArray[np.intp]]:
     """:func:`_repeats` of several prepared documents, counted at once: each row's key numbered in one dictionary
     pass over the batch, and the (page, key) pairs counted by numpy, so each page's counts stay its own (a key
-    repeated on another page does not count).
+    repeated on another page does not count). ``tokens``: the documents' words, whose table may hold its lines'
+    counts already (:attr:`~textclean._tokens.PageTokens.repeats`, counted by the tokenizer kernel), read for
+    the non-blank rows when every document has them.
 
     The short rows are lowered one by one (``map(str.lower)``), not joined: one accented row in a joined text
     sends all of it down ``str.lower``'s slow non-ASCII path, while an ASCII row alone takes the fast one.
     """
     if not prepared:
         return []
+    counted = [page.repeats if page is not None else None for page in tokens] if tokens is not None else [None]
+    if all(found is not None for found in counted):
+        return [
+            found[document.index].astype(np.intp)  # type: ignore[index]
+            for found, document in zip(counted, prepared, strict=True)
+        ]
     rows = list(itertools.chain.from_iterable(document.rows for document in prepared))
     total = len(rows)
     lengths = np.concatenate(

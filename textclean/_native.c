@@ -4,14 +4,16 @@
  * `tokenize`); the tests compare the two on generated text, and the package works without this module
  * (a machine with no C compiler installs the pure-Python path). See docs/architecture.md.
  *
- * tokenize(text, page_lines) -> (ids, local, line_words, page_distinct, page_sizes, vocabulary)
+ * tokenize(pages, repeat_chars) -> (ids, local, line_words, page_distinct, page_sizes, vocabulary, repeats)
  *
- *   text        the lines of a batch of pages, lowercased, joined by "\n" (str)
- *   page_lines  how many lines each page has (a buffer of int64)
+ *   pages         a batch's pages: a list of lists of str (each page's lines)
+ *   repeat_chars  the longest line whose repeat key is lowered
  *
- * Words are the maximal runs of word characters, as `re.compile(r"\w+").findall` finds them: a
- * character is a word character when it is alphanumeric (`str.isalnum`) or "_" (the definition of
- * `\w` in the `re` module's str patterns). Every word occurrence is numbered twice: by the batch's
+ * Each line is lowercased on its own, as str.lower does it: an ASCII line here, byte by byte into a scratch
+ * buffer, any other by str.lower itself. Words are the maximal runs of word characters of the lowered line, as
+ * `re.compile(r"\w+").findall` finds them: a character is a word character when it is alphanumeric
+ * (`str.isalnum`) or "_" (the definition of `\w` in the `re` module's str patterns); a "\n" inside a line
+ * splits words as a space does. Every word occurrence is numbered twice: by the batch's
  * vocabulary (the distinct words in order of first occurrence) and by its page's own (the page's
  * distinct words in order of first occurrence in the page). Words never become Python objects except
  * the vocabulary's, one per distinct word.
@@ -23,6 +25,9 @@
  *                  page after page, in the page's order
  *   page_sizes     int32 per page: how many distinct words it has
  *   vocabulary     list of str: the distinct words
+ *   repeats        int32 per line: how many lines of its page have its repeat key, its stripped text (str.strip),
+ *                  lowered when at most repeat_chars long (str.lower(line).strip() == str.lower(line.strip()):
+ *                  no whitespace is cased); 0 for a blank line. Keys are hashed, then compared in full.
  *
  * The int32 arrays come back as bytes (numpy.frombuffer reads them).
  *
@@ -165,11 +170,14 @@ static PyObject *buffer_bytes(Buffer *b, size_t item) {
     return PyBytes_FromStringAndSize(b->data, b->size * (Py_ssize_t)item);
 }
 
-/* The vocabulary: an open-addressing table of (hash, first occurrence) per distinct word. */
+/* The vocabulary: an open-addressing table of (hash, word) per distinct word. A slot points at its word's
+ * code points in the vocabulary's own str (alive in the vocabulary list as long as the table). */
 typedef struct {
     uint64_t hash;
-    Py_ssize_t start, length;
+    const char *data; /* the word's code points, `kind` bytes each */
+    Py_ssize_t length;
     int32_t id; /* -1: empty slot */
+    int32_t kind;
 } Slot;
 
 typedef struct {
@@ -228,20 +236,35 @@ static const uint64_t FNV_PRIME = 0x100000001b3ULL;
 
 static unsigned char latin1_word[256]; /* word characters among the first 256 code points */
 
-static inline int is_word(Py_UCS4 ch) {
+static ALWAYS_INLINE int is_word(Py_UCS4 ch) {
     return ch < 256 ? latin1_word[ch] : (Py_UNICODE_ISALNUM(ch) || ch == '_');
 }
 
-/* The vocabulary number of the word text[start:start + length] (hash `hash`), added if new. */
-static int32_t vocabulary_id(Vocabulary *v, PyObject *text, int kind, const char *data, uint64_t hash,
-                             Py_ssize_t start, Py_ssize_t length, PyObject *words) {
+/* Whether slot s holds the `length` code points at `data` (`kind` bytes each). A vocabulary word is a
+ * canonical str, a word of a line has the line's kind: the same word may come in two kinds. */
+static ALWAYS_INLINE int slot_holds(const Slot *s, int kind, const char *data, Py_ssize_t length) {
+    if (s->length != length) return 0;
+    if (s->kind == kind) {
+        if (kind == 1) { /* most words: short, compared here rather than by a call to memcmp */
+            for (Py_ssize_t k = 0; k < length; k++)
+                if (s->data[k] != data[k]) return 0;
+            return 1;
+        }
+        return memcmp(s->data, data, (size_t)(length * kind)) == 0;
+    }
+    for (Py_ssize_t k = 0; k < length; k++)
+        if (PyUnicode_READ(s->kind, s->data, k) != PyUnicode_READ(kind, data, k)) return 0;
+    return 1;
+}
+
+/* The vocabulary number of the word of `length` code points at `data` (hash `hash`), added if new. */
+static int32_t vocabulary_id(Vocabulary *v, int kind, const char *data, uint64_t hash, Py_ssize_t length,
+                             PyObject *words) {
     size_t at = (size_t)hash & v->mask;
     for (;;) {
         Slot *s = &v->slots[at];
         if (s->id < 0) break;
-        if (s->hash == hash && s->length == length &&
-            memcmp(data + s->start * kind, data + start * kind, (size_t)(length * kind)) == 0)
-            return s->id;
+        if (s->hash == hash && slot_holds(s, kind, data, length)) return s->id;
         at = (at + 1) & v->mask;
     }
     int32_t id = v->count;
@@ -249,10 +272,10 @@ static int32_t vocabulary_id(Vocabulary *v, PyObject *text, int kind, const char
         PyErr_SetString(PyExc_OverflowError, "too many distinct words in one batch");
         return -1;
     }
-    PyObject *word = PyUnicode_Substring(text, start, start + length);
+    PyObject *word = PyUnicode_FromKindAndData(kind, data, length);
     if (!word) return -1;
     int failed = PyList_Append(words, word);
-    Py_DECREF(word);
+    Py_DECREF(word); /* the list holds it */
     if (failed) return -1;
     if (id >= v->per_word_capacity) {
         Py_ssize_t capacity = v->per_word_capacity ? v->per_word_capacity * 2 : 1024;
@@ -272,100 +295,303 @@ static int32_t vocabulary_id(Vocabulary *v, PyObject *text, int kind, const char
     }
     v->seen_page[id] = -1;
     v->slots[at].hash = hash;
-    v->slots[at].start = start;
+    v->slots[at].data = (const char *)PyUnicode_DATA(word);
     v->slots[at].length = length;
     v->slots[at].id = id;
+    v->slots[at].kind = (int32_t)PyUnicode_KIND(word);
     v->count++;
     if ((size_t)v->count * 2 > v->mask + 1 && vocabulary_grow(v) < 0) return -1;
     return id;
 }
 
+typedef struct {
+    Buffer ids, local, line_words, page_distinct, page_sizes;
+} TokenOut;
+
+/* Number the words of one lowered line (n code points of `kind` bytes at `data`) of page `page`, whose distinct
+ * words so far are *distinct. Inlined with a constant kind, so each kind gets its own loop. */
+static ALWAYS_INLINE int tokenize_line(Vocabulary *v, TokenOut *out, int kind, const char *data, Py_ssize_t n,
+                                       int32_t page, int32_t *distinct, PyObject *words) {
+    int32_t in_line = 0;
+    Py_ssize_t i = 0;
+    while (i < n) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (!is_word(ch)) {
+            i++;
+            continue;
+        }
+        Py_ssize_t start = i;
+        uint64_t hash = FNV_OFFSET;
+        do {
+            hash = (hash ^ ch) * FNV_PRIME;
+            i++;
+        } while (i < n && is_word(ch = PyUnicode_READ(kind, data, i)));
+        int32_t id = vocabulary_id(v, kind, data + start * kind, hash, i - start, words);
+        if (id < 0) return -1;
+        if (v->seen_page[id] != page) {
+            v->seen_page[id] = page;
+            v->local[id] = (*distinct)++;
+            if (buffer_push(&out->page_distinct, id) < 0) return -1;
+        }
+        if (buffer_push(&out->ids, id) < 0 || buffer_push(&out->local, v->local[id]) < 0) return -1;
+        in_line++;
+    }
+    return buffer_push(&out->line_words, in_line);
+}
+
+static PyObject *lower_name; /* "lower", interned at import */
+
+/* A line's repeat key: its stripped text, lowered when it is at most repeat_chars long (as str.lower lowers it:
+ * an ASCII line's letters are lowered as they are read, `fold`; another line's key is read from its lowered
+ * str). An empty key: a blank line. */
+typedef struct {
+    const char *data;
+    Py_ssize_t length;
+    uint64_t hash;
+    int32_t kind, fold;
+} LineKey;
+
+static ALWAYS_INLINE Py_UCS4 key_char(const LineKey *k, Py_ssize_t i) {
+    Py_UCS4 c = PyUnicode_READ(k->kind, k->data, i);
+    return k->fold && c - 'A' < 26u ? c + 32 : c;
+}
+
+static int same_key(const LineKey *a, const LineKey *b) {
+    if (a->length != b->length) return 0;
+    if (a->kind == b->kind && !a->fold && !b->fold)
+        return memcmp(a->data, b->data, (size_t)(a->length * a->kind)) == 0;
+    for (Py_ssize_t i = 0; i < a->length; i++)
+        if (key_char(a, i) != key_char(b, i)) return 0;
+    return 1;
+}
+
+static void key_hash(LineKey *k) {
+    uint64_t hash = FNV_OFFSET;
+    for (Py_ssize_t i = 0; i < k->length; i++) hash = (hash ^ key_char(k, i)) * FNV_PRIME;
+    k->hash = hash;
+}
+
+/* The bounds of `data` (n code points of `kind` bytes) without its leading and trailing whitespace (str.strip). */
+static void strip_bounds(int kind, const void *data, Py_ssize_t n, Py_ssize_t *first, Py_ssize_t *stop) {
+    Py_ssize_t a = 0, b = n;
+    while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a))) a++;
+    while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1))) b--;
+    *first = a;
+    *stop = b;
+}
+
+/* The state of the page being read: its lines' keys, the objects they point into (held until the page's
+ * repeats are counted), and the counting's scratch. */
+typedef struct {
+    LineKey *keys;
+    PyObject **held;
+    int32_t *group, *count, *table;
+    Py_ssize_t capacity, held_size, table_capacity;
+} PageKeys;
+
+static int page_keys_reserve(PageKeys *p, Py_ssize_t lines) {
+    if (lines <= p->capacity) return 0;
+    Py_ssize_t capacity = lines > 2 * p->capacity ? lines : 2 * p->capacity;
+    LineKey *keys = PyMem_Realloc(p->keys, (size_t)capacity * sizeof(LineKey));
+    if (keys) p->keys = keys;
+    PyObject **held = keys ? PyMem_Realloc(p->held, (size_t)capacity * 2 * sizeof(PyObject *)) : NULL;
+    if (held) p->held = held;
+    int32_t *group = held ? PyMem_Realloc(p->group, (size_t)capacity * sizeof(int32_t)) : NULL;
+    if (group) p->group = group;
+    int32_t *count = group ? PyMem_Realloc(p->count, (size_t)capacity * sizeof(int32_t)) : NULL;
+    if (!count) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    p->count = count;
+    p->capacity = capacity;
+    return 0;
+}
+
+static void page_keys_release(PageKeys *p) {
+    for (Py_ssize_t i = 0; i < p->held_size; i++) Py_DECREF(p->held[i]);
+    p->held_size = 0;
+}
+
+/* Each of the page's n lines' repeat count (how many of its lines have its key; 0 for a blank line), pushed. */
+static int count_repeats(PageKeys *p, Py_ssize_t n, Buffer *out) {
+    Py_ssize_t wanted = 16;
+    while (wanted < 2 * n) wanted *= 2;
+    if (wanted > p->table_capacity) {
+        int32_t *table = PyMem_Realloc(p->table, (size_t)wanted * sizeof(int32_t));
+        if (!table) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        p->table = table;
+        p->table_capacity = wanted;
+    }
+    size_t mask = (size_t)wanted - 1;
+    for (Py_ssize_t i = 0; i < wanted; i++) p->table[i] = -1;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const LineKey *key = &p->keys[i];
+        p->group[i] = -1;
+        if (!key->length) continue;
+        size_t at = (size_t)key->hash & mask;
+        for (;;) {
+            int32_t j = p->table[at];
+            if (j < 0) {
+                p->table[at] = (int32_t)i;
+                p->group[i] = (int32_t)i;
+                p->count[i] = 1;
+                break;
+            }
+            if (p->keys[j].hash == key->hash && same_key(&p->keys[j], key)) {
+                p->group[i] = j;
+                p->count[j]++;
+                break;
+            }
+            at = (at + 1) & mask;
+        }
+    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (buffer_push(out, p->group[i] < 0 ? 0 : p->count[p->group[i]]) < 0) return -1;
+    return 0;
+}
+
+/* Tokenize one line of a page (its words numbered, its repeat key set in p->keys[k]); the line and any lowered
+ * copy are held in p until the page is counted. */
+static int tokenize_one(Vocabulary *v, TokenOut *out, PageKeys *p, Py_ssize_t k, PyObject *line,
+                        Py_ssize_t repeat_chars, unsigned char **scratch, Py_ssize_t *scratch_size, int32_t page,
+                        int32_t *distinct, PyObject *words) {
+    if (!PyUnicode_Check(line)) {
+        PyErr_SetString(PyExc_TypeError, "tokenize: pages must be a list of lists of str");
+        return -1;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(line) < 0) return -1;
+#endif
+    Py_INCREF(line);
+    p->held[p->held_size++] = line;
+    LineKey *key = &p->keys[k];
+    Py_ssize_t n = PyUnicode_GET_LENGTH(line), first, stop;
+    int kind = PyUnicode_KIND(line);
+    const char *data = (const char *)PyUnicode_DATA(line);
+    strip_bounds(kind, data, n, &first, &stop);
+    key->data = data + first * kind;
+    key->length = stop - first;
+    key->kind = kind;
+    key->fold = 0;
+    if (PyUnicode_IS_ASCII(line)) {
+        if (n > *scratch_size) {
+            Py_ssize_t size = n > 2 * *scratch_size ? n : 2 * *scratch_size;
+            unsigned char *grown = PyMem_Realloc(*scratch, (size_t)size);
+            if (!grown) {
+                PyErr_NoMemory();
+                return -1;
+            }
+            *scratch = grown;
+            *scratch_size = size;
+        }
+        const unsigned char *from = (const unsigned char *)data;
+        unsigned char *to = *scratch;
+        for (Py_ssize_t c = 0; c < n; c++) /* "A" to "Z" lowered, branch-free (vectorised) */
+            to[c] = (unsigned char)(from[c] + ((unsigned char)(from[c] - 'A') < 26u) * 32);
+        key->fold = key->length <= repeat_chars;
+        key_hash(key);
+        return tokenize_line(v, out, 1, (const char *)to, n, page, distinct, words);
+    }
+    PyObject *lowered = PyObject_CallMethodNoArgs(line, lower_name);
+    if (!lowered) return -1;
+    p->held[p->held_size++] = lowered;
+    if (!PyUnicode_Check(lowered)) {
+        PyErr_SetString(PyExc_TypeError, "tokenize: str.lower gave no str");
+        return -1;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(lowered) < 0) return -1;
+#endif
+    const char *low = (const char *)PyUnicode_DATA(lowered);
+    Py_ssize_t length = PyUnicode_GET_LENGTH(lowered);
+    int low_kind = PyUnicode_KIND(lowered);
+    if (key->length && key->length <= repeat_chars) { /* str.lower(line).strip() == str.lower(line.strip()) */
+        strip_bounds(low_kind, low, length, &first, &stop);
+        key->data = low + first * low_kind;
+        key->length = stop - first;
+        key->kind = low_kind;
+    }
+    key_hash(key);
+    switch (low_kind) {
+    case PyUnicode_1BYTE_KIND: return tokenize_line(v, out, 1, low, length, page, distinct, words);
+    case PyUnicode_2BYTE_KIND: return tokenize_line(v, out, 2, low, length, page, distinct, words);
+    default: return tokenize_line(v, out, 4, low, length, page, distinct, words);
+    }
+}
+
 static PyObject *tokenize(PyObject *Py_UNUSED(self), PyObject *args) {
-    PyObject *text;
-    Py_buffer pages;
-    if (!PyArg_ParseTuple(args, "Uy*:tokenize", &text, &pages)) return NULL;
-    PyObject *result = NULL, *words = NULL;
-    Buffer ids = {0}, local = {0}, line_words = {0}, page_distinct = {0}, page_sizes = {0};
+    PyObject *pages;
+    Py_ssize_t repeat_chars;
+    if (!PyArg_ParseTuple(args, "On:tokenize", &pages, &repeat_chars)) return NULL;
+    if (!PyList_Check(pages)) {
+        PyErr_SetString(PyExc_TypeError, "tokenize: pages must be a list of lists of str");
+        return NULL;
+    }
+    PyObject *result = NULL, *words = NULL, *lines = NULL;
+    TokenOut out = {0};
+    Buffer repeats = {0};
+    PageKeys keys = {0};
+    unsigned char *scratch = NULL; /* an ASCII line, lowered */
+    Py_ssize_t scratch_size = 0;
     Vocabulary v;
-    if (pages.len % (Py_ssize_t)sizeof(int64_t)) {
-        PyErr_SetString(PyExc_ValueError, "page_lines must be a buffer of int64");
-        PyBuffer_Release(&pages);
-        return NULL;
-    }
-    if (vocabulary_init(&v, 1024) < 0) {
-        PyBuffer_Release(&pages);
-        return NULL;
-    }
+    if (vocabulary_init(&v, 1 << 14) < 0) return NULL; /* a batch of pages has some 10,000 distinct words */
     words = PyList_New(0);
     if (!words) goto done;
-
-    const int64_t *page_lines = (const int64_t *)pages.buf;
-    Py_ssize_t page_count = pages.len / (Py_ssize_t)sizeof(int64_t);
-    int kind = PyUnicode_KIND(text);
-    const char *data = (const char *)PyUnicode_DATA(text);
-    Py_ssize_t n = PyUnicode_GET_LENGTH(text), i = 0;
-    int64_t lines = 0, newlines = 0;
-    /* Walk the text once, page by page and line by line (lines end at "\n", the last at the end). */
-    for (Py_ssize_t page = 0; page < page_count; page++) {
-        if (page_lines[page] < 0) {
-            PyErr_SetString(PyExc_ValueError, "page_lines must not be negative");
+    for (Py_ssize_t page = 0; page < PyList_GET_SIZE(pages); page++) {
+        if (page >= INT32_MAX) {
+            PyErr_SetString(PyExc_OverflowError, "too many pages in one batch");
             goto done;
         }
-        int32_t distinct = 0;
-        for (int64_t line = 0; line < page_lines[page]; line++) {
-            int32_t in_line = 0;
-            while (i < n) {
-                Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-                if (ch == '\n') break;
-                if (!is_word(ch)) {
-                    i++;
-                    continue;
-                }
-                Py_ssize_t start = i;
-                uint64_t hash = FNV_OFFSET;
-                while (i < n) {
-                    Py_UCS4 c = PyUnicode_READ(kind, data, i);
-                    if (!is_word(c)) break;
-                    hash = (hash ^ c) * FNV_PRIME;
-                    i++;
-                }
-                int32_t id = vocabulary_id(&v, text, kind, data, hash, start, i - start, words);
-                if (id < 0) goto done;
-                if (v.seen_page[id] != (int32_t)page) {
-                    v.seen_page[id] = (int32_t)page;
-                    v.local[id] = distinct++;
-                    if (buffer_push(&page_distinct, id) < 0) goto done;
-                }
-                if (buffer_push(&ids, id) < 0 || buffer_push(&local, v.local[id]) < 0) goto done;
-                in_line++;
-            }
-            if (buffer_push(&line_words, in_line) < 0) goto done;
-            if (i < n) { /* at a "\n" */
-                i++;
-                newlines++;
-            }
-            lines++;
+        lines = PyList_GET_ITEM(pages, page);
+        if (!PyList_Check(lines)) {
+            lines = NULL;
+            PyErr_SetString(PyExc_TypeError, "tokenize: pages must be a list of lists of str");
+            goto done;
         }
-        if (buffer_push(&page_sizes, distinct) < 0) goto done;
+        Py_INCREF(lines);
+        Py_ssize_t count = PyList_GET_SIZE(lines);
+        if (page_keys_reserve(&keys, count) < 0) goto done;
+        int32_t distinct = 0;
+        for (Py_ssize_t k = 0; k < count; k++) {
+            if (PyList_GET_SIZE(lines) != count) {
+                PyErr_SetString(PyExc_RuntimeError, "tokenize: a page's list of lines changed size");
+                goto done;
+            }
+            if (tokenize_one(&v, &out, &keys, k, PyList_GET_ITEM(lines, k), repeat_chars, &scratch, &scratch_size,
+                             (int32_t)page, &distinct, words) < 0)
+                goto done;
+        }
+        if (count_repeats(&keys, count, &repeats) < 0 || buffer_push(&out.page_sizes, distinct) < 0) goto done;
+        page_keys_release(&keys);
+        Py_CLEAR(lines);
     }
-    if (i < n || newlines != (lines ? lines - 1 : 0)) {
-        PyErr_SetString(PyExc_ValueError, "text and page_lines disagree on the number of lines");
-        goto done;
-    }
-    PyObject *parts[5] = {buffer_bytes(&ids, 4), buffer_bytes(&local, 4), buffer_bytes(&line_words, 4),
-                          buffer_bytes(&page_distinct, 4), buffer_bytes(&page_sizes, 4)};
-    if (parts[0] && parts[1] && parts[2] && parts[3] && parts[4])
-        result = PyTuple_Pack(6, parts[0], parts[1], parts[2], parts[3], parts[4], words);
-    for (int k = 0; k < 5; k++) Py_XDECREF(parts[k]);
+    PyObject *parts[6] = {buffer_bytes(&out.ids, 4),           buffer_bytes(&out.local, 4),
+                          buffer_bytes(&out.line_words, 4),    buffer_bytes(&out.page_distinct, 4),
+                          buffer_bytes(&out.page_sizes, 4),    buffer_bytes(&repeats, 4)};
+    if (parts[0] && parts[1] && parts[2] && parts[3] && parts[4] && parts[5])
+        result = PyTuple_Pack(7, parts[0], parts[1], parts[2], parts[3], parts[4], words, parts[5]);
+    for (int k = 0; k < 6; k++) Py_XDECREF(parts[k]);
 done:
+    page_keys_release(&keys);
+    Py_XDECREF(lines);
     Py_XDECREF(words);
-    PyMem_Free(ids.data);
-    PyMem_Free(local.data);
-    PyMem_Free(line_words.data);
-    PyMem_Free(page_distinct.data);
-    PyMem_Free(page_sizes.data);
+    PyMem_Free(scratch);
+    PyMem_Free(out.ids.data);
+    PyMem_Free(out.local.data);
+    PyMem_Free(out.line_words.data);
+    PyMem_Free(out.page_distinct.data);
+    PyMem_Free(out.page_sizes.data);
+    PyMem_Free(repeats.data);
+    PyMem_Free(keys.keys);
+    PyMem_Free(keys.held);
+    PyMem_Free(keys.group);
+    PyMem_Free(keys.count);
+    PyMem_Free(keys.table);
     vocabulary_free(&v);
-    PyBuffer_Release(&pages);
     return result;
 }
 
@@ -3144,7 +3370,8 @@ done:
 
 static PyMethodDef methods[] = {
     {"tokenize", tokenize, METH_VARARGS,
-     "tokenize(text, page_lines): number the \\w+ words of a batch's lowercased lines (see textclean/_tokens.py)."},
+     "tokenize(pages, repeat_chars): number the \\w+ words of a batch's lowercased lines and count each page's "
+     "repeated lines (see textclean/_tokens.py)."},
     {"prefilter_pairs", prefilter_pairs, METH_VARARGS,
      "prefilter_pairs(ids, lengths, documents, hashes, multipliers, offsets, bound): the near-repeat prefilter's pairs "
      "(see textclean/_paragraph_prefilter.py)."},
@@ -3203,6 +3430,8 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", "textclean
                                     methods};
 
 PyMODINIT_FUNC PyInit__native(void) {
+    lower_name = PyUnicode_InternFromString("lower");
+    if (!lower_name) return NULL;
     for (Py_UCS4 ch = 0; ch < 256; ch++) latin1_word[ch] = (unsigned char)(Py_UNICODE_ISALNUM(ch) || ch == '_');
     for (uint32_t byte = 0; byte < 256; byte++) {
         uint32_t crc = byte;

@@ -11,7 +11,9 @@
 
 from typing_extensions import Buffer
 
-def tokenize(text: str, page_lines: Buffer, /) -> tuple[bytes, bytes, bytes, bytes, bytes, list[str]]: ...
+def tokenize(
+    pages: list[list[str]], repeat_chars: int, /
+) -> tuple[bytes, bytes, bytes, bytes, bytes, list[str], bytes]: ...
 def prefilter_pairs(
     ids: Buffer,
     lengths: Buffer,
