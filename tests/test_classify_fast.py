@@ -915,3 +915,26 @@ def test_archive_entry_is_the_two_alternatives_pattern(line: str) -> None:
     assert _archive_entry(line) == (_ARCHIVE_REFERENCE.fullmatch(line) is not None)
     for example in ("► May 2012 (7)", "Politics (48)", "January 2004", "» Sept. 1999"):
         assert _archive_entry(example)
+
+
+_MENU_REFERENCE = regex.compile(r"\s*[|·•]\s*")
+
+
+def _separator_items_reference(line: str) -> int:
+    """The menu items counted by splitting on the separators' pattern (before the ``str`` split)."""
+    text = line.strip()
+    if len(text) > 300 or not ("|" in text or "·" in text or "•" in text) or text[-1:] in ".!?。":
+        return 0
+    items = [item for item in _MENU_REFERENCE.split(text) if item]
+    return len(items) if all(len(item.split()) <= 4 for item in items) else 0
+
+
+menu_pieces = st.sampled_from(["|", "·", "•", " ", "  ", "\u00a0", "\u2028", "\x1c", "\x1f", "\t", "Home", "News",
+                               "a b c d", "a b c d e", ".", "!", "。", "x" * 150])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(menu_pieces, max_size=12).map("".join))
+def test_separator_items_split_by_str_is_the_pattern_split(line: str) -> None:
+    """Counted by ``str`` methods (the separator controls left to the pattern), the items are the pattern's."""
+    assert _separator_items(line) == _separator_items_reference(line)

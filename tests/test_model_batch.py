@@ -153,7 +153,7 @@ _STRUCTURE_LINES = st.sampled_from(
 @settings(max_examples=150, deadline=None)
 @given(st.lists(st.lists(_STRUCTURE_LINES, max_size=10), min_size=1, max_size=6))
 def test_structure_gates_of_a_batch_are_each_page_s(pages: list[list[str]]) -> None:
-    from textclean._classify import _archive_gated, _separator_rows, _structure_gates_many
+    from textclean._classify import _archive_candidates, _separator_rows, _structure_gates_many
     from textclean._features import prepare_many
 
     prepared = prepare_many(pages)
@@ -161,4 +161,28 @@ def test_structure_gates_of_a_batch_are_each_page_s(pages: list[list[str]]) -> N
         if document.text is None:
             assert gates is None
             continue
-        assert gates == (_separator_rows(document), _archive_gated(document.text).tolist())
+        assert gates == (_separator_rows(document), _archive_candidates(document.text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_STRUCTURE_LINES, max_size=14), st.data())
+def test_archive_runs_are_the_runs_of_free_entries(lines: list[str], data: st.DataObject) -> None:
+    """A run is three or more consecutive rows, none taken by another rule, each a short archive entry: found from
+    the gated candidates (with the batch's or the document's own) as by its plain definition."""
+    from textclean._classify import _archive_entry, _archive_runs, _structure_gates_many
+    from textclean._features import prepare_lines, prepare_many
+
+    prepared = prepare_lines(lines)
+    rows = prepared.rows
+    taken = set(data.draw(st.lists(st.integers(0, max(len(rows) - 1, 0)), max_size=3))) if rows else set()
+    entry = [row not in taken and len(line) <= 80 and _archive_entry(line) for row, line in enumerate(rows)]
+    want, start = [], 0
+    for k in range(len(rows) + 1):
+        if k == len(rows) or not entry[k]:
+            if k - start >= 3:
+                want.append((start, k - 1))
+            start = k + 1
+    assert _archive_runs(prepared, taken) == want
+    batch = prepare_many([["Politics (48)"], lines, ["January 2004"]])  # runs never cross into another page
+    gates = _structure_gates_many(batch)[1]
+    assert _archive_runs(batch[1], taken, None if gates is None else gates[1]) == want

@@ -421,12 +421,29 @@ def _menu_rows(text: LineText) -> list[int]:
 
 
 def _separator_items(line: str) -> int:
-    """How many short items a separator-joined menu line has (0 when it is not one)."""
+    """How many short items a separator-joined menu line has (0 when it is not one): the pieces between the
+    separators, each of at most four words, the empty ones not counted.
+
+    Split by ``str`` methods (4 µs a line by ``_MENU_SEPARATOR.split``, 1.5 by these): ``str.strip`` takes the
+    very whitespace of ``\\s``, but for the four separator controls U+001C to U+001F, which only ``str`` counts as
+    whitespace; a line holding one of those is split by ``_MENU_SEPARATOR``.
+    """
     text = line.strip()
     if len(text) > 300 or not ("|" in text or "·" in text or "•" in text) or text[-1:] in ".!?。":
         return 0
-    items = [item for item in _MENU_SEPARATOR.split(text) if item]
-    return len(items) if all(len(item.split()) <= 4 for item in items) else 0
+    if not _SEPARATOR_CONTROLS.isdisjoint(text):
+        items = [item for item in _MENU_SEPARATOR.split(text) if item]
+        return len(items) if all(len(item.split()) <= 4 for item in items) else 0
+    count = 0
+    for piece in text.replace("·", "|").replace("•", "|").split("|"):
+        words = len(piece.split())
+        if words > 4:
+            return 0
+        count += words > 0
+    return count
+
+
+_SEPARATOR_CONTROLS = frozenset("\x1c\x1d\x1e\x1f")
 
 
 _ARCHIVE_LEAD = r"[►▼▸▹»›•·*–—-]?\s*"
@@ -452,19 +469,19 @@ _ARCHIVE_CHARS = 80  # an entry is short: a label of at most 60 characters and i
 _ARCHIVE_RUN = 3
 
 
-def _archive_runs(prepared: PreparedLines, taken: set[int], gated: list[int] | None = None) -> list[tuple[int, int]]:
+def _archive_runs(prepared: PreparedLines, taken: set[int], entries: list[int] | None = None) -> list[tuple[int, int]]:
     """Runs (first and last row) of at least three consecutive rows, not taken by another rule, that are each an
     archive or category entry: a short label and a count in parentheses (``"► May 2012 (7)"``), or a month and
-    a year (``"January 2004"``). ``gated``: the rows :func:`_archive_gated` lets through, when the caller has them."""
+    a year (``"January 2004"``). ``entries``: the :func:`_archive_candidates`, when the caller has them."""
     rows, text = prepared.rows, prepared.text
-    if gated is None and text is not None:
-        gated = _archive_gated(text).tolist()
-    elif gated is None:
+    if entries is None and text is not None:
+        entries = _archive_candidates(text)
+    elif entries is None:
         gated = [row for row, line in enumerate(rows) if line[-1:] in _ARCHIVE_ENDS and len(line) <= _ARCHIVE_CHARS]
-    # only rows in a run of _ARCHIVE_RUN gated rows can be in a run of entries: the pattern runs on those alone
-    free = [row for row in gated if row not in taken]
-    entries = [row for row in _in_runs(free) if _archive_entry(rows[row])]
-    return [(entries[first], entries[last]) for first, last in _runs(entries)]
+        entries = [row for row in _in_runs(gated) if _archive_entry(rows[row])]
+    # a run of free entries is a run of entries: the rows taken by another rule only break runs
+    free = [row for row in entries if row not in taken] if taken else entries
+    return [(free[first], free[last]) for first, last in _runs(free)]
 
 
 def _archive_gated(text: LineText) -> npt.NDArray[np.intp]:
@@ -474,13 +491,35 @@ def _archive_gated(text: LineText) -> npt.NDArray[np.intp]:
     return np.flatnonzero(ends & (text.full <= _ARCHIVE_CHARS))
 
 
+def _archive_candidates(text: LineText, firsts: Sequence[int] = ()) -> list[int]:
+    """The rows (ascending) of ``text`` that are archive entries in a run of at least :data:`_ARCHIVE_RUN` gated
+    rows (:func:`_archive_gated`), the only ones :func:`_archive_runs` can keep; ``firsts``: the rows where
+    documents start, when ``text`` holds several (a run stops there). The runs are found by numpy, and the
+    pattern runs on the rows in them alone."""
+    gated = _archive_gated(text)
+    if len(gated) < _ARCHIVE_RUN:
+        return []
+    starts = np.flatnonzero(np.diff(gated) != 1) + 1
+    if len(firsts):
+        starts = np.union1d(starts, np.flatnonzero(np.isin(gated, firsts)))
+    bounds = np.concatenate(([0], starts[starts > 0], [len(gated)]))
+    lengths = np.diff(bounds)
+    lines = text.lines
+    in_runs = gated[np.repeat(lengths >= _ARCHIVE_RUN, lengths)].tolist()
+    return [row for row in in_runs if _archive_entry(lines[row])]
+
+
 def _structure_gates_many(prepared: Sequence[PreparedLines]) -> list[tuple[list[int], list[int]] | None]:
-    """Each document's :func:`_separator_rows` and :func:`_archive_gated` rows, found once for each batch
+    """Each document's :func:`_separator_rows` and :func:`_archive_candidates` rows, found once for each batch
     (:func:`~textclean._features.prepare_many`) the documents are part of (``None``: a document on its own)."""
     if all(document.batch is None for document in prepared):
         return [None] * len(prepared)
+    firsts: dict[int, list[int]] = {}  # per batch text, where its documents start
+    for document in prepared:
+        if document.batch is not None:
+            firsts.setdefault(id(document.batch[0]), []).append(document.batch[1])
     separators = batch_rows(prepared, _menu_rows)
-    archive = batch_rows(prepared, lambda text: _archive_gated(text).tolist())
+    archive = batch_rows(prepared, lambda text: _archive_candidates(text, firsts[id(text)]))
     return [
         (menu, entries) if menu is not None and entries is not None else None
         for menu, entries in zip(separators, archive, strict=True)
