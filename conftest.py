@@ -11,6 +11,12 @@ import shutil
 import tempfile
 
 import pytest
+from hypothesis import settings
+
+# No time limit per example: this suite runs on shared, noisy machines, where a slow moment is not a bug (a
+# property's own @settings may still set one). The example counts stay each test's own.
+settings.register_profile("textclean", deadline=None)
+settings.load_profile("textclean")
 
 _SAVED: dict[str, str | None] = {}
 

@@ -785,7 +785,7 @@ def _same_prepared(batch: object, alone: object) -> None:
         assert getattr(batch.text, name).tolist() == getattr(alone.text, name).tolist(), name
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(documents, max_size=6))
 def test_prepare_many_is_prepare_lines_of_each_document(batch: list[list[str]]) -> None:
     """One shape pass over a batch gives every document exactly what preparing it alone gives."""
@@ -793,7 +793,7 @@ def test_prepare_many_is_prepare_lines_of_each_document(batch: list[list[str]]) 
         _same_prepared(many, prepare_lines(document))
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(documents, max_size=6))
 def test_context_of_a_batch_is_the_context_of_each_document(batch: list[list[str]]) -> None:
     """Bit-identical context columns: positions, neighbours, windows and runs stop at each document's edges."""
@@ -850,7 +850,7 @@ def test_repeats_of_a_batch_are_those_of_each_page_alone(batch: list[list[str]])
         assert counts.tolist() == [keys.count(key) for key in keys]
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(documents, max_size=5), st.sampled_from(sorted(RULES)))
 def test_classify_many_is_classify_lines_of_each_document(batch: list[list[str]], mode: str) -> None:
     from textclean import _classify
@@ -866,7 +866,7 @@ def test_classify_many_is_classify_lines_of_each_document(batch: list[list[str]]
         assert _classify.classify_many(batch, RULES[mode], tokens=tokens) == alone
 
 
-@settings(max_examples=100, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.lists(realistic, max_size=25).map("\n".join), max_size=5), st.sampled_from(sorted(_CLEANERS)))
 def test_clean_many_is_clean_of_each_page(pages: list[str], mode: str) -> None:
     """The batch entry point gives each page exactly the result of cleaning it alone."""

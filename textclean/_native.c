@@ -389,22 +389,28 @@ typedef struct {
     Py_ssize_t capacity, held_size, table_capacity;
 } PageKeys;
 
-static int page_keys_reserve(PageKeys *p, Py_ssize_t lines) {
-    if (lines <= p->capacity) return 0;
-    Py_ssize_t capacity = lines > 2 * p->capacity ? lines : 2 * p->capacity;
-    LineKey *keys = PyMem_Realloc(p->keys, (size_t)capacity * sizeof(LineKey));
-    if (keys) p->keys = keys;
-    PyObject **held = keys ? PyMem_Realloc(p->held, (size_t)capacity * 2 * sizeof(PyObject *)) : NULL;
-    if (held) p->held = held;
-    int32_t *group = held ? PyMem_Realloc(p->group, (size_t)capacity * sizeof(int32_t)) : NULL;
-    if (group) p->group = group;
-    int32_t *count = group ? PyMem_Realloc(p->count, (size_t)capacity * sizeof(int32_t)) : NULL;
-    if (!count) {
+/* Make *data hold at least `wanted` items of `item` bytes (*capacity: how many it holds; doubled at least). */
+static int reserve(void *data, Py_ssize_t *capacity, Py_ssize_t wanted, size_t item) {
+    if (wanted <= *capacity) return 0;
+    Py_ssize_t grown = wanted > 2 * *capacity ? wanted : 2 * *capacity;
+    void *moved = PyMem_Realloc(*(void **)data, (size_t)grown * item);
+    if (!moved) {
         PyErr_NoMemory();
         return -1;
     }
-    p->count = count;
-    p->capacity = capacity;
+    *(void **)data = moved;
+    *capacity = grown;
+    return 0;
+}
+
+static int page_keys_reserve(PageKeys *p, Py_ssize_t lines) {
+    Py_ssize_t keys = p->capacity, held = p->capacity, group = p->capacity, count = p->capacity;
+    if (reserve(&p->keys, &keys, lines, sizeof(LineKey)) < 0 ||
+        reserve(&p->held, &held, lines, 2 * sizeof(PyObject *)) < 0 || /* a line and its lowered copy */
+        reserve(&p->group, &group, lines, sizeof(int32_t)) < 0 ||
+        reserve(&p->count, &count, lines, sizeof(int32_t)) < 0)
+        return -1;
+    p->capacity = keys;
     return 0;
 }
 
@@ -417,15 +423,7 @@ static void page_keys_release(PageKeys *p) {
 static int count_repeats(PageKeys *p, Py_ssize_t n, Buffer *out) {
     Py_ssize_t wanted = 16;
     while (wanted < 2 * n) wanted *= 2;
-    if (wanted > p->table_capacity) {
-        int32_t *table = PyMem_Realloc(p->table, (size_t)wanted * sizeof(int32_t));
-        if (!table) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        p->table = table;
-        p->table_capacity = wanted;
-    }
+    if (reserve(&p->table, &p->table_capacity, wanted, sizeof(int32_t)) < 0) return -1;
     size_t mask = (size_t)wanted - 1;
     for (Py_ssize_t i = 0; i < wanted; i++) p->table[i] = -1;
     for (Py_ssize_t i = 0; i < n; i++) {
@@ -454,18 +452,24 @@ static int count_repeats(PageKeys *p, Py_ssize_t n, Buffer *out) {
     return 0;
 }
 
+/* -1 with a TypeError (`error`) unless `o` is a str, its code points ready to read. */
+static int ready_str(PyObject *o, const char *error) {
+    if (!PyUnicode_Check(o)) {
+        PyErr_SetString(PyExc_TypeError, error);
+        return -1;
+    }
+#if PY_VERSION_HEX < 0x030C0000
+    if (PyUnicode_READY(o) < 0) return -1;
+#endif
+    return 0;
+}
+
 /* Tokenize one line of a page (its words numbered, its repeat key set in p->keys[k]); the line and any lowered
  * copy are held in p until the page is counted. */
 static int tokenize_one(Vocabulary *v, TokenOut *out, PageKeys *p, Py_ssize_t k, PyObject *line,
                         Py_ssize_t repeat_chars, unsigned char **scratch, Py_ssize_t *scratch_size, int32_t page,
                         int32_t *distinct, PyObject *words) {
-    if (!PyUnicode_Check(line)) {
-        PyErr_SetString(PyExc_TypeError, "tokenize: pages must be a list of lists of str");
-        return -1;
-    }
-#if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(line) < 0) return -1;
-#endif
+    if (ready_str(line, "tokenize: pages must be a list of lists of str") < 0) return -1;
     Py_INCREF(line);
     p->held[p->held_size++] = line;
     LineKey *key = &p->keys[k];
@@ -478,16 +482,7 @@ static int tokenize_one(Vocabulary *v, TokenOut *out, PageKeys *p, Py_ssize_t k,
     key->kind = kind;
     key->fold = 0;
     if (PyUnicode_IS_ASCII(line)) {
-        if (n > *scratch_size) {
-            Py_ssize_t size = n > 2 * *scratch_size ? n : 2 * *scratch_size;
-            unsigned char *grown = PyMem_Realloc(*scratch, (size_t)size);
-            if (!grown) {
-                PyErr_NoMemory();
-                return -1;
-            }
-            *scratch = grown;
-            *scratch_size = size;
-        }
+        if (reserve(scratch, scratch_size, n, 1) < 0) return -1;
         const unsigned char *from = (const unsigned char *)data;
         unsigned char *to = *scratch;
         for (Py_ssize_t c = 0; c < n; c++) /* "A" to "Z" lowered, branch-free (vectorised) */
@@ -499,13 +494,7 @@ static int tokenize_one(Vocabulary *v, TokenOut *out, PageKeys *p, Py_ssize_t k,
     PyObject *lowered = PyObject_CallMethodNoArgs(line, lower_name);
     if (!lowered) return -1;
     p->held[p->held_size++] = lowered;
-    if (!PyUnicode_Check(lowered)) {
-        PyErr_SetString(PyExc_TypeError, "tokenize: str.lower gave no str");
-        return -1;
-    }
-#if PY_VERSION_HEX < 0x030C0000
-    if (PyUnicode_READY(lowered) < 0) return -1;
-#endif
+    if (ready_str(lowered, "tokenize: str.lower gave no str") < 0) return -1;
     const char *low = (const char *)PyUnicode_DATA(lowered);
     Py_ssize_t length = PyUnicode_GET_LENGTH(lowered);
     int low_kind = PyUnicode_KIND(lowered);
