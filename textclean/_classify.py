@@ -15,7 +15,7 @@ import bisect
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
 from operator import is_not
 from types import EllipsisType
 from typing import TYPE_CHECKING
@@ -381,8 +381,9 @@ def match_many(prepared: Sequence[PreparedLines], rules: CompiledRules) -> list[
     Equal to ``rules.matcher.match_lines`` of each document's rows: the matcher's answer for a line depends
     on the line and its word count alone; one call screens the whole batch's new lines together.
     """
-    rows = [row for document in prepared for row in document.rows]
-    words = [count for document in prepared for count in document.shape.words.astype(int).tolist()]
+    rows = list(chain.from_iterable(document.rows for document in prepared))
+    counts = [document.shape.words for document in prepared]
+    words = (np.concatenate(counts) if len(counts) > 1 else counts[0]).astype(int).tolist() if counts else []
     matched = rules.matcher.match_lines(rows, words)
     out = []
     first = 0
