@@ -456,11 +456,13 @@ _ARCHIVE_COUNTED = regex.compile(
 _ARCHIVE_MONTH = regex.compile(_ARCHIVE_LEAD + rf"{MONTH_NAME},? (?:19|20)\d\d", regex.IGNORECASE)  # "January 2004"
 
 
+@functools.lru_cache(maxsize=1 << 14)
 def _archive_entry(line: str) -> bool:
     """Whether the whole line is an archive or category entry: a label and its count (``_ARCHIVE_COUNTED``) or an
     archive month (``_ARCHIVE_MONTH``). One ends with ")", the other with a year after a space, so the line's end
     picks the one pattern that can match (one pattern of two alternatives, tried in turn, took 18 ms a run of the
-    real pages, against 11)."""
+    real pages, against 11). Remembered for the last 16k lines: a site's archive list comes back on each of its
+    pages (half the lines asked over the real pages are asked again: 19 → 14 ms)."""
     if line[-1:] == ")":
         return _ARCHIVE_COUNTED.fullmatch(line) is not None
     return line[-5:-2] in (" 19", " 20") and _ARCHIVE_MONTH.fullmatch(line) is not None
