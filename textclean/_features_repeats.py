@@ -71,12 +71,9 @@ def repeats_of_many(
     """
     if not prepared:
         return []
-    counted = [page.repeats if page is not None else None for page in tokens] if tokens is not None else [None]
-    if all(found is not None for found in counted):
-        return [
-            found[document.index].astype(np.intp)  # type: ignore[index]
-            for found, document in zip(counted, prepared, strict=True)
-        ]
+    counted = _counted(tokens) if tokens is not None else None
+    if counted is not None:
+        return [found[document.index].astype(np.intp) for found, document in zip(counted, prepared, strict=True)]
     rows = list(itertools.chain.from_iterable(document.rows for document in prepared))
     total = len(rows)
     lengths = np.concatenate(
@@ -101,3 +98,14 @@ def repeats_of_many(
     pair = np.repeat(np.arange(len(sizes), dtype=np.intp) * total, sizes) + number  # (page, key) as one number
     _, inverse, counts = np.unique(pair, return_inverse=True, return_counts=True)
     return np.split(counts[inverse.reshape(total)].astype(np.intp), np.cumsum(sizes)[:-1])
+
+
+def _counted(tokens: Sequence[PageTokens | None]) -> list[npt.NDArray[np.int32]] | None:
+    """Each page's line repeat counts from its token table, or ``None`` unless every page has them."""
+    found = []
+    for page in tokens:
+        repeats = None if page is None else page.repeats
+        if repeats is None:
+            return None
+        found.append(repeats)
+    return found

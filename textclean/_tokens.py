@@ -314,7 +314,8 @@ def ragged_ranges(counts: npt.NDArray[Any]) -> _Offsets:
 
 
 def tokenize_pages(pages: Sequence[Sequence[str]]) -> TokenTable:
-    """Number the lowercased ``\\w+`` words of pages' lines (a ``"\\n"`` inside a line splits words, as a space).
+    """Number the lowercased ``\\w+`` words of pages' lines (a ``"\\n"`` inside a line splits words, as a space),
+    and count each page's repeated lines (:attr:`TokenTable.line_repeats`).
 
     Examples:
         >>> table = tokenize_pages([["The river, the flood."], ["A flood", "the river"]])
