@@ -280,3 +280,14 @@ def test_minhash_kernels_check_their_group_bounds() -> None:
         _minhash._POSITION_MULTIPLIERS, _minhash._NGRAM_MULTIPLIERS, out, bounds,
     )  # fmt: skip
     assert bounds.tolist() == expected[1].tolist() and out[: bounds[-1]].tolist() == expected[0].tolist()
+
+
+@needs_routes
+def test_route_kernel_finds_a_word_that_ends_inside_a_longer_one() -> None:
+    """A word ending where the scan is partway through a longer word ("b" inside "a b c") is found, though the state
+    there ends no word of its own: the kernel marks the moves into such states too."""
+    probes = [Probe(words=frozenset({"a b c"})), Probe(words=frozenset({"b"}))]
+    routes = Routes.build([], probes, [None, None], 0)
+    screened = Probes.build([], probes)
+    _same_routes(routes, screened, ["a b", "a b!", "x a b", "a bc", "a b c", "b"])
+    assert routes.route(["a b"], screened)[0].routes == (1,)

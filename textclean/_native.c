@@ -1038,9 +1038,13 @@ done:
    pattern rules' alternatives whose probes hold on it, in one pass per line. The tables are built once into a
    capsule (route_spec). */
 
-/* The word finder: an Aho-Corasick automaton with direct symbol tables (every character of a line is looked up). */
+/* The word finder: an Aho-Corasick automaton with direct symbol tables (every character of a line is looked up).
+   Its scan reads `jump`, the automaton's moves as offsets: a state s is at s x (symbols + 1), and a move into a
+   state where some word ends is stored complemented (~offset, negative), so a step is one load and an add, and
+   only the rare steps that end a word look further (at the state's words). */
 typedef struct {
     Automaton a;
+    int32_t *jump;    /* offset + symbol -> the next state's offset (~offset: a word ends there) */
     int32_t low[256]; /* the symbols of the first 256 code points */
     uint16_t *bmp;    /* the symbols of every BMP code point, or NULL (too many symbols: binary search) */
     Py_UCS4 highest;
@@ -1050,6 +1054,17 @@ typedef struct {
 static int finder_build(Finder *f, PyObject *words) {
     f->count = PyList_GET_SIZE(words);
     if (automaton_build(&f->a, words, f->count) < 0) return -1;
+    Py_ssize_t width = f->a.symbols + 1, cells = f->a.states * width;
+    if (cells > INT32_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "route_spec: too many words to route by");
+        return -1;
+    }
+    f->jump = PyMem_Malloc((size_t)cells * sizeof(int32_t));
+    if (!f->jump) return PyErr_NoMemory(), -1;
+    for (Py_ssize_t i = 0; i < cells; i++) {
+        int32_t next = f->a.move[i], offset = (int32_t)(next * width);
+        f->jump[i] = f->a.word[next] >= 0 || f->a.output[next] ? ~offset : offset;
+    }
     for (Py_UCS4 ch = 0; ch < 256; ch++) f->low[ch] = (int32_t)symbol_of(&f->a, ch);
     f->highest = f->a.symbols ? f->a.chars[f->a.symbols - 1] : 0;
     if (f->a.symbols >= UINT16_MAX) return 0;
@@ -1303,6 +1318,7 @@ static void router_free(PyObject *capsule) {
     }
     idlists_free(&s->digits);
     automaton_free(&s->finder.a);
+    PyMem_Free(s->finder.jump);
     PyMem_Free(s->finder.bmp);
     charset_free(&s->tail);
     charset_free(&s->twins);
@@ -1450,13 +1466,16 @@ static ALWAYS_INLINE Py_UCS4 unit_at(int kind, const void *data, Py_ssize_t i) {
 static ALWAYS_INLINE int scan_words(const Router *s, Walk *w, int kind, const void *data, Py_ssize_t n, Py_ssize_t row,
                                     int side) {
     const Finder *f = &s->finder;
-    const int32_t *move = f->a.move, *word = f->a.word, *output = f->a.output;
+    const int32_t *jump = f->jump, *word = f->a.word, *output = f->a.output;
     Py_ssize_t width = f->a.symbols + 1;
-    int32_t state = 0;
+    int32_t offset = 0; /* the state's, in jump */
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 ch = unit_at(kind, data, i);
         if (ch > 127 && in_set(&s->twins, ch)) return 1;
-        state = move[state * width + finder_symbol(f, ch)];
+        offset = jump[offset + finder_symbol(f, ch)];
+        if (offset >= 0) continue;
+        offset = ~offset;
+        int32_t state = (int32_t)(offset / width);
         for (int32_t at = word[state] >= 0 ? state : output[state]; at; at = output[at]) {
             int32_t k = word[at];
             if (w->seen[k] == row) continue;
