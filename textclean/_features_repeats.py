@@ -72,8 +72,10 @@ def repeats_of_many(
     if not prepared:
         return []
     counted = _counted(tokens) if tokens is not None else None
-    if counted is not None:
-        return [found[document.index].astype(np.intp) for found, document in zip(counted, prepared, strict=True)]
+    if counted is not None:  # a non-blank line counts itself: its rows' counts are the counts that are not 0
+        rows = [found[found != 0].astype(np.intp) for found in counted]
+        if all(len(found) == len(document.rows) for found, document in zip(rows, prepared, strict=True)):
+            return rows
     rows = list(itertools.chain.from_iterable(document.rows for document in prepared))
     total = len(rows)
     lengths = np.concatenate(
