@@ -481,7 +481,7 @@ def _archive_runs(prepared: PreparedLines, taken: set[int], entries: list[int] |
         entries = _archive_candidates(text)
     elif entries is None:
         gated = [row for row, line in enumerate(rows) if line[-1:] in _ARCHIVE_ENDS and len(line) <= _ARCHIVE_CHARS]
-        entries = [row for row in _in_runs(gated) if _archive_entry(rows[row])]
+        entries = [row for row in _in_runs(np.array(gated, dtype=np.intp)) if _archive_entry(rows[row])]
     # a run of free entries is a run of entries: the rows taken by another rule only break runs
     free = [row for row in entries if row not in taken] if taken else entries
     return [(free[first], free[last]) for first, last in _runs(free)]
@@ -499,17 +499,8 @@ def _archive_candidates(text: LineText, firsts: Sequence[int] = ()) -> list[int]
     rows (:func:`_archive_gated`), the only ones :func:`_archive_runs` can keep; ``firsts``: the rows where
     documents start, when ``text`` holds several (a run stops there). The runs are found by numpy, and the
     pattern runs on the rows in them alone."""
-    gated = _archive_gated(text)
-    if len(gated) < _ARCHIVE_RUN:
-        return []
-    starts = np.flatnonzero(np.diff(gated) != 1) + 1
-    if len(firsts):
-        starts = np.union1d(starts, np.flatnonzero(np.isin(gated, firsts)))
-    bounds = np.concatenate(([0], starts[starts > 0], [len(gated)]))
-    lengths = np.diff(bounds)
     lines = text.lines
-    in_runs = gated[np.repeat(lengths >= _ARCHIVE_RUN, lengths)].tolist()
-    return [row for row in in_runs if _archive_entry(lines[row])]
+    return [row for row in _in_runs(_archive_gated(text), firsts) if _archive_entry(lines[row])]
 
 
 def _structure_gates_many(prepared: Sequence[PreparedLines]) -> list[tuple[list[int], list[int]] | None]:
@@ -542,9 +533,17 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
     return runs
 
 
-def _in_runs(rows: list[int]) -> list[int]:
-    """The rows (ascending) that lie in a run of at least :data:`_ARCHIVE_RUN` consecutive rows among ``rows``."""
-    return [rows[k] for first, last in _runs(rows) for k in range(first, last + 1)]
+def _in_runs(rows: npt.NDArray[np.intp], firsts: Sequence[int] = ()) -> list[int]:
+    """The rows (ascending) that lie in a run of at least :data:`_ARCHIVE_RUN` consecutive rows among ``rows``
+    (ascending); ``firsts``: rows where a run stops and another may start (the documents' first rows of a batch)."""
+    if len(rows) < _ARCHIVE_RUN:
+        return []
+    starts = np.flatnonzero(np.diff(rows) != 1) + 1
+    if len(firsts):
+        starts = np.union1d(starts, np.flatnonzero(np.isin(rows, firsts)))
+    lengths = np.diff(np.concatenate(([0], starts[starts > 0], [len(rows)])))
+    kept: list[int] = rows[np.repeat(lengths >= _ARCHIVE_RUN, lengths)].tolist()
+    return kept
 
 
 _CLOSE_PAREN, _ZERO, _NINE = map(ord, ")09")
