@@ -414,9 +414,12 @@ def reference_colliding(band_keys: Any) -> dict[int, set[int]]:
 
 
 def reference_prefiltered_pairs(
-    words: Sequence[list[str]], candidates: list[int], threshold: float
+    words: Sequence[list[str]], candidates: list[int], threshold: float, num_perm: int = 128
 ) -> list[tuple[int, list[int]]]:
-    """The paragraph near-dup prefilter as it was before the dense bit-set version (sets, one pair at a time)."""
+    """The paragraph near-dup prefilter in sets, one pair at a time: the pairs whose word-set minima meet in a band,
+    whose word sets are close enough, and whose word-trigram sets (the 3-gram MinHash's shingles) reach the
+    threshold less six standard deviations of a num_perm-slot estimate (a paragraph under three words passes)."""
+    import math
     import zlib
 
     from textclean._paragraph_prefilter import _prefilter_permutations
@@ -434,10 +437,19 @@ def reference_prefiltered_pairs(
         return []
     bound = max(0.2, threshold - 0.15)
     sets = {i: frozenset(lists[i]) for pair in met.items() for i in (pair[0], *pair[1])}
+    trigrams = {i: frozenset(zip(lists[i], lists[i][1:], lists[i][2:], strict=False)) for i in sets}
+    trigram_bound = threshold - 3.0 / math.sqrt(num_perm)
+
+    def close(a: int, b: int) -> bool:
+        if len(sets[a] & sets[b]) < bound * len(sets[a] | sets[b]):
+            return False
+        if len(lists[a]) < 3 or len(lists[b]) < 3:
+            return True
+        return len(trigrams[a] & trigrams[b]) >= trigram_bound * len(trigrams[a] | trigrams[b])
+
     pairs = []
     for later in sorted(met):
-        mine = sets[later]
-        earlier = [e for e in sorted(met[later]) if len(mine & sets[e]) >= bound * len(mine | sets[e])]
+        earlier = [e for e in sorted(met[later]) if close(later, e)]
         if earlier:
             pairs.append((later, earlier))
     return pairs
@@ -465,7 +477,7 @@ def reference_find_repeats(
         else:
             first_seen[key] = index
     candidates = [i for i, tokens in enumerate(words) if len(tokens) >= min_words and i not in found]
-    pairs = reference_prefiltered_pairs(words, candidates, threshold) if len(candidates) > 1 else []
+    pairs = reference_prefiltered_pairs(words, candidates, threshold, num_perm) if len(candidates) > 1 else []
     signatures = {}
     for i in {i for later, earlier in pairs for i in (later, *earlier)}:
         minhash = MinHash(num_perm=num_perm, seed=seed, hashfunc=int)

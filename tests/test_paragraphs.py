@@ -14,27 +14,29 @@ from textclean._tokens import table_from_lists
 
 
 def prefiltered_pairs_of(
-    batch: list[list[list[str]]], chosen: list[list[int]], threshold: float
+    batch: list[list[list[str]]], chosen: list[list[int]], threshold: float, num_perm: int = 128
 ) -> list[list[tuple[int, list[int]]]]:
     """The prefilter of a batch of documents given as word lists (numbered together, as the cleaner does)."""
     table = table_from_lists(batch)
     pages = [(table.page(k).ids, table.page(k).counts, rows) for k, rows in enumerate(chosen)]
-    return prefiltered_pairs_many(pages, table.vocabulary, threshold)
+    return prefiltered_pairs_many(pages, table.vocabulary, threshold, num_perm)
 
 
 def numpy_prefiltered_pairs_of(
-    batch: list[list[list[str]]], chosen: list[list[int]], threshold: float
+    batch: list[list[list[str]]], chosen: list[list[int]], threshold: float, num_perm: int = 128
 ) -> list[list[tuple[int, list[int]]]]:
-    """:func:`prefiltered_pairs_of` on the numpy path (the compiled kernel switched off)."""
+    """:func:`prefiltered_pairs_of` on the numpy path (the compiled kernels switched off)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(_kernels, "kernel", lambda name: None)
-        return prefiltered_pairs_of(batch, chosen, threshold)
+        return prefiltered_pairs_of(batch, chosen, threshold, num_perm)
 
 
-def prefiltered_pairs(words: list[list[str]], candidates: list[int], threshold: float) -> list[tuple[int, list[int]]]:
+def prefiltered_pairs(
+    words: list[list[str]], candidates: list[int], threshold: float, num_perm: int = 128
+) -> list[tuple[int, list[int]]]:
     """The prefilter of one document (a batch of one), the same on the numpy path."""
-    found = prefiltered_pairs_of([words], [candidates], threshold)[0]
-    assert found == numpy_prefiltered_pairs_of([words], [candidates], threshold)[0]
+    found = prefiltered_pairs_of([words], [candidates], threshold, num_perm)[0]
+    assert found == numpy_prefiltered_pairs_of([words], [candidates], threshold, num_perm)[0]
     return found
 
 
@@ -60,10 +62,11 @@ def pages(draw: st.DrawFn) -> list[list[str]]:
 
 
 @settings(max_examples=200, deadline=None)
-@given(pages(), st.sampled_from([0.5, 0.8, 0.95]))
-def test_prefilter_equals_reference(page: list[list[str]], threshold: float) -> None:
+@given(pages(), st.sampled_from([0.5, 0.8, 0.95]), st.sampled_from([16, 128, 512]))
+def test_prefilter_equals_reference(page: list[list[str]], threshold: float, num_perm: int) -> None:
     candidates = list(range(len(page)))
-    assert prefiltered_pairs(page, candidates, threshold) == reference_prefiltered_pairs(page, candidates, threshold)
+    found = prefiltered_pairs(page, candidates, threshold, num_perm)
+    assert found == reference_prefiltered_pairs(page, candidates, threshold, num_perm)
 
 
 @settings(max_examples=50, deadline=None)
@@ -222,3 +225,126 @@ def test_prefilter_kernel_equals_numpy(paragraphs: list[list[int]], data: st.Dat
     permuted = (hashes.astype(np.uint64)[:, None] * multipliers + offsets) & np.uint64(0xFFFFFFFF)
     expected = _paragraph_prefilter._pairs_reference(permuted, ids.astype(np.intp), lengths, document, 8, bound)
     assert later.tolist() == expected[0].tolist() and earlier.tolist() == expected[1].tolist()
+
+
+trigram_kernel = _kernels.kernel("trigram_overlaps")
+
+
+@pytest.mark.skipif(trigram_kernel is None, reason="textclean._native was not built")
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 5), max_size=70), min_size=1, max_size=10),
+    st.data(),
+)
+def test_trigram_kernel_equals_numpy_and_sets(paragraphs: list[list[int]], data: st.DataObject) -> None:
+    """The kernel packs a trigram into one uint64 and sorts each paragraph's keys (long paragraphs take the
+    quicksort, short ones the insertion sort); the numpy reference numbers them densely. Both are the sets'."""
+    import numpy as np
+
+    ids = np.array([word for paragraph in paragraphs for word in paragraph], dtype=np.int32)
+    lengths = np.array([len(paragraph) for paragraph in paragraphs], dtype=np.int64)
+    index = st.integers(0, len(paragraphs) - 1)
+    pairs = data.draw(st.lists(st.tuples(index, index), max_size=20))
+    later = np.array([a for a, _ in pairs], dtype=np.int64)
+    earlier = np.array([b for _, b in pairs], dtype=np.int64)
+    found = trigram_kernel(ids, lengths, later, earlier)
+    assert found is not None
+    shared, union = (np.frombuffer(part, dtype=np.int64).tolist() for part in found)
+    reference = _paragraph_prefilter._trigram_overlaps_reference(ids, lengths, later, earlier)
+    assert shared == reference[0].tolist() and union == reference[1].tolist()
+    sets = [set(zip(p, p[1:], p[2:], strict=False)) for p in paragraphs]
+    assert shared == [len(sets[a] & sets[b]) for a, b in pairs]
+    assert union == [len(sets[a] | sets[b]) for a, b in pairs]
+
+
+@pytest.mark.skipif(trigram_kernel is None, reason="textclean._native was not built")
+@pytest.mark.parametrize("vocabulary", [2, 12, 5000])
+def test_trigram_kernel_counts_long_paragraphs_as_sets(vocabulary: int) -> None:
+    """Paragraphs of up to 600 words (the quicksort's partitions; two words only: runs of equal keys) against
+    Python sets."""
+    import numpy as np
+
+    rng = np.random.default_rng(vocabulary)
+    paragraphs = [rng.integers(0, vocabulary, int(rng.integers(0, 600))).tolist() for _ in range(40)]
+    paragraphs[1] = paragraphs[0][5:] + paragraphs[0][:5]  # a rotated copy: most trigrams shared
+    pairs = [(1, 0)] + [tuple(pair) for pair in rng.integers(0, 40, (200, 2)).tolist()]
+    assert trigram_kernel is not None
+    found = trigram_kernel(
+        np.array([word for paragraph in paragraphs for word in paragraph], dtype=np.int32),
+        np.array([len(paragraph) for paragraph in paragraphs], dtype=np.int64),
+        np.array([a for a, _ in pairs], dtype=np.int64),
+        np.array([b for _, b in pairs], dtype=np.int64),
+    )
+    assert found is not None
+    shared, union = (np.frombuffer(part, dtype=np.int64).tolist() for part in found)
+    sets = [set(zip(p, p[1:], p[2:], strict=False)) for p in paragraphs]
+    assert shared == [len(sets[a] & sets[b]) for a, b in pairs]
+    assert union == [len(sets[a] | sets[b]) for a, b in pairs]
+
+
+@pytest.mark.skipif(trigram_kernel is None, reason="textclean._native was not built")
+def test_trigram_kernel_refuses_what_it_cannot_read() -> None:
+    import numpy as np
+
+    def call(ids: list[int], lengths: list[int], later: list[int], earlier: list[int]) -> object:
+        assert trigram_kernel is not None
+        return trigram_kernel(
+            np.array(ids, dtype=np.int32),
+            np.array(lengths, dtype=np.int64),
+            np.array(later, dtype=np.int64),
+            np.array(earlier, dtype=np.int64),
+        )
+
+    assert call([0, 1, 1 << 21], [3], [0], [0]) is None  # too large to pack: the numpy reference takes it
+    with pytest.raises(ValueError, match="within ids"):
+        call([0, 1, 2], [4], [0], [0])
+    with pytest.raises(ValueError, match="at least 0"):
+        call([0, -1, 2], [3], [0], [0])
+    with pytest.raises(IndexError):
+        call([0, 1, 2], [3], [1], [0])
+    with pytest.raises(ValueError, match="one entry per pair"):
+        call([0, 1, 2], [3], [0, 0], [0])
+
+
+def test_reordered_copies_share_words_but_not_trigrams() -> None:
+    """Paragraphs of the same words in another order meet on their word sets; their trigrams keep them from the
+    MinHash (on a site with a small vocabulary, most long paragraphs are like this)."""
+    words = "the council voted on tuesday to close the old ferry pier after three years of debate".split()
+    shuffled = words[1::2] + words[0::2]
+    assert prefiltered_pairs([words, shuffled], [0, 1], 0.8) == []
+    assert prefiltered_pairs([words, shuffled], [0, 1], 0.8, num_perm=4) == [(1, [0])]  # a wide margin: kept
+    assert prefiltered_pairs([words, [*words[:-1], "now"]], [0, 1], 0.8) == [(1, [0])]
+
+
+MIXED = "the of troops north korea war city river नमस्ते किताब हिन्दी café naïve 10,000 don't".split()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(MIXED), min_size=8, max_size=24), min_size=1, max_size=6),
+    st.data(),
+    st.sampled_from([0.5, 0.7, 0.8]),
+)
+def test_the_trigram_stage_never_changes_the_repeats(
+    originals: list[list[str]], data: st.DataObject, threshold: float
+) -> None:
+    """Whatever pairs the trigram stage drops, the MinHash would not have found them near enough: the repeats
+    are those found with the stage switched off (its bound at -1). Words from several scripts, including
+    Devanagari, whose vowel signs split the cleaner's words (``re``) but not the MinHash's (``regex``)."""
+    page = []
+    for words in originals:
+        page.append(" ".join(words))
+        for _ in range(data.draw(st.integers(0, 2))):  # edited copies: a few words replaced, dropped or added
+            copy = list(words)
+            for _ in range(data.draw(st.integers(0, 4))):
+                at = data.draw(st.integers(0, len(copy) - 1))
+                action = data.draw(st.sampled_from(["replace", "drop", "add"]))
+                if action == "drop" and len(copy) > 8:
+                    del copy[at]
+                else:
+                    copy[at : at + (action == "replace")] = [data.draw(st.sampled_from(MIXED))]
+            page.append(" ".join(copy))
+    found = find_repeats(page, threshold=threshold, min_words=8, num_perm=128)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(_paragraph_prefilter, "trigram_bound", lambda threshold, num_perm: -1.0)
+        assert find_repeats(page, threshold=threshold, min_words=8, num_perm=128) == found

@@ -60,6 +60,14 @@
  *   None when a page is outside what the kernel reads (lists of other lengths or types, a verdict of another
  *   type or a keep that is not a bool, arrays of other item sizes): the caller's reference takes the batch.
  *
+ * trigram_overlaps(ids, lengths, later, earlier) -> (shared, union) or None
+ *
+ *   The trigram stage of the near-repeat prefilter (textclean/_paragraph_prefilter.py holds its numpy
+ *   reference). Paragraph p has lengths[p] >= 0 words, ids end to end (int32, at least 0); its trigrams are its
+ *   runs of three consecutive words (none under three words). For each pair k (later[k], earlier[k], int64
+ *   paragraph numbers): how many distinct trigrams the two share and how many they have together, as two int64
+ *   arrays (bytes). None when a word number is 2^21 or more (a trigram no longer packs into one uint64 key).
+ *
  * word_hashes(words, used) -> bytes or None
  *
  *   The CRC-32 (zlib's) of the UTF-8 bytes of words[i] for each i of used (int64), as uint32 (the prefilter's
@@ -855,6 +863,137 @@ done:
     PyBuffer_Release(&hashes_buffer);
     PyBuffer_Release(&multipliers_buffer);
     PyBuffer_Release(&offsets_buffer);
+    return result;
+}
+
+/* Sort uint64 values ascending: quicksort (median of three) down to runs of 24, then one insertion sort. */
+static void sort_uint64(uint64_t *a, Py_ssize_t n) {
+    while (n > 24) {
+        uint64_t x = a[0], y = a[n / 2], z = a[n - 1];
+        uint64_t pivot = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));
+        Py_ssize_t i = 0, j = n - 1;
+        for (;;) {
+            while (a[i] < pivot) i++;
+            while (a[j] > pivot) j--;
+            if (i >= j) break;
+            uint64_t t = a[i];
+            a[i++] = a[j];
+            a[j--] = t;
+        }
+        /* a[0..j] <= pivot <= a[j+1..n-1]: recurse into the smaller side, loop on the larger */
+        if (j + 1 < n - j - 1) {
+            sort_uint64(a, j + 1);
+            a += j + 1;
+            n -= j + 1;
+        } else {
+            sort_uint64(a + j + 1, n - j - 1);
+            n = j + 1;
+        }
+    }
+    for (Py_ssize_t k = 1; k < n; k++) {
+        uint64_t item = a[k];
+        Py_ssize_t i = k;
+        for (; i > 0 && a[i - 1] > item; i--) a[i] = a[i - 1];
+        a[i] = item;
+    }
+}
+
+static PyObject *trigram_overlaps(PyObject *Py_UNUSED(self), PyObject *args) {
+    Py_buffer ids_buffer, lengths_buffer, later_buffer, earlier_buffer;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*:trigram_overlaps", &ids_buffer, &lengths_buffer, &later_buffer,
+                          &earlier_buffer))
+        return NULL;
+    PyObject *result = NULL;
+    int64_t *starts = NULL, *built = NULL, *shared = NULL, *united = NULL;
+    uint64_t *keys = NULL;
+    const int32_t *ids = ids_buffer.buf;
+    const int64_t *lengths = lengths_buffer.buf, *later = later_buffer.buf, *earlier = earlier_buffer.buf;
+    Py_ssize_t rows = lengths_buffer.len / (Py_ssize_t)sizeof(int64_t);
+    Py_ssize_t words = ids_buffer.len / (Py_ssize_t)sizeof(int32_t);
+    Py_ssize_t pairs = later_buffer.len / (Py_ssize_t)sizeof(int64_t);
+    if (earlier_buffer.len != later_buffer.len) {
+        PyErr_SetString(PyExc_ValueError, "later and earlier must have one entry per pair");
+        goto done;
+    }
+    starts = PyMem_Malloc((size_t)(rows + 1) * sizeof(int64_t));
+    built = PyMem_Calloc((size_t)(rows ? rows : 1), sizeof(int64_t)); /* 0: not built; else distinct + 1 */
+    keys = PyMem_Malloc((size_t)(words ? words : 1) * sizeof(uint64_t));
+    shared = PyMem_Malloc((size_t)(pairs ? pairs : 1) * sizeof(int64_t));
+    united = PyMem_Malloc((size_t)(pairs ? pairs : 1) * sizeof(int64_t));
+    if (!starts || !built || !keys || !shared || !united) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    starts[0] = 0;
+    for (Py_ssize_t p = 0; p < rows; p++) {
+        if (lengths[p] < 0 || starts[p] + lengths[p] > words) {
+            PyErr_SetString(PyExc_ValueError, "lengths must be at least 0 and within ids");
+            goto done;
+        }
+        starts[p + 1] = starts[p] + lengths[p];
+    }
+    for (Py_ssize_t w = 0; w < words; w++) {
+        if (ids[w] < 0) {
+            PyErr_SetString(PyExc_ValueError, "word numbers must be at least 0");
+            goto done;
+        }
+        if (ids[w] >= (1 << 21)) { /* a trigram's three numbers no longer fit one uint64 key: numpy takes it */
+            result = Py_NewRef(Py_None);
+            goto done;
+        }
+    }
+    for (Py_ssize_t k = 0; k < pairs; k++) {
+        int64_t pair[2] = {later[k], earlier[k]};
+        for (int side = 0; side < 2; side++) {
+            int64_t p = pair[side];
+            if (p < 0 || p >= rows) {
+                PyErr_SetString(PyExc_IndexError, "a pair's paragraph is outside lengths");
+                goto done;
+            }
+            if (built[p]) continue;
+            /* paragraph p's trigram keys, sorted and unique, where its words start in keys (n words, n - 2 keys) */
+            uint64_t *set = keys + starts[p];
+            int64_t count = lengths[p] - 2, distinct = 0;
+            const int32_t *w = ids + starts[p];
+            for (int64_t i = 0; i < count; i++)
+                set[i] = ((uint64_t)w[i] << 42) | ((uint64_t)w[i + 1] << 21) | (uint64_t)w[i + 2];
+            if (count > 0) {
+                sort_uint64(set, count);
+                distinct = 1;
+                for (int64_t i = 1; i < count; i++)
+                    if (set[i] != set[distinct - 1]) set[distinct++] = set[i];
+            }
+            built[p] = distinct + 1;
+        }
+        const uint64_t *a = keys + starts[pair[0]], *b = keys + starts[pair[1]];
+        int64_t na = built[pair[0]] - 1, nb = built[pair[1]] - 1, i = 0, j = 0, common = 0;
+        while (i < na && j < nb) {
+            if (a[i] < b[j]) i++;
+            else if (a[i] > b[j]) j++;
+            else {
+                common++;
+                i++;
+                j++;
+            }
+        }
+        shared[k] = common;
+        united[k] = na + nb - common;
+    }
+    PyObject *parts[2] = {PyBytes_FromStringAndSize((const char *)shared, pairs * (Py_ssize_t)sizeof(int64_t)),
+                          PyBytes_FromStringAndSize((const char *)united, pairs * (Py_ssize_t)sizeof(int64_t))};
+    if (parts[0] && parts[1]) result = PyTuple_Pack(2, parts[0], parts[1]);
+    Py_XDECREF(parts[0]);
+    Py_XDECREF(parts[1]);
+done:
+    PyMem_Free(starts);
+    PyMem_Free(built);
+    PyMem_Free(keys);
+    PyMem_Free(shared);
+    PyMem_Free(united);
+    PyBuffer_Release(&ids_buffer);
+    PyBuffer_Release(&lengths_buffer);
+    PyBuffer_Release(&later_buffer);
+    PyBuffer_Release(&earlier_buffer);
     return result;
 }
 
@@ -3383,6 +3522,9 @@ static PyMethodDef methods[] = {
     {"prefilter_pairs", prefilter_pairs, METH_VARARGS,
      "prefilter_pairs(ids, lengths, documents, hashes, multipliers, offsets, bound): the near-repeat prefilter's pairs "
      "(see textclean/_paragraph_prefilter.py)."},
+    {"trigram_overlaps", trigram_overlaps, METH_VARARGS,
+     "trigram_overlaps(ids, lengths, later, earlier): the distinct word trigrams each pair of paragraphs shares and "
+     "has together (see textclean/_paragraph_prefilter.py)."},
     {"word_hashes", word_hashes, METH_VARARGS,
      "word_hashes(words, used): zlib's CRC-32 of the UTF-8 of the used words (see textclean/_paragraph_prefilter.py)."},
     {"lines_holding", lines_holding, METH_VARARGS,

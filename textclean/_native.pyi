@@ -1,7 +1,7 @@
 # The optional compiled kernels (textclean/_native.c); their Python references are in textclean/_tokens.py
-# (tokenize), textclean/_paragraph_prefilter.py (prefilter_pairs,
-# word_hashes), textclean/_paragraphs.py (paragraph_rows: _repeats_of_pages_reference), textclean/_matcher_probe.py
-# (lines_holding), textclean/_matcher_routes.py (route_spec and
+# (tokenize), textclean/_paragraph_prefilter.py (prefilter_pairs, trigram_overlaps,
+# word_hashes), textclean/_paragraphs.py (paragraph_rows: _repeats_of_pages_reference),
+# textclean/_matcher_probe.py (lines_holding), textclean/_matcher_routes.py (route_spec and
 # route_lines: Routes.routed, Routes.reference), textclean/_lineshape_classes.py (code_blocks, class_bits) and
 # textclean/_lineshape_rows.py (row_shapes), textclean/_minhash.py (minhash_shingles, minhash_signatures,
 # sorted_intersections: the numpy reference; textclean/_minhash_kernels.py picks them), textclean/_normalize_scan.py
@@ -24,6 +24,7 @@ def prefilter_pairs(
     bound: float,
     /,
 ) -> tuple[bytes, bytes]: ...
+def trigram_overlaps(ids: Buffer, lengths: Buffer, later: Buffer, earlier: Buffer, /) -> tuple[bytes, bytes] | None: ...
 def word_hashes(words: list[str], used: Buffer, /) -> bytes | None: ...
 def lines_holding(document: str, needles: list[str], /) -> list[list[int]]: ...
 def route_spec(

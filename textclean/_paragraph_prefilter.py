@@ -1,29 +1,37 @@
-"""The word-set prefilter of near-repeated paragraphs: which pairs may be near copies, before MinHash.
+"""The prefilter of near-repeated paragraphs: which pairs may be near copies, before MinHash.
 
 Near copies (``D002``, :mod:`textclean._paragraphs`) share most of their words. A cheap MinHash of each
 paragraph's *word set* finds the pairs that may be that close, and an exact word-set Jaccard bound keeps
-only those that could reach the threshold; only they go on to the 3-gram MinHash. Everything runs over a
-whole batch of documents at once, each document's pairs its own.
+only those that could reach the threshold. Sharing words is not enough, though: on a site whose pages
+use a small vocabulary (or a generated corpus) every long paragraph shares most words with every other.
+So the pairs left are counted once more on the word *trigrams*, the shingles the MinHash estimates the
+similarity of, and only pairs whose exact trigram similarity comes near the threshold
+(:func:`trigram_bound`) go on to the 3-gram MinHash. Everything runs over a whole batch of documents at
+once, each document's pairs its own.
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import zlib
 from collections.abc import Sequence
 from typing import Any
 
 from textclean import _kernels
 
-__all__ = ["gathered_pairs", "prefiltered_pairs_many", "word_hashes_of"]
+__all__ = ["NEAR_NGRAM", "gathered_pairs", "prefiltered_pairs_many", "trigram_bound", "word_hashes_of"]
 
+NEAR_NGRAM = 3
+"""Words per shingle of the near-repeat MinHash (:mod:`textclean._paragraphs`), which the trigram stage counts."""
+_NGRAM = NEAR_NGRAM  # the compiled trigram_overlaps counts runs of three words
 _PREFILTER_PERMUTATIONS = 16
 _MINIMA_WORDS = 1 << 15  # words whose permuted hashes are gathered at once (4 MB at 16 permutations)
 _LOOKUP_CHUNK = 1 << 16  # word lookups per chunk of pairs in the exact overlaps (a few MB of temporaries)
 
 
 def prefiltered_pairs_many(
-    pages: Sequence[tuple[Any, Any, list[int]]], vocabulary: Sequence[str], threshold: float
+    pages: Sequence[tuple[Any, Any, list[int]]], vocabulary: Sequence[str], threshold: float, num_perm: int
 ) -> list[list[tuple[int, list[int]]]]:
     """Per document, its earlier candidate paragraphs sharing enough distinct words to possibly reach the threshold.
 
@@ -31,8 +39,10 @@ def prefiltered_pairs_many(
     cheap MinHash of the *word sets* (CRC-32 word hashes, 16 affine permutations, 8 bands of
     2 rows, in numpy) finds the pairs that may be that close: a pair with word-set Jaccard
     ``J`` meets in some band with probability ``1 - (1 - J**2)**8`` (0.9997 at J = 0.85).
-    Only pairs that meet and pass a permissive word-set Jaccard bound (``threshold - 0.15``)
-    go on to the 3-gram MinHash. Deterministic: CRC-32 is not salted per process.
+    Only pairs that meet, pass a permissive word-set Jaccard bound (``threshold - 0.15``) and
+    whose word trigrams' exact Jaccard similarity reaches :func:`trigram_bound` of the
+    ``num_perm``-slot MinHash go on to the 3-gram MinHash. Deterministic: CRC-32 is not salted
+    per process.
 
     Each page is its paragraphs' word numbers end to end, how many each paragraph has, and its candidate
     paragraphs; the numbers are positions in ``vocabulary``. The words in play are hashed once each; the
@@ -54,15 +64,17 @@ def prefiltered_pairs_many(
     ids = (np.cumsum(present) - 1)[numbers]
     sizes = [len(chosen) for _, _, chosen in pages]
     document = np.repeat(np.arange(len(pages), dtype=np.int64), sizes)
-    return gathered_pairs(ids, lengths, document, word_hashes_of(vocabulary, used), threshold, len(pages))
+    hashes = word_hashes_of(vocabulary, used)
+    return gathered_pairs(ids, lengths, document, hashes, threshold, len(pages), num_perm)
 
 
 def gathered_pairs(
-    ids: Any, lengths: Any, document: Any, hashes: Any, threshold: float, documents: int
+    ids: Any, lengths: Any, document: Any, hashes: Any, threshold: float, documents: int, num_perm: int
 ) -> list[list[tuple[int, list[int]]]]:
     """:func:`prefiltered_pairs_many` of the candidate paragraphs gathered already: their words end to end
     (``ids``, numbered 0, 1, ... among the words in play), how many each has (at least one), the document of each
-    (``document``, ascending, below ``documents``) and the CRC-32 of each word in play (``hashes``, uint32).
+    (``document``, ascending, below ``documents``) and the CRC-32 of each word in play (``hashes``, uint32);
+    ``num_perm`` is the 3-gram MinHash's, which sets the trigram stage's margin.
 
     Pairs are ``(later, [earlier, ...])`` in positions among the document's candidates, by later then earlier.
     """
@@ -88,6 +100,8 @@ def gathered_pairs(
     else:
         permuted = (hashes.astype(np.uint64)[:, None] * multipliers + offsets) & np.uint64(0xFFFFFFFF)
         later, earlier = _pairs_reference(permuted, ids, lengths, document, len(hashes), bound)
+    if len(later):
+        later, earlier = _trigram_pass(ids, lengths, later, earlier, trigram_bound(threshold, num_perm))
     if not len(later):
         return out
     page = document[later]
@@ -210,6 +224,73 @@ def _shared_words(ids: Any, lengths: Any, size: int, later: Any, earlier: Any) -
         shared[chunk] = np.bincount(pair, weights=codes[position] == wanted, minlength=len(number)).astype(np.intp)
         at = chunk.stop
     return shared, distinct[later] + distinct[earlier] - shared
+
+
+def trigram_bound(threshold: float, num_perm: int) -> float:
+    """The least trigram Jaccard similarity of a pair that goes on to the MinHash: ``threshold`` less six times the
+    largest standard deviation of a ``num_perm``-slot estimate (``0.5 / sqrt(num_perm)``).
+
+    A pair whose true similarity is below it reaches ``threshold`` by chance far less than once in a billion times
+    at 128 permutations; the margin also covers the small differences between the cleaner's words (``re``) and
+    the MinHash's (``regex``).
+
+    Examples:
+        >>> round(trigram_bound(0.8, 128), 3)
+        0.535
+    """
+    return threshold - 3.0 / math.sqrt(num_perm)
+
+
+def _trigram_pass(ids: Any, lengths: Any, later: Any, earlier: Any, bound: float) -> tuple[Any, Any]:
+    """The pairs (``later``, ``earlier`` arrays) whose distinct word trigrams reach ``bound`` x the trigrams of the
+    two together, and those where a paragraph has fewer than three words (its one shingle is all its words).
+
+    The trigrams are what the 3-gram MinHash estimates the Jaccard similarity of, so this is that similarity
+    exactly; ``bound`` leaves room for the estimate's spread. The compiled ``trigram_overlaps`` counts them
+    when it was built (:mod:`textclean._kernels`), else :func:`_trigram_overlaps_reference`.
+    """
+    import numpy as np
+
+    native = _kernels.kernel("trigram_overlaps")
+    found = None
+    if native is not None:
+        found = native(
+            np.ascontiguousarray(ids, dtype=np.int32),
+            np.ascontiguousarray(lengths, dtype=np.int64),
+            np.ascontiguousarray(later, dtype=np.int64),
+            np.ascontiguousarray(earlier, dtype=np.int64),
+        )  # None: a word number too large for the kernel's keys
+    if found is None:
+        shared, union = _trigram_overlaps_reference(ids, lengths, later, earlier)
+    else:
+        shared, union = (np.frombuffer(part, dtype=np.int64) for part in found)
+    short = lengths < _NGRAM
+    keep = short[later] | short[earlier] | (shared >= bound * union)
+    return later[keep], earlier[keep]
+
+
+def _trigram_overlaps_reference(ids: Any, lengths: Any, later: Any, earlier: Any) -> tuple[Any, Any]:
+    """How many distinct word trigrams each pair of paragraphs shares, and how many the two have together: each
+    trigram numbered densely (by its first two words' pair, then the third word), then :func:`_shared_words`."""
+    import numpy as np
+
+    from textclean._minhash import sorted_unique
+    from textclean._tokens import gather_rows
+
+    involved = sorted_unique(np.concatenate([later, earlier]))
+    local = np.zeros(len(lengths), dtype=np.int64)
+    local[involved] = np.arange(len(involved))
+    words, counts = gather_rows(ids, lengths, involved)
+    words = words.astype(np.int64)
+    owner = np.repeat(np.arange(len(involved)), counts)
+    starts = np.flatnonzero(owner[_NGRAM - 1 :] == owner[: len(owner) - _NGRAM + 1])  # where a trigram starts
+    size = int(words.max()) + 1 if len(words) else 1
+    heads = words[starts] * size + words[starts + 1]
+    unique_heads = sorted_unique(heads)
+    keys = np.searchsorted(unique_heads, heads) * size + words[starts + 2]
+    unique_keys = sorted_unique(keys)
+    trigrams = np.searchsorted(unique_keys, keys)
+    return _shared_words(trigrams, np.maximum(counts - (_NGRAM - 1), 0), len(unique_keys), local[later], local[earlier])
 
 
 @functools.cache

@@ -20,7 +20,7 @@ from itertools import compress
 from typing import Any
 
 from textclean import _kernels
-from textclean._paragraph_prefilter import gathered_pairs, prefiltered_pairs_many, word_hashes_of
+from textclean._paragraph_prefilter import NEAR_NGRAM, gathered_pairs, prefiltered_pairs_many, word_hashes_of
 from textclean._rule import Rule, Verdict
 from textclean._tokens import PageTokens, gather_pages, lowercase_words, table_from_lists, tokenize_pages
 
@@ -34,7 +34,6 @@ __all__ = [
     "repeats_of_words",
 ]
 
-_NEAR_NGRAM = 3
 _MIN_EXACT_WORDS = 4
 _MIN_EXACT_CHARS = 20
 
@@ -213,7 +212,7 @@ def repeats_of_pages(
             out[d][line] = Repeat(line, twin, 1.0, "D001")
     if threshold is not None and len(chosen) >= 2:
         hashes = word_hashes_of(vocabulary, used)
-        pairs = gathered_pairs(words, lengths, owners, hashes, threshold, len(pages))
+        pairs = gathered_pairs(words, lengths, owners, hashes, threshold, len(pages), num_perm)
         if any(pairs):
             candidate_firsts = np.searchsorted(owners, np.arange(len(pages) + 1)).tolist()
             candidates = [
@@ -296,7 +295,7 @@ def _near_repeats_many(
 ) -> list[list[Repeat]]:
     """Each document's near copies (``D002``) among its candidate paragraphs (MinHash of word 3-grams)."""
     chosen = [(ids, counts, rows) for (_, ids, counts), rows in zip(pages, candidates, strict=True)]
-    pairs = prefiltered_pairs_many(chosen, vocabulary, threshold)
+    pairs = prefiltered_pairs_many(chosen, vocabulary, threshold, num_perm)
     return _signed_near_repeats(
         lambda d, position: pages[d][0][position], candidates, pairs, threshold, num_perm, seed
     )
@@ -324,7 +323,7 @@ def _signed_near_repeats(
     texts = [text_of(d, candidates[d][i]) for d, rows in enumerate(involved) for i in rows]
     signatures = np.concatenate(
         [
-            minhash_signatures(chunk, num_perm=num_perm, ngram=_NEAR_NGRAM, seed=seed)
+            minhash_signatures(chunk, num_perm=num_perm, ngram=NEAR_NGRAM, seed=seed)
             for chunk in _signature_chunks(texts, [len(rows) for rows in involved])
         ]
     )
