@@ -535,13 +535,20 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
 
 def _in_runs(rows: npt.NDArray[np.intp], firsts: Sequence[int] = ()) -> list[int]:
     """The rows (ascending) that lie in a run of at least :data:`_ARCHIVE_RUN` consecutive rows among ``rows``
-    (ascending); ``firsts``: rows where a run stops and another may start (the documents' first rows of a batch)."""
+    (ascending); ``firsts``: rows (ascending) where a run stops and another may start (the documents' first rows of a
+    batch)."""
     if len(rows) < _ARCHIVE_RUN:
         return []
-    starts = np.flatnonzero(np.diff(rows) != 1) + 1
+    breaks = np.empty(len(rows), dtype=bool)  # where a run starts, the first row aside
+    breaks[0] = False
+    np.not_equal(np.diff(rows), 1, out=breaks[1:])
     if len(firsts):
-        starts = np.union1d(starts, np.flatnonzero(np.isin(rows, firsts)))
-    lengths = np.diff(np.concatenate(([0], starts[starts > 0], [len(rows)])))
+        at = np.searchsorted(rows, firsts)  # both ascending: a first row is in rows where it is found
+        at = at[at < len(rows)]
+        breaks[at[rows[at] == np.asarray(firsts)[: len(at)]]] = True
+        breaks[0] = False
+    starts = np.flatnonzero(breaks)
+    lengths = np.diff(np.concatenate(([0], starts, [len(rows)])))
     kept: list[int] = rows[np.repeat(lengths >= _ARCHIVE_RUN, lengths)].tolist()
     return kept
 
