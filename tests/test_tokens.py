@@ -78,6 +78,23 @@ def test_native_kernel_lowers_ascii_lines_itself_and_others_by_str_lower() -> No
     assert "k" in table.vocabulary and "az" in table.vocabulary  # the Kelvin sign lowers to an ASCII "k"
 
 
+@needs_native
+def test_native_kernel_lowers_every_character_of_the_bmp_as_str_lower() -> None:
+    """The kernel lowers the lines of the BMP by its own table (the Latin-1 ones and the others), str.lower the
+    rest: each code point, alone and beside letters, in lines whose repeat keys are lowered too (a line and its
+    lowercase copy are repeats of each other), against the reference."""
+    pages = []
+    for block in range(0, 0x10000, 256):
+        lines = []
+        for point in range(block, block + 256):
+            char = chr(point)
+            lines += [f"Ab{char}{char.upper()} {char}Z", f"ab{char}{char.upper()} {char}z".lower()]
+        pages.append(lines)
+    native, reference = tokenize_pages(pages), _reference(pages)
+    assert _with_repeats(native) == _with_repeats(reference)
+    assert native.vocabulary == reference.vocabulary
+
+
 # lines that repeat in a page: a repeat key is the stripped line, lowercased when it has at most 500 characters
 # (final sigma, dotted capital I, the Kelvin sign, whitespace str.strip takes), the line itself when longer
 REPEATING = ["Share", "SHARE", " share\t", "ΣΑΣ", "σας", "σασ ", "İstanbul", "i̇stanbul", "\u212aiss", "kiss",

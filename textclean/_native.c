@@ -10,7 +10,9 @@
  *   repeat_chars  the longest line whose repeat key is lowered
  *
  * Each line is lowercased on its own, as str.lower does it: an ASCII line here, byte by byte into a scratch
- * buffer, any other by str.lower itself. Words are the maximal runs of word characters of the lowered line, as
+ * buffer; a line of the BMP here too, character by character by a table of the BMP's lowercase (bmp_lower);
+ * a line holding U+0130 (two characters lowered), U+03A3 (a final sigma hangs on its neighbours) or a character
+ * beyond the BMP by str.lower itself. Words are the maximal runs of word characters of the lowered line, as
  * `re.compile(r"\w+").findall` finds them: a character is a word character when it is alphanumeric
  * (`str.isalnum`) or "_" (the definition of `\w` in the `re` module's str patterns); a "\n" inside a line
  * splits words as a space does. Every word occurrence is numbered twice: by the batch's
@@ -350,8 +352,8 @@ static ALWAYS_INLINE int tokenize_line(Vocabulary *v, TokenOut *out, int kind, c
 static PyObject *lower_name; /* "lower", interned at import */
 
 /* A line's repeat key: its stripped text, lowered when it is at most repeat_chars long (as str.lower lowers it:
- * an ASCII line's letters are lowered as they are read, `fold`; another line's key is read from its lowered
- * str). An empty key: a blank line. */
+ * the characters are lowered as they are read, `fold`: 1 an ASCII line's letters, 2 by bmp_lower; a line that
+ * str.lower lowers has its key read from its lowered str). An empty key: a blank line. */
 typedef struct {
     const char *data;
     Py_ssize_t length;
@@ -359,9 +361,27 @@ typedef struct {
     int32_t kind, fold;
 } LineKey;
 
+/* The lowercase of each code point of the BMP, one character at a time (Py_UNICODE_TOLOWER, the simple mapping:
+ * str.lower's own for every one but U+0130, which lowers to two characters), filled on first use. LOWER_BY_STR
+ * marks U+0130, U+03A3 (whose lowercase hangs on its neighbours: a final sigma) and any whose lowercase is not
+ * in the BMP: a line holding one is lowered by str.lower. */
+static uint16_t bmp_lower[0x10000];
+static int bmp_lower_filled;
+#define LOWER_BY_STR 0xFFFF /* U+FFFF itself lowers to itself: checked apart */
+
+static void bmp_lower_fill(void) {
+    if (bmp_lower_filled) return;
+    for (Py_UCS4 ch = 0; ch < 0x10000; ch++) {
+        Py_UCS4 lower = Py_UNICODE_TOLOWER(ch);
+        bmp_lower[ch] = (uint16_t)(ch == 0x130 || ch == 0x3A3 || lower >= 0x10000 ? LOWER_BY_STR : lower);
+    }
+    bmp_lower_filled = 1;
+}
+
 static ALWAYS_INLINE Py_UCS4 key_char(const LineKey *k, Py_ssize_t i) {
     Py_UCS4 c = PyUnicode_READ(k->kind, k->data, i);
-    return k->fold && c - 'A' < 26u ? c + 32 : c;
+    if (k->fold == 1) return c - 'A' < 26u ? c + 32 : c; /* an ASCII line */
+    return k->fold == 2 ? bmp_lower[c] : c;              /* a line of the BMP without LOWER_BY_STR */
 }
 
 static int same_key(const LineKey *a, const LineKey *b) {
@@ -498,6 +518,34 @@ static int tokenize_one(Vocabulary *v, TokenOut *out, PageKeys *p, Py_ssize_t k,
         key->fold = key->length <= repeat_chars;
         key_hash(key);
         return tokenize_line(v, out, 1, (const char *)to, n, page, distinct, words);
+    }
+    if (kind != PyUnicode_4BYTE_KIND) { /* lowered by bmp_lower into the scratch, in the line's own kind */
+        bmp_lower_fill();
+        if (reserve(scratch, scratch_size, n * kind, 1) < 0) return -1;
+        Py_ssize_t c = 0;
+        if (kind == PyUnicode_1BYTE_KIND) {
+            const Py_UCS1 *from = (const Py_UCS1 *)data;
+            Py_UCS1 *to = (Py_UCS1 *)*scratch;
+            for (; c < n; c++) {
+                uint16_t lower = bmp_lower[from[c]];
+                if (lower > 0xFF) break; /* never in Latin-1 (LOWER_BY_STR included): str.lower takes it */
+                to[c] = (Py_UCS1)lower;
+            }
+        } else {
+            const Py_UCS2 *from = (const Py_UCS2 *)data;
+            Py_UCS2 *to = (Py_UCS2 *)*scratch;
+            for (; c < n; c++) {
+                uint16_t lower = bmp_lower[from[c]];
+                if (lower == LOWER_BY_STR && from[c] != 0xFFFF) break;
+                to[c] = lower;
+            }
+        }
+        if (c == n) {
+            key->fold = key->length && key->length <= repeat_chars ? 2 : 0;
+            key_hash(key);
+            if (kind == PyUnicode_1BYTE_KIND) return tokenize_line(v, out, 1, (const char *)*scratch, n, page, distinct, words);
+            return tokenize_line(v, out, 2, (const char *)*scratch, n, page, distinct, words);
+        }
     }
     PyObject *lowered = PyObject_CallMethodNoArgs(line, lower_name);
     if (!lowered) return -1;

@@ -326,7 +326,8 @@ def tokenize_pages(pages: Sequence[Sequence[str]]) -> TokenTable:
         >>> table.page(1).distinct.tolist()
         [3, 2, 0, 1]
     """
-    # Each line is lowered on its own (an ASCII line by the kernel itself, byte by byte, without a str), so it
+    # Each line is lowered on its own (by the kernel itself, without a str, unless it holds U+0130, U+03A3 or a
+    # character beyond the BMP: a table of the BMP's lowercase, 58 -> 41 ms over the generated pages), so it
     # keeps its own context (the final sigma), and no joined text is built: joining the lowered lines of a batch
     # with a non-Latin-1 line widened every character to two bytes (28 ms over the real pages).
     # The kernel counts each page's repeated lines in the same pass (the lowered lines are at hand).
