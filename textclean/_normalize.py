@@ -131,6 +131,7 @@ class _Plan(NamedTuple):
     ftfy_quiet: ftfy.TextFixerConfig
     ftfy_explain: ftfy.TextFixerConfig
     own_steps: tuple[Step, ...]
+    spaced_nbsp: bool  # a no-break space is only ever the normalize-spaces step's (see _normalized)
 
 
 def _char_class(chars: Iterable[str]) -> str:
@@ -178,6 +179,7 @@ def _build_plan(config: NormalizeConfig) -> _Plan:
             remove_control_characters=config.remove_control_characters,
             remove_bidi_controls=config.remove_bidi_controls,
         ),
+        spaced_nbsp=config.normalize_spaces and re.match(f"[{TERMINATORS}{ftfy_chars}]", "\xa0") is None,
     )
 
 
@@ -317,8 +319,27 @@ def normalize_lines(text: str, config: NormalizeConfig | None = None) -> tuple[l
 
 
 def _normalized(text: str, plan: _Plan) -> str:
-    """One right-stripped line through the gate, and the steps if it fails."""
-    return text if _is_clean(text, plan) else _run_passes(text, plan, True, None)
+    """One right-stripped line through the gate, and the steps if it fails (:func:`_spaced` a short cut)."""
+    if _is_clean(text, plan):
+        return text
+    spaced = _spaced(text, plan)
+    return spaced if spaced is not None else _run_passes(text, plan, True, None)
+
+
+def _spaced(text: str, plan: _Plan) -> str | None:
+    """The passes' result for a line failing the gate by its no-break spaces (a scraper's ``&nbsp;``) alone, or
+    ``None`` for another line: ``text`` with spaces in their place, when that is clean and ``text`` looks fixed.
+
+    Then no entity is decoded (the spaces are in none), ``_ftfy_is_identity`` holds (no other trigger character;
+    no ftfy fixer's is a no-break space, ``spaced_nbsp``), the own steps replace the no-break spaces and touch
+    nothing else, the right strip strips nothing (``text`` is right-stripped and ends with no space of its own)
+    and the gate passes what that gives: the passes would give the spaced line. (1,952 lines of the generated
+    pages: 15 µs each through the passes.)
+    """
+    if not plan.spaced_nbsp or "\xa0" not in text:
+        return None
+    spaced = text.replace("\xa0", " ")
+    return spaced if _is_clean(spaced, plan) and _looks_fixed(text, plan) else None
 
 
 def _normalize_document(text: str, plan: _Plan) -> tuple[list[tuple[int, int]], list[str]]:
