@@ -669,20 +669,24 @@ static int compare_uint32(const void *a, const void *b) { /* code points (Py_UCS
     return (x > y) - (x < y);
 }
 
-/* How many values two ascending, duplicate-free arrays share (one merge pass). */
-static int64_t common_sorted(const uint32_t *a, int64_t na, const uint32_t *b, int64_t nb) {
-    int64_t i = 0, j = 0, shared = 0;
-    while (i < na && j < nb) {
-        if (a[i] < b[j]) i++;
-        else if (a[i] > b[j]) j++;
-        else {
-            shared++;
-            i++;
-            j++;
-        }
+/* How many values two ascending, duplicate-free arrays share (one merge pass): of uint32 (common_sorted) and of
+ * uint64 (common_sorted64). */
+#define COMMON_SORTED(NAME, TYPE)                                                                                     \
+    static int64_t NAME(const TYPE *a, int64_t na, const TYPE *b, int64_t nb) {                                        \
+        int64_t i = 0, j = 0, shared = 0;                                                                              \
+        while (i < na && j < nb) {                                                                                     \
+            if (a[i] < b[j]) i++;                                                                                      \
+            else if (a[i] > b[j]) j++;                                                                                 \
+            else {                                                                                                     \
+                shared++;                                                                                              \
+                i++;                                                                                                   \
+                j++;                                                                                                   \
+            }                                                                                                          \
+        }                                                                                                              \
+        return shared;                                                                                                 \
     }
-    return shared;
-}
+COMMON_SORTED(common_sorted, uint32_t)
+COMMON_SORTED(common_sorted64, uint64_t)
 
 static uint32_t crc_table[256]; /* zlib's CRC-32: reflected polynomial 0xEDB88320 (filled at import) */
 
@@ -745,6 +749,22 @@ done:
     return result;
 }
 
+/* Where each of `rows` paragraphs starts among `words` items laid end to end (starts: rows + 1 entries), each
+ * holding at least `least` of them (lengths); a ValueError with `message` when a length is below it or the items
+ * run past `words`. */
+static int paragraph_starts(int64_t *starts, const int64_t *lengths, Py_ssize_t rows, Py_ssize_t words, int64_t least,
+                            const char *message) {
+    starts[0] = 0;
+    for (Py_ssize_t p = 0; p < rows; p++) {
+        if (lengths[p] < least || starts[p] + lengths[p] > words) {
+            PyErr_SetString(PyExc_ValueError, message);
+            return -1;
+        }
+        starts[p + 1] = starts[p] + lengths[p];
+    }
+    return 0;
+}
+
 static PyObject *prefilter_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
     Py_buffer ids_buffer, lengths_buffer, documents_buffer, hashes_buffer, multipliers_buffer, offsets_buffer;
     double bound;
@@ -782,17 +802,13 @@ static PyObject *prefilter_pairs(PyObject *Py_UNUSED(self), PyObject *args) {
         goto done;
     }
     /* Each paragraph's signature: the minimum of its words' permuted hashes, column by column. */
-    starts[0] = 0;
+    if (paragraph_starts(starts, lengths, rows, words, 1, "every paragraph needs at least one word, within ids") < 0)
+        goto done;
     for (Py_ssize_t p = 0; p < rows; p++) {
-        if (lengths[p] < 1 || starts[p] + lengths[p] > words) {
-            PyErr_SetString(PyExc_ValueError, "every paragraph needs at least one word, within ids");
-            goto done;
-        }
         if (p && documents[p] < documents[p - 1]) {
             PyErr_SetString(PyExc_ValueError, "documents must be ascending");
             goto done;
         }
-        starts[p + 1] = starts[p] + lengths[p];
         for (int64_t w = starts[p]; w < starts[p + 1]; w++) {
             if (ids[w] < 0 || ids[w] >= vocabulary) {
                 PyErr_SetString(PyExc_ValueError, "a word number is outside hashes");
@@ -972,14 +988,7 @@ static PyObject *trigram_overlaps(PyObject *Py_UNUSED(self), PyObject *args) {
         PyErr_NoMemory();
         goto done;
     }
-    starts[0] = 0;
-    for (Py_ssize_t p = 0; p < rows; p++) {
-        if (lengths[p] < 0 || starts[p] + lengths[p] > words) {
-            PyErr_SetString(PyExc_ValueError, "lengths must be at least 0 and within ids");
-            goto done;
-        }
-        starts[p + 1] = starts[p] + lengths[p];
-    }
+    if (paragraph_starts(starts, lengths, rows, words, 0, "lengths must be at least 0 and within ids") < 0) goto done;
     for (Py_ssize_t w = 0; w < words; w++) {
         if (ids[w] < 0) {
             PyErr_SetString(PyExc_ValueError, "word numbers must be at least 0");
@@ -1013,17 +1022,8 @@ static PyObject *trigram_overlaps(PyObject *Py_UNUSED(self), PyObject *args) {
             }
             built[p] = distinct + 1;
         }
-        const uint64_t *a = keys + starts[pair[0]], *b = keys + starts[pair[1]];
-        int64_t na = built[pair[0]] - 1, nb = built[pair[1]] - 1, i = 0, j = 0, common = 0;
-        while (i < na && j < nb) {
-            if (a[i] < b[j]) i++;
-            else if (a[i] > b[j]) j++;
-            else {
-                common++;
-                i++;
-                j++;
-            }
-        }
+        int64_t na = built[pair[0]] - 1, nb = built[pair[1]] - 1;
+        int64_t common = common_sorted64(keys + starts[pair[0]], na, keys + starts[pair[1]], nb);
         shared[k] = common;
         united[k] = na + nb - common;
     }
