@@ -131,7 +131,7 @@ class _Plan(NamedTuple):
     ftfy_quiet: ftfy.TextFixerConfig
     ftfy_explain: ftfy.TextFixerConfig
     own_steps: tuple[Step, ...]
-    spaced_nbsp: bool  # a no-break space is only ever the normalize-spaces step's (see _normalized)
+    spaced_nbsp: bool  # a no-break space is only ever the normalize-spaces step's (see _spaced)
 
 
 def _char_class(chars: Iterable[str]) -> str:

@@ -23,8 +23,8 @@ from textclean import _kernels
 __all__ = ["NEAR_NGRAM", "gathered_pairs", "prefiltered_pairs_many", "trigram_bound", "word_hashes_of"]
 
 NEAR_NGRAM = 3
-"""Words per shingle of the near-repeat MinHash (:mod:`textclean._paragraphs`), which the trigram stage counts."""
-_NGRAM = NEAR_NGRAM  # the compiled trigram_overlaps counts runs of three words
+"""Words per shingle of the near-repeat MinHash (:mod:`textclean._paragraphs`), which the trigram stage counts (the
+compiled ``trigram_overlaps`` counts runs of three words)."""
 _PREFILTER_PERMUTATIONS = 16
 _MINIMA_WORDS = 1 << 15  # words whose permuted hashes are gathered at once (4 MB at 16 permutations)
 _LOOKUP_CHUNK = 1 << 16  # word lookups per chunk of pairs in the exact overlaps (a few MB of temporaries)
@@ -264,7 +264,7 @@ def _trigram_pass(ids: Any, lengths: Any, later: Any, earlier: Any, bound: float
         shared, union = _trigram_overlaps_reference(ids, lengths, later, earlier)
     else:
         shared, union = (np.frombuffer(part, dtype=np.int64) for part in found)
-    short = lengths < _NGRAM
+    short = lengths < NEAR_NGRAM
     keep = short[later] | short[earlier] | (shared >= bound * union)
     return later[keep], earlier[keep]
 
@@ -283,14 +283,15 @@ def _trigram_overlaps_reference(ids: Any, lengths: Any, later: Any, earlier: Any
     words, counts = gather_rows(ids, lengths, involved)
     words = words.astype(np.int64)
     owner = np.repeat(np.arange(len(involved)), counts)
-    starts = np.flatnonzero(owner[_NGRAM - 1 :] == owner[: len(owner) - _NGRAM + 1])  # where a trigram starts
+    starts = np.flatnonzero(owner[NEAR_NGRAM - 1 :] == owner[: len(owner) - NEAR_NGRAM + 1])  # where a trigram starts
     size = int(words.max()) + 1 if len(words) else 1
     heads = words[starts] * size + words[starts + 1]
     unique_heads = sorted_unique(heads)
     keys = np.searchsorted(unique_heads, heads) * size + words[starts + 2]
     unique_keys = sorted_unique(keys)
     trigrams = np.searchsorted(unique_keys, keys)
-    return _shared_words(trigrams, np.maximum(counts - (_NGRAM - 1), 0), len(unique_keys), local[later], local[earlier])
+    counted = np.maximum(counts - (NEAR_NGRAM - 1), 0)  # each paragraph's trigrams
+    return _shared_words(trigrams, counted, len(unique_keys), local[later], local[earlier])
 
 
 @functools.cache
