@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -228,9 +230,36 @@ def test_prefilter_kernel_equals_numpy(paragraphs: list[list[int]], data: st.Dat
 
 
 trigram_kernel = _kernels.kernel("trigram_overlaps")
+needs_trigram_kernel = pytest.mark.skipif(trigram_kernel is None, reason="textclean._native was not built")
 
 
-@pytest.mark.skipif(trigram_kernel is None, reason="textclean._native was not built")
+def _trigram_arrays(ids: list[int], lengths: list[int], pairs: list[tuple[int, int]]) -> tuple[Any, ...]:
+    """The kernel's four arguments: the words end to end, the lengths, the pairs' later and earlier paragraphs."""
+    import numpy as np
+
+    return (
+        np.array(ids, dtype=np.int32),
+        np.array(lengths, dtype=np.int64),
+        np.array([a for a, _ in pairs], dtype=np.int64),
+        np.array([b for _, b in pairs], dtype=np.int64),
+    )
+
+
+def _trigram_counts(paragraphs: list[list[int]], pairs: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """The kernel's shared and union trigram counts of each pair, checked against Python sets."""
+    import numpy as np
+
+    assert trigram_kernel is not None
+    found = trigram_kernel(*_trigram_arrays([w for p in paragraphs for w in p], list(map(len, paragraphs)), pairs))
+    assert found is not None
+    shared, union = (np.frombuffer(part, dtype=np.int64).tolist() for part in found)
+    sets = [set(zip(p, p[1:], p[2:], strict=False)) for p in paragraphs]
+    assert shared == [len(sets[a] & sets[b]) for a, b in pairs]
+    assert union == [len(sets[a] | sets[b]) for a, b in pairs]
+    return shared, union
+
+
+@needs_trigram_kernel
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.lists(st.integers(0, 5), max_size=70), min_size=1, max_size=10),
@@ -239,25 +268,15 @@ trigram_kernel = _kernels.kernel("trigram_overlaps")
 def test_trigram_kernel_equals_numpy_and_sets(paragraphs: list[list[int]], data: st.DataObject) -> None:
     """The kernel packs a trigram into one uint64 and sorts each paragraph's keys (long paragraphs take the
     quicksort, short ones the insertion sort); the numpy reference numbers them densely. Both are the sets'."""
-    import numpy as np
-
-    ids = np.array([word for paragraph in paragraphs for word in paragraph], dtype=np.int32)
-    lengths = np.array([len(paragraph) for paragraph in paragraphs], dtype=np.int64)
     index = st.integers(0, len(paragraphs) - 1)
     pairs = data.draw(st.lists(st.tuples(index, index), max_size=20))
-    later = np.array([a for a, _ in pairs], dtype=np.int64)
-    earlier = np.array([b for _, b in pairs], dtype=np.int64)
-    found = trigram_kernel(ids, lengths, later, earlier)
-    assert found is not None
-    shared, union = (np.frombuffer(part, dtype=np.int64).tolist() for part in found)
-    reference = _paragraph_prefilter._trigram_overlaps_reference(ids, lengths, later, earlier)
+    shared, union = _trigram_counts(paragraphs, pairs)
+    arrays = _trigram_arrays([w for p in paragraphs for w in p], list(map(len, paragraphs)), pairs)
+    reference = _paragraph_prefilter._trigram_overlaps_reference(*arrays)
     assert shared == reference[0].tolist() and union == reference[1].tolist()
-    sets = [set(zip(p, p[1:], p[2:], strict=False)) for p in paragraphs]
-    assert shared == [len(sets[a] & sets[b]) for a, b in pairs]
-    assert union == [len(sets[a] | sets[b]) for a, b in pairs]
 
 
-@pytest.mark.skipif(trigram_kernel is None, reason="textclean._native was not built")
+@needs_trigram_kernel
 @pytest.mark.parametrize("vocabulary", [2, 12, 5000])
 def test_trigram_kernel_counts_long_paragraphs_as_sets(vocabulary: int) -> None:
     """Paragraphs of up to 600 words (the quicksort's partitions; two words only: runs of equal keys) against
@@ -267,33 +286,15 @@ def test_trigram_kernel_counts_long_paragraphs_as_sets(vocabulary: int) -> None:
     rng = np.random.default_rng(vocabulary)
     paragraphs = [rng.integers(0, vocabulary, int(rng.integers(0, 600))).tolist() for _ in range(40)]
     paragraphs[1] = paragraphs[0][5:] + paragraphs[0][:5]  # a rotated copy: most trigrams shared
-    pairs = [(1, 0)] + [tuple(pair) for pair in rng.integers(0, 40, (200, 2)).tolist()]
-    assert trigram_kernel is not None
-    found = trigram_kernel(
-        np.array([word for paragraph in paragraphs for word in paragraph], dtype=np.int32),
-        np.array([len(paragraph) for paragraph in paragraphs], dtype=np.int64),
-        np.array([a for a, _ in pairs], dtype=np.int64),
-        np.array([b for _, b in pairs], dtype=np.int64),
-    )
-    assert found is not None
-    shared, union = (np.frombuffer(part, dtype=np.int64).tolist() for part in found)
-    sets = [set(zip(p, p[1:], p[2:], strict=False)) for p in paragraphs]
-    assert shared == [len(sets[a] & sets[b]) for a, b in pairs]
-    assert union == [len(sets[a] | sets[b]) for a, b in pairs]
+    pairs = [(1, 0)] + [(a, b) for a, b in rng.integers(0, 40, (200, 2)).tolist()]
+    _trigram_counts(paragraphs, pairs)
 
 
-@pytest.mark.skipif(trigram_kernel is None, reason="textclean._native was not built")
+@needs_trigram_kernel
 def test_trigram_kernel_refuses_what_it_cannot_read() -> None:
-    import numpy as np
-
     def call(ids: list[int], lengths: list[int], later: list[int], earlier: list[int]) -> object:
         assert trigram_kernel is not None
-        return trigram_kernel(
-            np.array(ids, dtype=np.int32),
-            np.array(lengths, dtype=np.int64),
-            np.array(later, dtype=np.int64),
-            np.array(earlier, dtype=np.int64),
-        )
+        return trigram_kernel(*_trigram_arrays(ids, lengths, list(zip(later, earlier, strict=False))))
 
     assert call([0, 1, 1 << 21], [3], [0], [0]) is None  # too large to pack: the numpy reference takes it
     with pytest.raises(ValueError, match="within ids"):
@@ -302,8 +303,10 @@ def test_trigram_kernel_refuses_what_it_cannot_read() -> None:
         call([0, -1, 2], [3], [0], [0])
     with pytest.raises(IndexError):
         call([0, 1, 2], [3], [1], [0])
+    ids, lengths, later, _ = _trigram_arrays([0, 1, 2], [3], [(0, 0)])
+    assert trigram_kernel is not None
     with pytest.raises(ValueError, match="one entry per pair"):
-        call([0, 1, 2], [3], [0, 0], [0])
+        trigram_kernel(ids, lengths, later.repeat(2), later)
 
 
 def test_reordered_copies_share_words_but_not_trigrams() -> None:
